@@ -1,0 +1,111 @@
+"""Application factory: wiring only (no table creation, no seeding, no network)."""
+
+from flask import Flask
+from flask_babel import get_locale
+from sqlalchemy import select
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from config import BASE_DIR, INSTANCE_DIR, load_config
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Create the Flask application; `config` overrides the environment's settings."""
+    app = Flask(
+        __name__,
+        instance_path=str(INSTANCE_DIR),
+        template_folder=str(BASE_DIR / "templates"),
+        static_folder=str(BASE_DIR / "registrations" / "static"),
+    )
+    app.config.update(load_config(config))
+    if app.config["TRUSTED_PROXIES"]:
+        proxies = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
+
+    from registrations import errors, mail, security
+    from registrations.cli import register_commands
+    from registrations.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
+    from registrations.i18n import LANGUAGES, select_locale
+
+    db.init_app(app)
+    _tune_sqlite(app, db)
+    migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"))
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    limiter.init_app(app)
+    bootstrap.init_app(app)
+    _init_login(app, login_manager)
+    errors.init_app(app)
+    security.init_app(app)
+    mail.init_app(app)
+    register_commands(app)
+
+    from registrations.auth import bp as auth_bp
+    from registrations.main import bp as main_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(auth_bp)
+
+    @app.context_processor
+    def inject_globals():
+        from flask_login import current_user
+
+        from registrations.navigation import menu_for
+
+        locale = str(get_locale() or "fr")
+        return {"LANGUAGES": LANGUAGES, "current_locale": locale, "menu": menu_for(current_user)}
+
+    return app
+
+
+def _init_login(app: Flask, login_manager) -> None:
+    """Bind Flask-Login: load accounts by id and session version, translated prompts."""
+    from flask_babel import lazy_gettext as _l
+
+    from registrations.extensions import db
+    from registrations.models import Role, User
+
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Please log in to see this page.")
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+
+    @login_manager.user_loader
+    def load_user(session_id: str):
+        user_id, _, version = session_id.partition(":")
+        if not user_id.isdigit() or not version.isdigit():
+            return None
+        user = db.session.scalar(select(User).where(User.id == int(user_id)))
+        if user is None or not user.active or user.session_version != int(version):
+            return None
+        if user.role == Role.PARTNER and (user.agency is None or not user.agency.active):
+            return None
+        return user
+
+
+def _tune_sqlite(app: Flask, db) -> None:
+    """On SQLite: enforce foreign keys, let readers and one writer work at once (WAL), and
+    wait for a busy database instead of failing at once."""
+    from sqlalchemy import event
+
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        return
+    with app.app_context():
+        engine = db.engine
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, connection_record):
+        # Let SQLAlchemy issue BEGIN itself, so that BEGIN IMMEDIATE can take the write lock.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        if engine.url.database not in (None, "", ":memory:"):
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):
+        immediate = connection.get_execution_options().get("sqlite_immediate")
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")

@@ -1,0 +1,1 @@
+"""Training and seminar registration for international security cooperation."""

@@ -1,0 +1,63 @@
+"""Declared access rules: every view states, in one line, who may use it.
+
+    @bp.get("/sessions/new")
+    @allow(Role.ORGANISER, Role.ADMIN)
+    def new_session(): ...
+
+`allow(ANYONE)` marks a public view. `tests/test_access.py` walks `app.url_map` and fails
+when an endpoint has no declared rule, so a new route cannot forget one.
+"""
+
+from functools import wraps
+
+from flask import abort, current_app
+from flask_login import current_user
+
+from registrations.models import Role
+
+#: Rule of a public view (anonymous visitors included).
+ANYONE = "anyone"
+#: Rule of a view for any logged-in account, whatever its role.
+AUTHENTICATED = "authenticated"
+#: Organisers and admins: the cooperation office.
+STAFF = (Role.ORGANISER, Role.ADMIN)
+
+#: Endpoints registered by extensions, with the rule that applies to them.
+EXTENSION_ENDPOINTS = {"static": ANYONE, "bootstrap.static": ANYONE}
+
+
+def allow(*rules):
+    """Restrict a view to the given roles (or `ANYONE` / `AUTHENTICATED`).
+
+    Anonymous visitors of a protected view are sent to the login page; a logged-in account
+    without one of the roles gets 403.
+    """
+    flat: list = []
+    for rule in rules:
+        flat.extend(rule if isinstance(rule, (tuple, list)) else [rule])
+    allowed = frozenset(flat)
+    if not allowed:
+        raise ValueError("allow() needs at least one rule")
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if ANYONE not in allowed:
+                if not current_user.is_authenticated:
+                    return current_app.login_manager.unauthorized()
+                if AUTHENTICATED not in allowed and current_user.role not in allowed:
+                    abort(403)
+            return view(*args, **kwargs)
+
+        wrapped.access_rule = allowed
+        return wrapped
+
+    return decorator
+
+
+def access_rule(app, endpoint: str):
+    """The declared rule of an endpoint, or None when it has none."""
+    if endpoint in EXTENSION_ENDPOINTS:
+        return frozenset([EXTENSION_ENDPOINTS[endpoint]])
+    view = app.view_functions.get(endpoint)
+    return getattr(view, "access_rule", None)

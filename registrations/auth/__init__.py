@@ -1,0 +1,7 @@
+"""Logging in and out, and changing one's password."""
+
+from flask import Blueprint
+
+bp = Blueprint("auth", __name__)
+
+from registrations.auth import views  # noqa: E402,F401

@@ -1,0 +1,95 @@
+"""Login, logout and password change views."""
+
+from urllib.parse import urlsplit
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+
+from registrations.access import ANYONE, AUTHENTICATED, allow
+from registrations.auth import bp
+from registrations.auth.forms import LoginForm, PasswordChangeForm
+from registrations.auth.services import AccountError, authenticate, change_password, normalise_email
+from registrations.extensions import client_address, limiter
+
+
+def safe_next(target: str | None) -> str | None:
+    """Return `target` only when it is a path on this site (no scheme, no host)."""
+    if not target:
+        return None
+    target = target.strip()
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    return target
+
+
+def _login_failed(response) -> bool:
+    """Only failed login attempts count against the throttle."""
+    return request.method == "POST" and response.status_code != 302
+
+
+def _account_key() -> str:
+    return "login-account:" + normalise_email(request.form.get("email", ""))
+
+
+def _address_key() -> str:
+    return "login-address:" + client_address()
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@allow(ANYONE)
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], key_func=_account_key,
+               methods=["POST"], deduct_when=_login_failed)
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], key_func=_address_key,
+               methods=["POST"], deduct_when=_login_failed)
+def login():
+    """Log in with email and password."""
+    form = LoginForm(next=request.args.get("next", ""))
+    if current_user.is_authenticated and request.method == "GET":
+        return redirect(safe_next(form.next.data) or url_for("main.index"))
+    status = 200
+    if form.validate_on_submit():
+        try:
+            user = authenticate(form.email.data, form.password.data)
+        except AccountError as error:
+            flash(str(error.message), "danger")
+            status = error.status
+        else:
+            login_user(user)
+            flash(_("Welcome, %(name)s.", name=user.display_name), "success")
+            return redirect(safe_next(form.next.data) or url_for("main.index"))
+    elif request.method == "POST":
+        status = 400
+    return render_template("auth/login.html", form=form), status
+
+
+@bp.post("/logout")
+@allow(AUTHENTICATED)
+def logout():
+    """End the login session."""
+    logout_user()
+    flash(_("You are logged out."), "info")
+    return redirect(url_for("main.index"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@allow(AUTHENTICATED)
+def password():
+    """Change one's own password."""
+    form = PasswordChangeForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            change_password(current_user, form.current_password.data, form.new_password.data)
+        except AccountError as error:
+            form.current_password.errors.append(str(error.message))
+            status = 400
+        else:
+            # Keep this login session alive under the new session version.
+            login_user(current_user._get_current_object())
+            flash(_("Your password has been changed."), "success")
+            return redirect(url_for("main.index"))
+    elif request.method == "POST":
+        status = 400
+    return render_template("auth/password.html", form=form), status

@@ -1,0 +1,51 @@
+"""Command-line commands: accounts and demo data."""
+
+import click
+from flask.cli import with_appcontext
+from sqlalchemy import select
+
+from registrations.auth.forms import PASSWORD_MIN_LENGTH
+from registrations.auth.services import AccountError, create_user
+from registrations.extensions import db
+from registrations.i18n import LANGUAGES
+from registrations.models import Agency, Role
+
+
+@click.command("create-user")
+@click.option("--email", required=True, help="Login email of the new account.")
+@click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
+@click.option("--agency", "agency_code", default=None, help="Agency code (required for partners).")
+@click.option("--name", default="", help="Display name (for partners: name in Latin script).")
+@click.option("--locale", type=click.Choice(list(LANGUAGES)), default="fr")
+@click.password_option(help="Asked without echo when not given.")
+@with_appcontext
+def create_user_command(email, role, agency_code, name, locale, password):
+    """Create an admin, organiser or partner account."""
+    if len(password) < PASSWORD_MIN_LENGTH:
+        raise click.BadParameter(f"use at least {PASSWORD_MIN_LENGTH} characters", param_hint="password")
+    agency = None
+    if agency_code:
+        agency = db.session.scalar(select(Agency).where(Agency.code == agency_code))
+        if agency is None:
+            raise click.BadParameter(f"no agency with code {agency_code!r}", param_hint="--agency")
+    try:
+        user = create_user(email=email, password=password, role=Role(role), agency=agency,
+                           name=name, locale=locale)
+    except AccountError as error:
+        raise click.ClickException(str(error.message)) from error
+    click.echo(f"Created {user.role.value} account {user.email}.")
+
+
+@click.command("seed-demo")
+@with_appcontext
+def seed_demo_command():
+    """Load the demo data (idempotent: running it twice changes nothing)."""
+    from registrations.demo import seed_demo
+
+    counts = seed_demo()
+    click.echo("Demo data ready: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+
+
+def register_commands(app) -> None:
+    app.cli.add_command(create_user_command)
+    app.cli.add_command(seed_demo_command)

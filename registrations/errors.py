@@ -1,0 +1,74 @@
+"""Translated error pages (and JSON errors for scripts that ask for JSON)."""
+
+from flask import jsonify, render_template, request
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from registrations.extensions import db
+
+MESSAGES = {
+    400: (_l("Bad request"), _l("The request could not be understood. Check what you entered and try again.")),
+    403: (_l("Access denied"), _l("Your account is not allowed to see this page.")),
+    404: (_l("Page not found"), _l("This page does not exist or is not available to you.")),
+    405: (_l("Method not allowed"), _l("This address does not accept this kind of request.")),
+    409: (_l("Conflict"), _l("This change conflicts with the current state. Reload the page and try again.")),
+    413: (_l("Too large"), _l("What you sent is too large.")),
+    422: (_l("Invalid data"), _l("Some of the data you sent is not valid.")),
+    429: (_l("Too many attempts"), _l("Too many attempts. Wait a few minutes before trying again.")),
+    500: (_l("Server error"), _l("Something went wrong on our side. The team has been told; please try again later.")),
+}
+
+
+def wants_json() -> bool:
+    """True when the client asked for JSON rather than a page."""
+    best = request.accept_mimetypes.best_match(["application/json", "text/html"])
+    return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
+
+
+def render_error(code: int, message: str | None = None):
+    """The error page (or JSON body) for an HTTP status, in the reader's language."""
+    title, default_message = MESSAGES.get(code, MESSAGES[400 if code < 500 else 500])
+    text = str(message or default_message)
+    if wants_json():
+        return jsonify(error=str(title), message=text), code
+    return render_template("errors/error.html", code=code, title=title, message=text), code
+
+
+def init_app(app) -> None:
+    """Register the handlers for every HTTP error and for unexpected exceptions."""
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        return render_error(
+            400,
+            _l("The form has expired or its security token is missing. Reload the page and try again."),
+        )
+
+    @app.errorhandler(HTTPException)
+    def http_error(error):
+        if error.code is None or error.code < 400:
+            return error
+        # A view may pass a translated message as abort(4xx, description=...).
+        description = error.description if getattr(error, "translated", False) else None
+        return render_error(error.code, description)
+
+    @app.errorhandler(Exception)
+    def unexpected_error(error):
+        db.session.rollback()
+        app.logger.exception("Unhandled error", exc_info=error)
+        return render_error(500)
+
+    @app.errorhandler(InternalServerError)
+    def internal_error(error):
+        db.session.rollback()
+        return render_error(500)
+
+
+def abort_with(code: int, message) -> None:
+    """Abort the request with a status and a translated message shown to the user."""
+    from werkzeug.exceptions import default_exceptions
+
+    error = default_exceptions[code](description=str(message))
+    error.translated = True
+    raise error

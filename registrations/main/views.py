@@ -1,0 +1,52 @@
+"""Home page, language switcher and load-balancer health check."""
+
+from flask import jsonify, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
+from registrations.access import ANYONE, allow
+from registrations.auth.views import safe_next
+from registrations.errors import abort_with
+from registrations.extensions import csrf, db
+from registrations.i18n import LANGUAGES, LOCALE_COOKIE
+from registrations.main import bp
+from registrations.models import Theme
+
+
+@bp.get("/")
+@allow(ANYONE)
+def index():
+    """Home page: what the office offers, and where each role starts."""
+    themes = [theme for theme in Theme if theme != Theme.OTHER]
+    return render_template("main/index.html", themes=themes)
+
+
+@bp.post("/language")
+@allow(ANYONE)
+def set_language():
+    """Remember the chosen interface language (account preference and cookie)."""
+    code = request.form.get("lang", "")
+    if code not in LANGUAGES:
+        abort_with(400, _("This language is not available."))
+    if current_user.is_authenticated and current_user.locale != code:
+        current_user.locale = code
+        db.session.commit()
+    response = make_response(redirect(safe_next(request.form.get("next")) or url_for("main.index")))
+    response.set_cookie(LOCALE_COOKIE, code, max_age=365 * 24 * 3600, samesite="Lax", httponly=True,
+                        secure=request.is_secure)
+    return response
+
+
+@bp.get("/healthz")
+@allow(ANYONE)
+@csrf.exempt
+def healthz():
+    """200 when the database answers, 503 when it does not (for load balancers)."""
+    try:
+        db.session.execute(text("SELECT 1"))
+    except SQLAlchemyError:
+        db.session.rollback()
+        return jsonify(status="unavailable", database="down"), 503
+    return jsonify(status="ok", database="up"), 200

@@ -1,0 +1,41 @@
+"""The domain models, one module per group of nouns (see DESIGN.md, Domain words)."""
+
+from registrations.models.attendance import Attendance, AttendanceStatus
+from registrations.models.audit import AuditEvent
+from registrations.models.base import utcnow
+from registrations.models.certificates import Certificate, CertificateStatus
+from registrations.models.people import Agency, AgencyKind, Participant, Role, User
+from registrations.models.registrations import LIVE_STATES, Registration, RegistrationState
+from registrations.models.sessions import (
+    DayPart,
+    SessionDay,
+    SessionKind,
+    SessionQuota,
+    SessionStatus,
+    Theme,
+    TrainingSession,
+)
+
+__all__ = [
+    "Agency",
+    "AgencyKind",
+    "Attendance",
+    "AttendanceStatus",
+    "AuditEvent",
+    "Certificate",
+    "CertificateStatus",
+    "DayPart",
+    "LIVE_STATES",
+    "Participant",
+    "Registration",
+    "RegistrationState",
+    "Role",
+    "SessionDay",
+    "SessionKind",
+    "SessionQuota",
+    "SessionStatus",
+    "Theme",
+    "TrainingSession",
+    "User",
+    "utcnow",
+]

@@ -1,0 +1,62 @@
+"""Helpers shared by the models: time, enums with translated labels, column types."""
+
+import enum
+from datetime import datetime, timezone
+
+import sqlalchemy as sa
+from sqlalchemy.types import TypeDecorator
+
+
+def utcnow() -> datetime:
+    """The current time in UTC (used as a callable column default)."""
+    return datetime.now(timezone.utc)
+
+
+class UTCDateTime(TypeDecorator):
+    """A timezone-aware UTC datetime on every database (SQLite stores naive values)."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is not None:
+            if value.tzinfo is None:
+                value = value.replace(tzinfo=timezone.utc)
+            value = value.astimezone(timezone.utc)
+            if dialect.name == "sqlite":
+                value = value.replace(tzinfo=None)
+        return value
+
+    def process_result_value(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=timezone.utc)
+        return value
+
+
+class LabelledEnum(enum.StrEnum):
+    """A string enum whose members have a translated label (`member.label`)."""
+
+    @classmethod
+    def labels(cls) -> dict:
+        """Map each member to its lazily translated label; subclasses define it."""
+        raise NotImplementedError
+
+    @property
+    def label(self) -> str:
+        return str(self.labels()[self])
+
+    @classmethod
+    def choices(cls) -> list[tuple[str, str]]:
+        """(value, label) pairs for a form's select field."""
+        return [(member.value, member.labels()[member]) for member in cls]
+
+
+def enum_column(enum_cls: type[enum.Enum], length: int = 20) -> sa.Enum:
+    """A portable enum column stored as its string value (no native database enum)."""
+    return sa.Enum(
+        enum_cls,
+        native_enum=False,
+        create_constraint=False,
+        length=length,
+        values_callable=lambda members: [member.value for member in members],
+    )

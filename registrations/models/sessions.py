@@ -1,0 +1,219 @@
+"""Training sessions (courses, seminars, conferences, study visits) and their days."""
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from registrations.extensions import db
+from registrations.models.base import LabelledEnum, UTCDateTime, enum_column, utcnow
+
+#: Languages a session's title and description may be written in; French is required.
+CONTENT_LOCALES = ("fr", "en", "vi", "km", "lo")
+
+
+class SessionKind(LabelledEnum):
+    COURSE = "course"
+    SEMINAR = "seminar"
+    CONFERENCE = "conference"
+    STUDY_VISIT = "study_visit"
+
+    @classmethod
+    def labels(cls):
+        return {
+            cls.COURSE: _l("Training course"),
+            cls.SEMINAR: _l("Seminar"),
+            cls.CONFERENCE: _l("Conference"),
+            cls.STUDY_VISIT: _l("Study visit"),
+        }
+
+
+class Theme(LabelledEnum):
+    """The priority themes of the cooperation programme, plus "other"."""
+
+    MIGRATION = "migration"
+    TRAFFICKING = "trafficking"
+    DRUGS = "drugs"
+    COUNTERFEITS = "counterfeits"
+    CIVIL_SECURITY = "civil_security"
+    OTHER = "other"
+
+    @classmethod
+    def labels(cls):
+        return {
+            cls.MIGRATION: _l("Illegal immigration and document fraud"),
+            cls.TRAFFICKING: _l("Trafficking in human beings"),
+            cls.DRUGS: _l("Drug trafficking"),
+            cls.COUNTERFEITS: _l("Counterfeits harmful to public health"),
+            cls.CIVIL_SECURITY: _l("Civil security and crisis management"),
+            cls.OTHER: _l("Other"),
+        }
+
+
+class SessionStatus(LabelledEnum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    CLOSED = "closed"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+
+    @classmethod
+    def labels(cls):
+        return {
+            cls.DRAFT: _l("Draft"),
+            cls.PUBLISHED: _l("Published"),
+            cls.CLOSED: _l("Registrations closed"),
+            cls.COMPLETED: _l("Completed"),
+            cls.CANCELLED: _l("Cancelled"),
+        }
+
+
+class DayPart(LabelledEnum):
+    FULL = "full"
+    MORNING = "morning"
+    AFTERNOON = "afternoon"
+
+    @classmethod
+    def labels(cls):
+        return {
+            cls.FULL: _l("Full day"),
+            cls.MORNING: _l("Morning"),
+            cls.AFTERNOON: _l("Afternoon"),
+        }
+
+
+class TrainingSession(db.Model):
+    """One dated course, seminar, conference or study visit."""
+
+    __tablename__ = "training_session"
+    __table_args__ = (
+        sa.CheckConstraint("end_date >= start_date", name="dates_in_order"),
+        sa.CheckConstraint("capacity >= 1", name="capacity_positive"),
+        sa.CheckConstraint("seats_taken >= 0", name="seats_taken_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title_fr: Mapped[str] = mapped_column(sa.String(250))
+    title_en: Mapped[str] = mapped_column(sa.String(250), default="")
+    title_vi: Mapped[str] = mapped_column(sa.String(250), default="")
+    title_km: Mapped[str] = mapped_column(sa.String(250), default="")
+    title_lo: Mapped[str] = mapped_column(sa.String(250), default="")
+    description_fr: Mapped[str] = mapped_column(sa.Text, default="")
+    description_en: Mapped[str] = mapped_column(sa.Text, default="")
+    description_vi: Mapped[str] = mapped_column(sa.Text, default="")
+    description_km: Mapped[str] = mapped_column(sa.Text, default="")
+    description_lo: Mapped[str] = mapped_column(sa.Text, default="")
+    kind: Mapped[SessionKind] = mapped_column(enum_column(SessionKind), index=True)
+    theme: Mapped[Theme] = mapped_column(enum_column(Theme), index=True)
+    city: Mapped[str] = mapped_column(sa.String(120))
+    #: ISO 3166-1 alpha-2 code of the host country.
+    country: Mapped[str] = mapped_column(sa.String(2), index=True)
+    venue: Mapped[str] = mapped_column(sa.String(250), default="")
+    start_date: Mapped[date] = mapped_column(sa.Date, index=True)
+    end_date: Mapped[date] = mapped_column(sa.Date)
+    #: Language the session is taught in (fr, en, vi, km, lo).
+    working_language: Mapped[str] = mapped_column(sa.String(5), default="fr")
+    #: Interpretation offered, as language codes separated by commas ("vi,km"); empty if none.
+    interpretation: Mapped[str] = mapped_column(sa.String(40), default="")
+    capacity: Mapped[int] = mapped_column()
+    #: Approved registrations, kept in step by the registration service so that seats left
+    #: are never recounted per request (and locked with the session row when seats are taken).
+    seats_taken: Mapped[int] = mapped_column(default=0)
+    registration_opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    registration_deadline: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: Eligible partner countries, ISO codes separated by commas ("VN,KH,LA").
+    eligible_countries: Mapped[str] = mapped_column(sa.String(200), default="")
+    #: Percentage of days attended needed for a certificate.
+    attendance_threshold: Mapped[int] = mapped_column(default=80)
+    #: Whether an excused absence counts as attended in the attendance rate.
+    excused_counts_as_attended: Mapped[bool] = mapped_column(default=False)
+    auto_approve: Mapped[bool] = mapped_column(default=False)
+    #: When a seat frees, offer it to the next waitlisted person for confirmation instead of
+    #: promoting them at once.
+    confirm_promotions: Mapped[bool] = mapped_column(default=False)
+    offer_hours: Mapped[int] = mapped_column(default=72)
+    status: Mapped[SessionStatus] = mapped_column(
+        enum_column(SessionStatus), default=SessionStatus.DRAFT, index=True
+    )
+    cancel_reason: Mapped[str] = mapped_column(sa.Text, default="")
+    #: Accent-free, lower-case text of titles, city and venue for searching.
+    search_text: Mapped[str] = mapped_column(sa.Text, default="")
+    #: Prefix of certificate serial numbers, e.g. "HAN".
+    serial_prefix: Mapped[str] = mapped_column(sa.String(8), default="")
+    duplicated_from_id: Mapped[int | None] = mapped_column(sa.ForeignKey("training_session.id"))
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+    days: Mapped[list["SessionDay"]] = relationship(
+        back_populates="session",
+        order_by="(SessionDay.date, SessionDay.part)",
+        cascade="all, delete-orphan",
+        lazy="raise_on_sql",
+    )
+    quotas: Mapped[list["SessionQuota"]] = relationship(
+        back_populates="session", cascade="all, delete-orphan", lazy="raise_on_sql"
+    )
+
+    def localized(self, field: str, locale: str | None = None) -> str:
+        """The title or description in the reader's language, falling back to French."""
+        code = locale or str(get_locale() or "fr")
+        value = getattr(self, f"{field}_{code}", "") if code in CONTENT_LOCALES else ""
+        return value or getattr(self, f"{field}_fr")
+
+    @property
+    def title(self) -> str:
+        return self.localized("title")
+
+    @property
+    def description(self) -> str:
+        return self.localized("description")
+
+    @property
+    def seats_left(self) -> int:
+        return max(self.capacity - self.seats_taken, 0)
+
+    @property
+    def eligible_country_list(self) -> list[str]:
+        return [code for code in self.eligible_countries.split(",") if code]
+
+    def __repr__(self) -> str:
+        return f"<TrainingSession {self.id} {self.title_fr!r}>"
+
+
+class SessionDay(db.Model):
+    """A day (or half-day) of a session; attendance is marked per session day."""
+
+    __tablename__ = "session_day"
+    __table_args__ = (sa.UniqueConstraint("session_id", "date", "part", name="uq_session_day_slot"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(sa.ForeignKey("training_session.id"), index=True)
+    date: Mapped[date] = mapped_column(sa.Date)
+    part: Mapped[DayPart] = mapped_column(enum_column(DayPart), default=DayPart.FULL)
+    #: What happens that day, as the organiser writes it.
+    programme: Mapped[str] = mapped_column(sa.Text, default="")
+
+    session: Mapped[TrainingSession] = relationship(back_populates="days", lazy="raise_on_sql")
+
+
+class SessionQuota(db.Model):
+    """Seats reserved at most for one agency or for one country in a session."""
+
+    __tablename__ = "session_quota"
+    __table_args__ = (
+        sa.CheckConstraint(
+            "(agency_id IS NULL) != (country IS NULL)", name="agency_or_country"
+        ),
+        sa.CheckConstraint("seats >= 0", name="seats_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(sa.ForeignKey("training_session.id"), index=True)
+    agency_id: Mapped[int | None] = mapped_column(sa.ForeignKey("agency.id"))
+    country: Mapped[str | None] = mapped_column(sa.String(2))
+    seats: Mapped[int] = mapped_column()
+
+    session: Mapped[TrainingSession] = relationship(back_populates="quotas", lazy="raise_on_sql")
