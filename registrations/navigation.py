@@ -32,3 +32,25 @@ def menu_for(user) -> list[dict]:
             url = url_for(endpoint)
             entries.append({"url": url, "label": label, "active": request.path.startswith(url) and url != "/"})
     return entries
+
+
+#: Tools of one session for the office, shown on the session's management page:
+#: (endpoint taking `session_id`, label). An entry whose endpoint does not exist is left out.
+SESSION_TOOLS = [
+    ("sessions.edit", _l("Edit")),
+    ("sessions.days", _l("Days and programme")),
+    ("registrations.session_list", _l("Registrations")),
+    ("attendance.grid", _l("Attendance")),
+    ("attendance.checkin", _l("Check-in")),
+    ("certificates.session", _l("Certificates")),
+    ("evaluations.results", _l("Evaluation")),
+]
+
+
+def session_tools(session_id: int) -> list[dict]:
+    """The management tools of a session that exist in this installation."""
+    return [
+        {"url": url_for(endpoint, session_id=session_id), "label": label, "endpoint": endpoint}
+        for endpoint, label in SESSION_TOOLS
+        if endpoint in current_app.view_functions
+    ]

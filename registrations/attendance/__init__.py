@@ -1,0 +1,1 @@
+"""Attendance: marks per session day, and the rates that decide certificates."""
