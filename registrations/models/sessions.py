@@ -179,6 +179,22 @@ class TrainingSession(db.Model):
     def eligible_country_list(self) -> list[str]:
         return [code for code in self.eligible_countries.split(",") if code]
 
+    def accepts_country(self, country: str) -> bool:
+        """Whether officers of this country may register (no list means every country)."""
+        eligible = self.eligible_country_list
+        return not eligible or country in eligible
+
+    def registration_is_open(self, now: datetime | None = None) -> bool:
+        """Published, past the opening time (if any) and before the deadline (or the start)."""
+        now = now or utcnow()
+        if self.status != SessionStatus.PUBLISHED:
+            return False
+        if self.registration_opens_at and now < self.registration_opens_at:
+            return False
+        if self.registration_deadline:
+            return now <= self.registration_deadline
+        return now.date() < self.start_date
+
     def __repr__(self) -> str:
         return f"<TrainingSession {self.id} {self.title_fr!r}>"
 
