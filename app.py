@@ -41,9 +41,11 @@ def create_app(config: dict | None = None) -> Flask:
 
     from registrations.auth import bp as auth_bp
     from registrations.main import bp as main_bp
+    from registrations.registrations import bp as registrations_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
+    app.register_blueprint(registrations_bp)
 
     @app.context_processor
     def inject_globals():
