@@ -2,7 +2,6 @@
 
 from flask import Response, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
 
 from registrations.access import STAFF, allow
@@ -60,7 +59,7 @@ def decide(session_id: int):
     except RegistrationError as error:
         flash(str(error.message), "danger")
         return _render_session_list(session, error.status, form)
-    flash(ngettext("%(num)d registration updated.", "%(num)d registrations updated.", len(decided)), "success")
+    flash(_("Registrations updated: %(num)d.", num=len(decided)), "success")
     return redirect(url_for(".session_list", session_id=session.id, **_filter_args()))
 
 
