@@ -134,13 +134,18 @@ def _approve(registration: Registration, session: TrainingSession, book: SeatBoo
             created=created)
 
 
-def _release(registration: Registration, book: SeatBook, now: datetime) -> None:
-    """Give back what a registration leaving its live state held: a seat or an offer."""
+def _release(registration: Registration, book: SeatBook, now: datetime) -> bool:
+    """Give back what a registration leaving its live state held (a seat or an offer);
+    True when a seat freed."""
+    freed = True
     if registration.state == S.APPROVED:
         book.release(registration)
     elif offer_is_active(registration, now):
         book.release(registration, was_offer=True)
+    else:
+        freed = False
     registration.offer_expires_at = None
+    return freed
 
 
 def _waiting(session: TrainingSession, *conditions) -> list[Registration]:
@@ -243,8 +248,8 @@ def register(session_id: int, *, agency_id: int | None, participant_id: int | No
             _refuse(_l("This email address is already used by another participant. Check it, or contact "
                        "the cooperation office."))
         person.apply_to(participant)
-    expire_due(session, now)
-    fill_seats(session, book, now, actor)
+    if expire_due(session, now):
+        fill_seats(session, book, now, actor)
     registration = Registration(
         session_id=session.id, participant_id=participant.id, agency_id=agency.id, country=agency.country,
         nominated=nominated, created_by_id=actor.id if actor is not None else None, created_at=now,
@@ -283,7 +288,7 @@ def decide(session_id: int, registration_ids: list[int], action: str, *, actor: 
     session, book, now = _lock(session_id, now)
     if session.status == SessionStatus.CANCELLED:
         _refuse(_l("This session has been cancelled."))
-    expire_due(session, now)
+    freed = expire_due(session, now) > 0
     registrations = list(db.session.scalars(
         select(Registration).options(joinedload(Registration.participant))
         .where(Registration.id.in_(ids), Registration.session_id == session.id).order_by(Registration.id)
@@ -305,11 +310,12 @@ def decide(session_id: int, registration_ids: list[int], action: str, *, actor: 
             _approve(registration, session, book, participant=participant, actor=actor, now=now,
                      holding_offer=holding)
         else:
-            _release(registration, book, now)
+            freed = _release(registration, book, now) or freed
             after = {"reject": S.REJECTED, "waitlist": S.WAITLISTED, "cancel": S.CANCELLED}[action]
             _change(registration, after, session=session, participant=participant, actor=actor, now=now,
                     reason=reason)
-    fill_seats(session, book, now, actor)
+    if freed:
+        fill_seats(session, book, now, actor)
     db.session.commit()
     return registrations
 
@@ -340,11 +346,11 @@ def cancel(registration_id: int, *, agency_id: int | None, actor: User | None = 
         _refuse(_l("This session has been cancelled."))
     if session.status == SessionStatus.COMPLETED and agency_id is not None:
         _refuse(_l("This session is over: its registrations can no longer be cancelled."))
-    _release(registration, book, now)
+    freed = _release(registration, book, now)
     _change(registration, S.CANCELLED, session=session, participant=registration.participant, actor=actor,
             now=now, reason=(reason or "").strip())
-    expire_due(session, now)
-    fill_seats(session, book, now, actor)
+    if expire_due(session, now) or freed:
+        fill_seats(session, book, now, actor)
     db.session.commit()
     return registration
 
@@ -355,8 +361,8 @@ def accept_offer(registration_id: int, *, agency_id: int | None, actor: User | N
     """Take the seat offered to a waitlisted registration, before the offer runs out."""
     session, book, registration, now = _locked_registration(registration_id, agency_id, now)
     if not offer_is_active(registration, now) or session.status not in PROMOTING:
-        expire_due(session, now)
-        fill_seats(session, book, now, actor)
+        if expire_due(session, now):
+            fill_seats(session, book, now, actor)
         db.session.commit()
         raise RegistrationError(_l("This seat offer has expired or was withdrawn."))
     if not book.fits(registration, holding_offer=True):

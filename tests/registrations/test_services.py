@@ -140,6 +140,20 @@ def test_organiser_approval_is_refused_when_no_seat_is_left(db, make_session, pa
     assert [state for _, state in states(db, session.id)] == [S.APPROVED, S.WAITLISTED]
 
 
+def test_a_registration_kept_in_reserve_waits_until_a_seat_frees(db, make_session, partner_user, colleagues,
+                                                                 organiser):
+    session = make_session(capacity=2)
+    approved, reserve, newcomer = (_nominate(session, c, partner_user) for c in colleagues)
+    services.decide(session.id, [approved.id], "approve", actor=organiser)
+    services.decide(session.id, [reserve.id], "waitlist", actor=organiser)
+    services.decide(session.id, [newcomer.id], "reject", actor=organiser, reason="Hors profil")
+    # Waitlisting or rejecting a pending registration frees no seat: nobody is promoted.
+    assert dict(states(db, session.id))[reserve.id] == S.WAITLISTED
+    services.decide(session.id, [approved.id], "cancel", actor=organiser)
+    assert dict(states(db, session.id)) == {approved.id: S.CANCELLED, reserve.id: S.APPROVED,
+                                            newcomer.id: S.REJECTED}
+
+
 def test_rejecting_an_approved_registration_promotes_the_waiting_list(db, make_session, partner_user, colleagues,
                                                                      organiser):
     session = make_session(capacity=1, auto_approve=True)
