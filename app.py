@@ -41,9 +41,11 @@ def create_app(config: dict | None = None) -> Flask:
 
     from registrations.auth import bp as auth_bp
     from registrations.main import bp as main_bp
+    from registrations.sessions import bp as sessions_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
+    app.register_blueprint(sessions_bp)
 
     @app.context_processor
     def inject_globals():
