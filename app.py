@@ -49,12 +49,15 @@ def create_app(config: dict | None = None) -> Flask:
 
     @app.context_processor
     def inject_globals():
+        from flask import has_request_context
         from flask_login import current_user
 
         from registrations.navigation import menu_for
 
         locale = str(get_locale() or "fr")
-        return {"LANGUAGES": LANGUAGES, "current_locale": locale, "menu": menu_for(current_user)}
+        # Emails are also rendered outside requests (commands, tests): no menu there.
+        menu = menu_for(current_user) if has_request_context() else []
+        return {"LANGUAGES": LANGUAGES, "current_locale": locale, "menu": menu}
 
     return app
 

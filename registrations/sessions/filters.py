@@ -3,7 +3,7 @@
 
 from babel.dates import format_interval
 from flask import current_app
-from flask_babel import format_date, get_locale
+from flask_babel import format_date, format_time, get_locale
 
 from registrations.models import SessionStatus
 from registrations.sessions import bp
@@ -53,3 +53,11 @@ def language_list(codes: str) -> str:
 def status_badge(status) -> str:
     """The Bootstrap badge class of a session status."""
     return STATUS_BADGES.get(status, "text-bg-secondary")
+
+
+@bp.app_template_filter()
+def moment(value) -> str:
+    """A date and time to the minute, in the reader's language and the office's time zone."""
+    if value is None:
+        return ""
+    return f"{format_date(value, 'medium')}, {format_time(value, 'short')}"

@@ -17,6 +17,7 @@ from wtforms import (
     IntegerField,
     RadioField,
     SearchField,
+    SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -43,6 +44,11 @@ class CheckboxesField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
+def options(pairs) -> list[SelectChoice]:
+    """(value, label) pairs as the options of a select field."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
 def _any(label):
     return [("", label)]
 
@@ -55,14 +61,15 @@ class CatalogueFilterForm(FlaskForm):
 
     q = SearchField(_l("Search"), validators=[Optional(), Length(max=120)],
                     description=_l("Title, city or venue, with or without accents."))
-    theme = SelectField(_l("Theme"), choices=_any(_l("All themes")) + Theme.choices(), validate_choice=False)
-    kind = SelectField(_l("Kind"), choices=_any(_l("All kinds")) + SessionKind.choices(), validate_choice=False)
-    country = SelectField(_l("Country"), choices=_any(_l("All countries")) + list(COUNTRY_NAMES.items()),
+    theme = SelectField(_l("Theme"), choices=options(_any(_l("All themes")) + Theme.choices()), validate_choice=False)
+    kind = SelectField(_l("Kind"), choices=options(_any(_l("All kinds")) + SessionKind.choices()),
+                       validate_choice=False)
+    country = SelectField(_l("Country"), choices=options(_any(_l("All countries")) + list(COUNTRY_NAMES.items())),
                           validate_choice=False)
-    city = SelectField(_l("City"), choices=_any(_l("All cities")), validate_choice=False)
+    city = SelectField(_l("City"), choices=options(_any(_l("All cities"))), validate_choice=False)
     month = StringField(_l("Month"), validators=[Optional(), Regexp(r"^\d{4}-\d{2}$",
                         message=_l("Choose a month."))], render_kw={"type": "month", "placeholder": "2026-09"})
-    language = SelectField(_l("Language"), choices=_any(_l("All languages")) + list(LANGUAGE_NAMES.items()),
+    language = SelectField(_l("Language"), choices=options(_any(_l("All languages")) + list(LANGUAGE_NAMES.items())),
                            validate_choice=False, description=_l("Working language or interpretation."))
 
 
@@ -91,15 +98,15 @@ class SessionForm(FlaskForm):
     title_lo = StringField(_l("Title (Lao)"), validators=[Optional(), Length(max=250)])
     description_lo = TextAreaField(_l("Description (Lao)"), validators=[Optional(), Length(max=10000)],
                                    render_kw={"rows": 4})
-    kind = SelectField(_l("Kind"), choices=SessionKind.choices(), validators=[InputRequired()])
-    theme = SelectField(_l("Theme"), choices=Theme.choices(), validators=[InputRequired()])
+    kind = SelectField(_l("Kind"), choices=options(SessionKind.choices()), validators=[InputRequired()])
+    theme = SelectField(_l("Theme"), choices=options(Theme.choices()), validators=[InputRequired()])
     city = StringField(_l("City"), validators=[DataRequired(), Length(max=120)])
-    country = SelectField(_l("Host country"), choices=list(COUNTRY_NAMES.items()), validators=[InputRequired()])
+    country = SelectField(_l("Host country"), choices=options(COUNTRY_NAMES.items()), validators=[InputRequired()])
     venue = StringField(_l("Venue"), validators=[Optional(), Length(max=250)])
     start_date = DateField(_l("Start date"), validators=[InputRequired(message=_l("Give a valid date."))])
     end_date = DateField(_l("End date"), validators=[InputRequired(message=_l("Give a valid date."))])
-    working_language = SelectField(_l("Working language"), choices=list(LANGUAGE_NAMES.items()))
-    interpretation = CheckboxesField(_l("Interpretation into"), choices=list(LANGUAGE_NAMES.items()))
+    working_language = SelectField(_l("Working language"), choices=options(LANGUAGE_NAMES.items()))
+    interpretation = CheckboxesField(_l("Interpretation into"), choices=options(LANGUAGE_NAMES.items()))
     capacity = IntegerField(_l("Capacity (seats)"), validators=[InputRequired(message=_l("Give a number."))])
     registration_opens_at = DateTimeLocalField(
         _l("Registration opens"), format=DATETIME_FORMAT, validators=[Optional()],
@@ -107,14 +114,14 @@ class SessionForm(FlaskForm):
     registration_deadline = DateTimeLocalField(
         _l("Registration deadline"), format=DATETIME_FORMAT, validators=[Optional()],
         description=_l("Leave empty to accept registrations until the day before the start."))
-    eligible_countries = CheckboxesField(_l("Eligible countries"), choices=list(COUNTRY_NAMES.items()),
+    eligible_countries = CheckboxesField(_l("Eligible countries"), choices=options(COUNTRY_NAMES.items()),
                                          description=_l("None ticked: officers of every country may register."))
     attendance_threshold = IntegerField(
         _l("Attendance needed for a certificate (%)"), default=80,
         validators=[InputRequired(message=_l("Give a number.")), NumberRange(min=0, max=100)])
     excused_counts_as_attended = BooleanField(_l("An excused absence counts as attended"))
     approval = RadioField(_l("Registrations are approved"), default="organiser",
-                          choices=[("organiser", _l("by an organiser")), ("auto", _l("automatically"))])
+                          choices=options([("organiser", _l("by an organiser")), ("auto", _l("automatically"))]))
     confirm_promotions = BooleanField(
         _l("Offer freed seats for confirmation"),
         description=_l("When a seat frees, the next person on the waiting list must confirm within the "
@@ -195,19 +202,19 @@ def quota_target(quota: QuotaSpec) -> str:
     return f"agency:{quota.agency_id}" if quota.agency_id else f"country:{quota.country}"
 
 
-def quota_choices(agencies) -> list[tuple[str, str]]:
+def quota_choices(agencies) -> list[SelectChoice]:
     """Options of a quota row: no quota, each country, each partner agency."""
     choices = [("", str(_l("No quota")))]
     choices += [(f"country:{code}", str(_l("Country: %(name)s", name=name))) for code, name in COUNTRY_NAMES.items()]
     choices += [(f"agency:{agency.id}", f"{agency.country} · {agency.name}") for agency in agencies]
-    return choices
+    return options(choices)
 
 
 class DayRowForm(Form):
     """One existing day in the days editor."""
 
     day_id = HiddenField()
-    part = SelectField(_l("Part of the day"), choices=DayPart.choices())
+    part = SelectField(_l("Part of the day"), choices=options(DayPart.choices()), default="full")
     programme = TextAreaField(_l("Programme"), validators=[Optional(), Length(max=5000)], render_kw={"rows": 3})
     split = BooleanField(_l("Split into morning and afternoon"))
     remove = BooleanField(_l("Remove this day"))
@@ -218,7 +225,7 @@ class SessionDaysForm(FlaskForm):
 
     days = FieldList(FormField(DayRowForm), min_entries=0)
     add_date = DateField(_l("Add a day on"), validators=[Optional()])
-    add_part = SelectField(_l("Part of the day"), choices=DayPart.choices())
+    add_part = SelectField(_l("Part of the day"), choices=options(DayPart.choices()), default="full")
     submit = SubmitField(_l("Save the days"))
 
 

@@ -114,6 +114,7 @@ def new():
     """Create a session (saved as a draft, its days generated from the dates)."""
     form = SessionForm()
     if request.method == "GET":
+        form.eligible_countries.data = ["VN", "KH", "LA"]
         form.add_spare_quota_rows()
     return _save(form, None)
 

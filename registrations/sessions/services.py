@@ -25,7 +25,7 @@ from registrations.models import (
     SessionStatus,
     TrainingSession,
 )
-from registrations.models.sessions import CONTENT_LOCALES
+from registrations.models.sessions import CONTENT_LOCALES, day_order
 from registrations.sessions.base import (  # noqa: F401  (re-exported)
     SessionError,
     SessionInvalid,
@@ -331,8 +331,9 @@ def _move_days(session: TrainingSession, old_start: date, old_end: date) -> None
 # ---------------------------------------------------------------- days
 
 def load_days(session_id: int) -> list[SessionDay]:
+    """The days of a session in order (morning before afternoon)."""
     return list(db.session.scalars(select(SessionDay).where(SessionDay.session_id == session_id)
-                                   .order_by(SessionDay.date, SessionDay.part)))
+                                   .order_by(*day_order())))
 
 
 def save_days(session_id: int, changes: list[DayChange], additions: list[DayAddition] = (), *,

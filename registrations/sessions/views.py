@@ -3,7 +3,6 @@
 from dataclasses import dataclass
 
 from flask import Response, current_app, render_template, request
-from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -15,7 +14,8 @@ from registrations.sessions import bp
 from registrations.sessions.base import local_today
 from registrations.sessions.calendar import feed_calendar, session_calendar
 from registrations.sessions.choices import country_name
-from registrations.sessions.forms import CatalogueFilterForm
+from registrations.sessions.filters import moment
+from registrations.sessions.forms import CatalogueFilterForm, options
 from registrations.sessions.queries import (
     CatalogueFilters,
     apply_filters,
@@ -44,11 +44,12 @@ def _filters(form: CatalogueFilterForm) -> CatalogueFilters:
 def _listing(template: str, statement, endpoint: str):
     form = CatalogueFilterForm(request.args)
     cities = catalogue_cities()
-    form.city.choices = [("", _("All cities"))] + [(city, city) for city in cities]
+    form.city.choices = options([("", _("All cities"))] + [(city, city) for city in cities])
     filters = _filters(form)
     page = paginate(apply_filters(statement, filters), _page_number(), current_app.config["ITEMS_PER_PAGE"])
+    status = 400 if form.errors else 200
     return render_template(template, form=form, page=page, filters=filters, endpoint=endpoint,
-                           now=utcnow(), today=local_today())
+                           now=utcnow(), today=local_today()), status
 
 
 @bp.get("/sessions")
@@ -87,7 +88,7 @@ def registration_panel(user, session: TrainingSession) -> RegistrationPanel:
         return RegistrationPanel("closed", _("Registrations for this session are closed."))
     if session.registration_opens_at and now < session.registration_opens_at:
         return RegistrationPanel("closed", _("Registration opens on %(when)s.",
-                                             when=format_datetime(session.registration_opens_at, "medium")))
+                                             when=moment(session.registration_opens_at)))
     if not session.registration_is_open(now):
         return RegistrationPanel("closed", _("The registration deadline has passed."))
     if not user.is_authenticated:
