@@ -15,6 +15,7 @@ from registrations.models import (
     TrainingSession,
 )
 from registrations.sessions import services
+from registrations.sessions.base import local_today
 from registrations.sessions.services import QuotaSpec, SessionError
 from registrations.signals import session_cancelled
 
@@ -43,11 +44,12 @@ def test_only_the_allowed_transitions_happen(db, make_session, before, after):
 
 
 def test_completing_waits_for_the_last_day(db, make_session):
-    running = make_session(start=date.today() - timedelta(days=1), days=3)
+    today = local_today()  # the office's date, not the server's
+    running = make_session(start=today - timedelta(days=1), days=3)
     with pytest.raises(SessionError) as error:
         services.change_status(running.id, S.COMPLETED)
     assert error.value.status == 409
-    ends_today = make_session(start=date.today() - timedelta(days=2), days=3)
+    ends_today = make_session(start=today - timedelta(days=2), days=3)
     assert services.change_status(ends_today.id, S.COMPLETED).status == S.COMPLETED
 
 
