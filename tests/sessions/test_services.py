@@ -280,3 +280,15 @@ def test_days_editor_refuses_bad_days_and_writes_nothing(db, values, make_sessio
         services.save_days(session.id, changes, additions)
     db.session.rollback()
     assert [(d.date, d.part) for d in services.load_days(session.id)] == [(d.date, d.part) for d in days]
+
+
+def test_a_country_with_registered_officers_stays_eligible(db, values, make_registration, make_participant,
+                                                          make_agency):
+    session = _published(values, eligible_countries="VN,KH,LA")
+    make_registration(session, make_participant(make_agency("KH")))
+    with pytest.raises(SessionInvalid) as error:
+        services.update_session(session.id, values(eligible_countries="VN,LA"))
+    assert "eligible_countries" in error.value.errors
+    services.update_session(session.id, values(eligible_countries="VN,KH"))
+    db.session.expire_all()
+    assert db.session.get(TrainingSession, session.id).eligible_countries == "VN,KH"
