@@ -100,6 +100,8 @@ def load_config(overrides: dict | None = None) -> dict:
         "MAIL_DEFAULT_SENDER": os.environ.get("MAIL_DEFAULT_SENDER", "formation@cooperation.example"),
         "BOOTSTRAP_SERVE_LOCAL": True,
         "ITEMS_PER_PAGE": _int("ITEMS_PER_PAGE", 20),
+        # `flask anonymise` erases participants whose sessions all ended more than this many years ago.
+        "ANONYMISE_AFTER_YEARS": _int("ANONYMISE_AFTER_YEARS", 5),
     }
     if env == "testing":
         config.update(
