@@ -20,7 +20,7 @@ from registrations.admin.audit_log import (
     events_query,
     filter_choices,
 )
-from registrations.admin.forms import AuditFilterForm, ParticipantSearchForm
+from registrations.admin.forms import AuditFilterForm, ParticipantSearchForm, as_choices
 from registrations.admin.paging import paginate
 from registrations.admin.personal_data import participant_data, record_export
 from registrations.admin.views import agency_choices
@@ -36,9 +36,9 @@ def _audit_filters() -> tuple[AuditFilterForm, AuditFilters | None]:
     form = AuditFilterForm(formdata=request.args)
     actions, types = filter_choices()
     kinds = sorted({action.split(".")[0] + ".*" for action in actions if "." in action})
-    form.action.choices = [("", _("All"))] + [(k, _("All of %(kind)s", kind=k[:-2])) for k in kinds] + [
-        (a, action_label(a) if a in ACTION_LABELS else a) for a in actions]
-    form.object_type.choices = [("", _("All"))] + [(t, t) for t in types]
+    form.action.choices = as_choices([("", _("All"))] + [(k, _("All of %(kind)s", kind=k[:-2])) for k in kinds] + [
+        (a, action_label(a) if a in ACTION_LABELS else a) for a in actions])
+    form.object_type.choices = as_choices([("", _("All"))] + [(t, t) for t in types])
     # Unknown values of the lists simply match nothing: accept any short text.
     form.action.validate_choice = form.object_type.validate_choice = False
     if not form.validate():

@@ -11,14 +11,20 @@ from wtforms import (
     StringField,
     SubmitField,
 )
-from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
 from registrations.i18n import LANGUAGES
 from registrations.models import AgencyKind, Role
 
 
+def as_choices(pairs) -> list[SelectChoice]:
+    """Select options from (value, label) pairs."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
 def _language_choices():
-    return list(LANGUAGES.items())
+    return as_choices(LANGUAGES.items())
 
 
 class AgencyEditForm(FlaskForm):
@@ -29,7 +35,7 @@ class AgencyEditForm(FlaskForm):
                        description=_l("Short unique code, such as VN-MPS-C03."))
     country = StringField(_l("Country"), validators=[DataRequired(), Length(min=2, max=2)],
                           description=_l("Two-letter ISO code: VN, KH, LA, FR…"))
-    kind = SelectField(_l("Kind"), choices=AgencyKind.choices(), validators=[DataRequired()])
+    kind = SelectField(_l("Kind"), choices=as_choices(AgencyKind.choices()), validators=[DataRequired()])
     active = BooleanField(_l("Active"), default=True)
     submit = SubmitField(_l("Save"))
 
@@ -39,16 +45,18 @@ class AgencyFilterForm(FlaskForm):
         csrf = False
 
     country = SelectField(_l("Country"), validators=[Optional()])
-    status = SelectField(_l("Status"), validators=[Optional()], choices=[
-        ("", _l("All")), ("active", _l("Active")), ("inactive", _l("Deactivated"))])
+    status = SelectField(_l("Status"), validators=[Optional()], choices=as_choices([
+        ("", _l("All")), ("active", _l("Active")), ("inactive", _l("Deactivated"))]))
 
 
 class AccountNewForm(FlaskForm):
-    email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
+    email = EmailField(_l("Email"), validators=[
+        DataRequired(), Length(max=254),
+        Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message=_l("Enter a valid email address."))])
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)],
                        description=_l("For partners: the name in Latin script, as in the passport."))
     name_native = StringField(_l("Name in the person's own script"), validators=[Optional(), Length(max=200)])
-    role = SelectField(_l("Role"), choices=Role.choices(), default=Role.PARTNER.value)
+    role = SelectField(_l("Role"), choices=as_choices(Role.choices()), default=Role.PARTNER.value)
     agency = SelectField(_l("Agency"), coerce=int, validators=[Optional()],
                          description=_l("Required for a partner."))
     locale = SelectField(_l("Language of emails"), choices=_language_choices(), default="fr")
@@ -58,12 +66,12 @@ class AccountNewForm(FlaskForm):
 class AccountEditForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     agency = SelectField(_l("Agency"), coerce=int, validators=[Optional()])
-    locale = SelectField(_l("Language"), choices=[("", _l("Not chosen"))] + _language_choices())
+    locale = SelectField(_l("Language"), choices=as_choices([("", _l("Not chosen"))]) + _language_choices())
     submit = SubmitField(_l("Save"))
 
 
 class AccountRoleForm(FlaskForm):
-    role = SelectField(_l("Role"), choices=Role.choices())
+    role = SelectField(_l("Role"), choices=as_choices(Role.choices()))
     submit = SubmitField(_l("Change the role"))
 
 
@@ -72,10 +80,10 @@ class AccountFilterForm(FlaskForm):
         csrf = False
 
     q = StringField(_l("Email or name"), validators=[Optional(), Length(max=100)])
-    role = SelectField(_l("Role"), validators=[Optional()], choices=[("", _l("All"))] + Role.choices())
-    status = SelectField(_l("Status"), validators=[Optional()], choices=[
+    role = SelectField(_l("Role"), validators=[Optional()], choices=as_choices([("", _l("All"))] + Role.choices()))
+    status = SelectField(_l("Status"), validators=[Optional()], choices=as_choices([
         ("", _l("All")), ("active", _l("Active")), ("invited", _l("Invitation pending")),
-        ("inactive", _l("Deactivated"))])
+        ("inactive", _l("Deactivated"))]))
 
 
 class AuditFilterForm(FlaskForm):

@@ -15,6 +15,7 @@ from registrations.admin.forms import (
     AccountRoleForm,
     AgencyEditForm,
     AgencyFilterForm,
+    as_choices,
 )
 from registrations.admin.paging import Page, paginate
 from registrations.admin.services import AdminError
@@ -37,11 +38,11 @@ def get_account(user_id: int) -> User:
     return user
 
 
-def agency_choices(blank_label: str) -> list[tuple[int, str]]:
+def agency_choices(blank_label: str) -> list:
     """(id, "CODE · name") of every agency, active ones first, with a blank first choice."""
     agencies = db.session.scalars(select(Agency).order_by(Agency.active.desc(), Agency.country, Agency.code))
-    return [(0, blank_label)] + [
-        (a.id, f"{a.code} · {a.name}" + ("" if a.active else f" ({_('deactivated')})")) for a in agencies]
+    return as_choices([(0, blank_label)] + [
+        (a.id, f"{a.code} · {a.name}" + ("" if a.active else f" ({_('deactivated')})")) for a in agencies])
 
 
 @bp.get("")
@@ -69,7 +70,7 @@ def agencies():
     """Agencies, filtered by country and status, a page at a time."""
     form = AgencyFilterForm(formdata=request.args)
     countries = list(db.session.scalars(select(Agency.country).distinct().order_by(Agency.country)))
-    form.country.choices = [("", _("All"))] + [(c, c) for c in countries]
+    form.country.choices = as_choices([("", _("All"))] + [(c, c) for c in countries])
     if not form.validate():
         abort_with(400, _("These filters are not valid."))
     people = (select(func.count()).select_from(Participant)

@@ -18,6 +18,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
+from registrations.admin.forms import as_choices
 from registrations.models.evaluations import SCORE_MAX, SCORE_MIN
 
 SCORE_LABELS = {
@@ -65,12 +66,12 @@ def answer_form(questions, *, paper_choices=None) -> type[FlaskForm]:
         pass
 
     if paper_choices is not None:
-        AnswerForm.registration = SelectField(_l("Participant"), coerce=int, choices=paper_choices,
+        AnswerForm.registration = SelectField(_l("Participant"), coerce=int, choices=as_choices(paper_choices),
                                               validators=[InputRequired()])
     for question in questions:
         setattr(AnswerForm, f"q{question.id}", RadioField(
             question.text, coerce=int, validators=[Optional()],
-            choices=[(score, SCORE_LABELS[score]) for score in range(SCORE_MAX, SCORE_MIN - 1, -1)]))
+            choices=as_choices((score, SCORE_LABELS[score]) for score in range(SCORE_MAX, SCORE_MIN - 1, -1))))
     AnswerForm.comment = TextAreaField(_l("Comments and suggestions"), validators=[Optional(), Length(max=5000)])
     AnswerForm.submit = SubmitField(_l("Send my evaluation") if paper_choices is None else _l("Save this paper form"))
     return AnswerForm

@@ -105,14 +105,14 @@ def submit_response(session: TrainingSession, registration: Registration, scores
 
 def paper_candidates(session: TrainingSession) -> list[tuple[Registration, Participant]]:
     """Approved registrations of the session that have not answered yet, by name (one query)."""
-    return list(db.session.execute(
+    return [tuple(row) for row in db.session.execute(
         select(Registration, Participant)
         .join(Participant, Participant.id == Registration.participant_id)
         .outerjoin(EvaluationResponse, EvaluationResponse.registration_id == Registration.id)
         .where(Registration.session_id == session.id, Registration.state == RegistrationState.APPROVED,
                EvaluationResponse.id.is_(None))
         .order_by(Participant.name_key, Participant.id)
-    ).tuples())
+    )]
 
 
 # ---------------------------------------------------------------- results
@@ -190,7 +190,7 @@ def compare_sessions(session_ids: list[int], locale: str) -> tuple[list[Training
     ids = [s.id for s in sessions]
     responses = dict(db.session.execute(
         select(EvaluationResponse.session_id, func.count()).where(EvaluationResponse.session_id.in_(ids))
-        .group_by(EvaluationResponse.session_id)).tuples())
+        .group_by(EvaluationResponse.session_id)).all())
     rows: dict[str, dict] = {}
     query = (select(EvaluationQuestion.session_id, EvaluationQuestion.code, EvaluationQuestion.text_fr,
                     func.min(EvaluationQuestion.position), func.avg(EvaluationAnswer.score), func.count())

@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from registrations.access import STAFF, allow
+from registrations.admin.forms import as_choices
 from registrations.errors import abort_with
 from registrations.evaluations import bp
 from registrations.evaluations.forms import SCORE_LABELS, CompareForm, QuestionnaireEditForm, answer_form
@@ -177,7 +178,7 @@ def compare():
     """Mean score per question across the chosen sessions, side by side."""
     form = CompareForm(formdata=request.args)
     answered = sessions_with_responses()
-    form.session.choices = [(s.id, f"{s.start_date.isoformat()} · {s.title}") for s in answered]
+    form.session.choices = as_choices((s.id, f"{s.start_date.isoformat()} · {s.title}") for s in answered)
     if not form.validate():
         abort_with(400, _("Choose sessions from the list."))
     chosen = form.session.data or [s.id for s in answered[:4]]

@@ -87,9 +87,8 @@ def _year(column):
 
 def filter_options() -> tuple[list[int], list[str]]:
     """Years that have sessions, and the countries of agencies (two queries)."""
-    years = [int(y) for y in db.session.scalars(
-        select(distinct(_year(TrainingSession.start_date))).order_by(_year(TrainingSession.start_date).desc()))
-        if y is not None]
+    year = _year(TrainingSession.start_date)
+    years = [int(y) for y in db.session.scalars(select(year).distinct().order_by(year.desc())) if y is not None]
     countries = list(db.session.scalars(select(Agency.country).distinct().order_by(Agency.country)))
     return years, countries
 
