@@ -1,6 +1,7 @@
 """The activity dashboard and spreadsheet, checked against data the test creates."""
 
 import io
+
 import pytest
 from openpyxl import load_workbook
 
@@ -14,7 +15,8 @@ from tests.admin.helpers import answer, certify, ended_session, mark
 @pytest.fixture
 def activity(db, make_session, make_registration, make_participant, make_agency):
     """Two held sessions (different years, hosts and themes), a cancelled one and a future one."""
-    vn, kh = make_agency("VN", code="VN-A", name="Bộ Công an"), make_agency("KH", code="KH-A", name="=cmd|' /C calc'!A0")
+    vn = make_agency("VN", code="VN-A", name="Bộ Công an")
+    kh = make_agency("KH", code="KH-A", name="=cmd|' /C calc'!A0")
     la = make_agency("LA", code="LA-A")
     p1, p3 = make_participant(vn), make_participant(vn)
     p2, p4 = make_participant(kh), make_participant(kh)
