@@ -213,7 +213,7 @@ def user_new():
 def user_edit(user_id: int):
     """An account: its details, role, status and links."""
     user = get_account(user_id)
-    form = AccountEditForm(obj=user, name=user.display_name, agency=user.agency_id or 0)
+    form = AccountEditForm(name=user.display_name, agency=user.agency_id or 0, locale=user.locale)
     form.agency.choices = agency_choices(_("No agency"))
     role_form = AccountRoleForm(role=user.role.value, prefix="r")
     status = 200

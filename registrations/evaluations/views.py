@@ -182,6 +182,7 @@ def compare():
     if not form.validate():
         abort_with(400, _("Choose sessions from the list."))
     chosen = form.session.data or [s.id for s in answered[:4]]
+    form.session.data = chosen
     sessions, rows, responses = compare_sessions(chosen, str(get_locale()))
     return render_template("evaluations/compare.html", form=form, sessions=sessions, rows=rows,
                            responses=responses)

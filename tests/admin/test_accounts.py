@@ -138,8 +138,11 @@ def test_a_partner_role_needs_an_agency_and_makes_a_participant(db, admin_user, 
 
 
 def test_edit_account_details(db, admin_client, make_user, make_agency):
-    partner = make_user(Role.PARTNER)
+    partner = make_user(Role.PARTNER, locale="vi")
     other_agency = make_agency("KH")
+    page = admin_client.get(f"/admin/users/{partner.id}").get_data(as_text=True)
+    assert f'<option selected value="{partner.agency_id}">' in page
+    assert '<option selected value="vi">' in page
     response = admin_client.post(f"/admin/users/{partner.id}", data={
         "name": "Sok Chea", "agency": str(other_agency.id), "locale": "km"})
     assert response.status_code == 302
