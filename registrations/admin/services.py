@@ -148,9 +148,12 @@ def _lock_for_admin_change(user: User) -> User:
 
     Two admins demoting each other at the same time must not leave the office without one.
     """
-    locked = lock_row(User, user.id)
-    if db.session.get_bind().dialect.name != "sqlite":
-        db.session.execute(select(User.id).where(User.role == Role.ADMIN, User.active.is_(True)).with_for_update())
+    if db.session.get_bind().dialect.name == "sqlite":
+        return lock_row(User, user.id)
+    # `of=User`: the account's agency is joined eagerly, and only the account row is locked.
+    locked = db.session.scalar(select(User).where(User.id == user.id).with_for_update(of=User)
+                               .execution_options(populate_existing=True))
+    db.session.execute(select(User.id).where(User.role == Role.ADMIN, User.active.is_(True)).with_for_update())
     return locked
 
 
