@@ -29,6 +29,7 @@ def test_demo_role_logs_in_and_sees_its_navigation(live_server, demo_data, page,
 def test_language_switch_and_khmer_font(live_server, demo_data, page, tmp_path):
     page.goto(live_server + "/")
     page.get_by_role("button", name="ខ្មែរ").click()
+    page.wait_for_load_state("load")  # the new page's stylesheets, before reading computed styles
     assert page.locator("html").get_attribute("lang") == "km"
     family = page.evaluate(
         "() => { const el = document.querySelector('h1'); return getComputedStyle(el).fontFamily; }")
