@@ -39,20 +39,29 @@ def create_app(config: dict | None = None) -> Flask:
     mail.init_app(app)
     register_commands(app)
 
+    from registrations.admin import bp as admin_bp
     from registrations.auth import bp as auth_bp
+    from registrations.evaluations import bp as evaluations_bp
     from registrations.main import bp as main_bp
     from registrations.registrations import bp as registrations_bp
+    from registrations.reports import bp as reports_bp
     from registrations.sessions import bp as sessions_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(sessions_bp)
     app.register_blueprint(registrations_bp)
+    app.register_blueprint(evaluations_bp)
+    app.register_blueprint(reports_bp)
+    app.register_blueprint(admin_bp)
 
     @app.context_processor
     def inject_globals():
         from flask import has_request_context
         from flask_login import current_user
+
+        if not has_request_context():  # emails rendered by a command: no page around them
+            return {}
 
         from registrations.navigation import menu_for
 

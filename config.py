@@ -103,6 +103,8 @@ def load_config(overrides: dict | None = None) -> dict:
         # werkzeug's default scrypt parameters; each hash records its own, so lowering them
         # (as the tests do, for speed) never breaks existing passwords.
         "PASSWORD_HASH_METHOD": "scrypt",  # noqa: S105 (a hashing method, not a password)
+        # `flask anonymise` erases participants whose sessions all ended more than this many years ago.
+        "ANONYMISE_AFTER_YEARS": _int("ANONYMISE_AFTER_YEARS", 5),
     }
     if env == "testing":
         config.update(

@@ -41,13 +41,14 @@ def test_seed_demo_is_idempotent(db, runner):
     assert first.exit_code == 0, first.output
     counts = {model: db.session.scalar(select(func.count()).select_from(model))
               for model in (Agency, User, Participant)}
-    assert counts[User] == 5 and counts[Agency] >= 4
+    assert counts[User] == 6 and counts[Agency] >= 4
     second = runner.invoke(args=["seed-demo"])
     assert second.exit_code == 0, second.output
     assert counts == {model: db.session.scalar(select(func.count()).select_from(model))
                       for model in (Agency, User, Participant)}
     emails = set(db.session.scalars(select(User.email)))
     assert emails == {"admin@demo.test", "organiser@demo.test", "partner.vn@demo.test",
-                      "partner.kh@demo.test", "partner.la@demo.test"}
+                      "partner.kh@demo.test", "partner.la@demo.test",
+                      "invited.kh@demo.test"}  # a pending invitation
     countries = set(db.session.scalars(select(Agency.country)))
     assert {"VN", "KH", "LA", "FR"} <= countries

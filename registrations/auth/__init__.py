@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("auth", __name__)
 
-from registrations.auth import views  # noqa: E402,F401
+from registrations.auth import link_views, views  # noqa: E402,F401

@@ -31,3 +31,22 @@ class PasswordChangeForm(FlaskForm):
         validators=[DataRequired(), EqualTo("new_password", message=_l("The two passwords differ."))],
     )
     submit = SubmitField(_l("Change password"))
+
+
+class PasswordChooseForm(FlaskForm):
+    """Choosing a password through an invitation or reset link."""
+
+    new_password = PasswordField(
+        _l("New password"),
+        validators=[
+            DataRequired(),
+            Length(min=PASSWORD_MIN_LENGTH, max=200,
+                   message=_l("Use at least %(num)d characters.", num=PASSWORD_MIN_LENGTH)),
+        ],
+        description=_l("At least %(num)d characters.", num=PASSWORD_MIN_LENGTH),
+    )
+    confirm = PasswordField(
+        _l("Repeat the new password"),
+        validators=[DataRequired(), EqualTo("new_password", message=_l("The two passwords differ."))],
+    )
+    submit = SubmitField(_l("Save my password"))

@@ -55,8 +55,13 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
 
 
 def create_user(*, email: str, password: str | None, role: Role, agency: Agency | None = None,
-                name: str = "", name_native: str = "", locale: str = "", actor: User | None = None) -> User:
-    """Create an account; a partner account needs an agency and is also a participant."""
+                name: str = "", name_native: str = "", locale: str = "", actor: User | None = None,
+                invite: bool = False) -> User:
+    """Create an account; a partner account needs an agency and is also a participant.
+
+    With `invite`, the account has no password yet: the person receives a link to choose one
+    (sent once the account is committed).
+    """
     email = normalise_email(email)
     if not email or "@" not in email:
         raise AccountError(_l("Enter a valid email address."))
@@ -64,6 +69,8 @@ def create_user(*, email: str, password: str | None, role: Role, agency: Agency 
         raise AccountError(_l("An account with this email already exists."))
     if role == Role.PARTNER and agency is None:
         raise AccountError(_l("A partner account must belong to a partner agency."))
+    if role == Role.PARTNER and not agency.active:
+        raise AccountError(_l("This agency is deactivated."))
     user = User(email=email, role=role, agency=agency, display_name=name or email, locale=locale)
     if password:
         user.set_password(password)
@@ -82,5 +89,9 @@ def create_user(*, email: str, password: str | None, role: Role, agency: Agency 
     db.session.flush()
     record("user.created", user, actor=actor, after={"email": email, "role": role.value,
                                                       "agency": agency.code if agency else None})
+    if invite:
+        from registrations.auth.invitations import INVITATION, send_link
+
+        send_link(user, INVITATION, actor=actor)
     db.session.commit()
     return user

@@ -3,13 +3,19 @@
 Each step adds what is missing and leaves what exists, so `seed-demo` is idempotent.
 """
 
-from registrations.demo import people, registrations, sessions
+from registrations.demo import evaluations, invitations, people, registrations, sessions
 
 #: Password of every demo account (written in the README).
 DEMO_PASSWORD = people.DEMO_PASSWORD
 
 #: The steps, in order; each returns {label: number of rows it created}.
-STEPS = [people.seed, sessions.seed, registrations.seed]
+STEPS = [
+    people.seed,
+    invitations.seed,
+    sessions.seed,
+    registrations.seed,
+    evaluations.seed,
+]
 
 
 def seed_demo() -> dict:

@@ -4,6 +4,12 @@ from registrations.models.attendance import Attendance, AttendanceStatus
 from registrations.models.audit import AuditEvent
 from registrations.models.base import utcnow
 from registrations.models.certificates import Certificate, CertificateStatus
+from registrations.models.evaluations import (
+    EvaluationAnswer,
+    EvaluationQuestion,
+    EvaluationResponse,
+    ResponseSource,
+)
 from registrations.models.people import Agency, AgencyKind, Participant, Role, User
 from registrations.models.registrations import LIVE_STATES, Registration, RegistrationState
 from registrations.models.sessions import (
@@ -25,10 +31,14 @@ __all__ = [
     "Certificate",
     "CertificateStatus",
     "DayPart",
+    "EvaluationAnswer",
+    "EvaluationQuestion",
+    "EvaluationResponse",
     "LIVE_STATES",
     "Participant",
     "Registration",
     "RegistrationState",
+    "ResponseSource",
     "Role",
     "SessionDay",
     "SessionKind",

@@ -124,6 +124,11 @@ class User(UserMixin, db.Model):
     session_version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: When the last invitation to choose a password was sent (None: created with a password).
+    invited_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: Random value carried by invitation and password-reset links; replaced when a link is used
+    #: or a new one is sent, so that every older link is dead.
+    link_nonce: Mapped[str] = mapped_column(sa.String(32), default="", server_default="")
 
     agency: Mapped[Agency | None] = relationship(lazy="joined")
     participant: Mapped[Participant | None] = relationship(lazy="raise_on_sql")
@@ -143,6 +148,11 @@ class User(UserMixin, db.Model):
     @property
     def is_active(self) -> bool:
         return self.active
+
+    @property
+    def invitation_pending(self) -> bool:
+        """Invited and not yet having chosen a password."""
+        return self.invited_at is not None and not self.password_hash
 
     @property
     def is_admin(self) -> bool:

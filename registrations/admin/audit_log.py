@@ -1,0 +1,160 @@
+"""Reading the audit log: filters, pages and the CSV export.
+
+The events are written by every domain with `registrations.audit.record`; this module
+only reads them.
+"""
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Select, select
+from sqlalchemy.orm import aliased
+
+from registrations.extensions import db
+from registrations.models import AuditEvent, User
+
+#: Labels of the actions this application records (others are shown by their name).
+ACTION_LABELS = {
+    "user.login": _l("Login"),
+    "user.created": _l("Account created"),
+    "user.updated": _l("Account changed"),
+    "user.role": _l("Role changed"),
+    "user.deactivated": _l("Account deactivated"),
+    "user.reactivated": _l("Account reactivated"),
+    "user.invitation_sent": _l("Invitation sent"),
+    "user.invitation_accepted": _l("Invitation accepted"),
+    "user.reset_sent": _l("Password reset sent"),
+    "user.password_reset": _l("Password reset"),
+    "user.password_changed": _l("Password changed"),
+    "agency.created": _l("Agency created"),
+    "agency.updated": _l("Agency changed"),
+    "agency.deactivated": _l("Agency deactivated"),
+    "agency.reactivated": _l("Agency reactivated"),
+    "agency.deleted": _l("Agency deleted"),
+    "registration.state": _l("Registration state changed"),
+    "attendance.mark": _l("Attendance marked"),
+    "certificate.issued": _l("Certificate issued"),
+    "certificate.revoked": _l("Certificate revoked"),
+    "evaluation.questions": _l("Questionnaire changed"),
+    "evaluation.submitted": _l("Evaluation answered"),
+    "participant.exported": _l("Personal data exported"),
+    "participant.anonymised": _l("Participant anonymised"),
+    "audit.exported": _l("Audit log exported"),
+}
+
+#: Characters that make a spreadsheet read a cell as a formula.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def action_label(action: str) -> str:
+    label = ACTION_LABELS.get(action)
+    return str(label) if label else action
+
+
+@dataclass(frozen=True)
+class AuditFilters:
+    """What the reader asked for; every field is optional."""
+
+    who: str = ""
+    action: str = ""
+    object_type: str = ""
+    object_id: int | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+
+    def as_args(self) -> dict:
+        """The filters as query-string arguments (for links to pages and the export)."""
+        values = {"who": self.who, "action": self.action, "object_type": self.object_type,
+                  "object_id": self.object_id, "date_from": self.date_from, "date_to": self.date_to}
+        return {key: value for key, value in values.items() if value not in (None, "")}
+
+
+def events_query(filters: AuditFilters) -> Select:
+    """Events with the actor's email, newest first, narrowed by the filters.
+
+    An action ending in ".*" selects a whole kind ("registration.*").
+    """
+    actor = aliased(User)
+    query = select(AuditEvent, actor.email).outerjoin(actor, actor.id == AuditEvent.actor_id)
+    if filters.who:
+        query = query.where(actor.email.contains(filters.who.strip().lower(), autoescape=True))
+    if filters.action.endswith(".*"):
+        query = query.where(AuditEvent.action.startswith(filters.action[:-1], autoescape=True))
+    elif filters.action:
+        query = query.where(AuditEvent.action == filters.action)
+    if filters.object_type:
+        query = query.where(AuditEvent.object_type == filters.object_type)
+    if filters.object_id is not None:
+        query = query.where(AuditEvent.object_id == filters.object_id)
+    if filters.date_from:
+        query = query.where(AuditEvent.at >= _start_of(filters.date_from))
+    if filters.date_to:
+        query = query.where(AuditEvent.at < _start_of(filters.date_to + timedelta(days=1)))
+    return query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+
+
+def _start_of(day: date) -> datetime:
+    """Midnight of a day in the office's timezone, as the dates a reader types mean."""
+    zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    return datetime.combine(day, time.min, tzinfo=zone)
+
+
+def filter_choices() -> tuple[list[str], list[str]]:
+    """The actions and object types present in the log (two small queries)."""
+    actions = list(db.session.scalars(select(AuditEvent.action).distinct().order_by(AuditEvent.action)))
+    types = list(db.session.scalars(select(AuditEvent.object_type).distinct().order_by(AuditEvent.object_type)))
+    return actions, [t for t in types if t]
+
+
+def neutralise(value) -> str:
+    """A cell value as text that a spreadsheet shows as text, never runs as a formula."""
+    text = "" if value is None else str(value)
+    if text.startswith(FORMULA_PREFIXES):
+        return "'" + text
+    return text
+
+
+def _json(value) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str) if value else ""
+
+
+CSV_HEADER = ("at_utc", "actor", "action", "object_type", "object_id", "before", "after", "reason")
+
+
+def csv_lines(filters: AuditFilters, batch: int = 500) -> Iterator[str]:
+    """The filtered log as CSV text, UTF-8 with a byte-order mark, a few lines at a time."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    buffer.write("\ufeff")
+    writer.writerow(CSV_HEADER)
+    rows = db.session.execute(events_query(filters).execution_options(yield_per=batch))
+    for count, (event, email) in enumerate(rows, start=1):
+        writer.writerow([neutralise(v) for v in (
+            event.at.isoformat(timespec="seconds"), email or "", event.action, event.object_type,
+            event.object_id, _json(event.before), _json(event.after), event.reason)])
+        if count % batch == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
+
+
+def changes(event: AuditEvent) -> list[tuple[str, str, str]]:
+    """(field, before, after) of an event, for display."""
+    before, after = event.before or {}, event.after or {}
+    keys = list(dict.fromkeys([*before.keys(), *after.keys()]))
+    return [(key, _short(before.get(key)), _short(after.get(key))) for key in keys]
+
+
+def _short(value) -> str:
+    if value is None:
+        return ""
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= 80 else text[:79] + "…"

@@ -1,0 +1,55 @@
+"""Pages of a list: two queries (count and rows) whatever the list's size."""
+
+from dataclasses import dataclass
+
+from flask import current_app, request
+from sqlalchemy import Select, func, select
+
+from registrations.extensions import db
+
+
+@dataclass
+class Page:
+    """One page of rows, shaped like Flask-SQLAlchemy's pagination for `_forms.pagination`."""
+
+    items: list
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max((self.total + self.per_page - 1) // self.per_page, 1)
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def prev_num(self) -> int:
+        return self.page - 1
+
+    @property
+    def next_num(self) -> int:
+        return self.page + 1
+
+
+def requested_page() -> int:
+    """The `page` argument of the request (1 when absent or not a positive number)."""
+    value = request.args.get("page", "1")
+    return int(value) if value.isdigit() and 0 < int(value) < 100_000 else 1
+
+
+def paginate(query: Select, *, page: int | None = None, per_page: int | None = None, scalars: bool = True) -> Page:
+    """Run `query` for one page; rows are scalars (first column) or tuples."""
+    page = page or requested_page()
+    per_page = per_page or current_app.config["ITEMS_PER_PAGE"]
+    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+    paged = query.limit(per_page).offset((page - 1) * per_page)
+    result = db.session.execute(paged)
+    items = list(result.scalars().unique()) if scalars else list(result.all())
+    return Page(items=items, page=page, per_page=per_page, total=total)
