@@ -40,10 +40,12 @@ def create_app(config: dict | None = None) -> Flask:
     register_commands(app)
 
     from registrations.auth import bp as auth_bp
+    from registrations.certificates import bp as certificates_bp
     from registrations.main import bp as main_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
+    app.register_blueprint(certificates_bp)
 
     @app.context_processor
     def inject_globals():
