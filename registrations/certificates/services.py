@@ -202,9 +202,11 @@ def _create(session: TrainingSession, items: list[Candidate], actor, today: date
             snapshot = build_facts(session=session, participant=item.participant, agency=item.agency,
                                    summary=item.summary, serial=serial, code=code, issue_date=today,
                                    registration_id=item.registration.id)
+            # Rendered once, now: an issued certificate never changes (the serial is printed on it).
             certificate = Certificate(registration_id=item.registration.id, serial=serial, code=code,
                                       status=CertificateStatus.VALID, facts=snapshot, locale=snapshot["locale"],
-                                      issued_at=utcnow(), issued_by_id=getattr(actor, "id", None))
+                                      issued_at=utcnow(), issued_by_id=getattr(actor, "id", None),
+                                      pdf=render(snapshot))
             try:
                 with db.session.begin_nested():
                     db.session.add(certificate)
@@ -216,7 +218,6 @@ def _create(session: TrainingSession, items: list[Candidate], actor, today: date
             break
         else:
             raise CertificateError(_("No serial number could be allocated. Please try again."), 409)
-        certificate.pdf = render(snapshot)
         audit.record(action, certificate, actor=actor, reason=reason,
                      after={"serial": serial, "registration_id": item.registration.id, "status": "valid"})
         created.append(certificate)

@@ -9,7 +9,7 @@ from datetime import date
 
 from sqlalchemy import func, or_, select
 
-from registrations.certificates.services import candidates, issue_all, revoke, session_has_ended
+from registrations.certificates.services import candidates, issue, revoke, session_has_ended
 from registrations.extensions import db
 from registrations.models import (
     Certificate,
@@ -36,9 +36,16 @@ def seed() -> dict:
     ).all()
     issued = 0
     for training in sessions:
-        waiting = any(c.eligible and c.certificate is None for c in candidates(training, today=today))
-        if waiting and session_has_ended(training, today):
-            issued += len(issue_all(training.id, actor=actor, today=today))
+        if not session_has_ended(training, today):
+            continue
+        waiting = [c.registration.id for c in candidates(training, today=today) if c.eligible and c.certificate is None]
+        # A registration whose certificate was revoked keeps it that way (idempotent).
+        had_one = set(db.session.scalars(
+            select(Certificate.registration_id).where(Certificate.registration_id.in_(waiting))))
+        for registration_id in waiting:
+            if registration_id not in had_one:
+                issue(registration_id, actor=actor, today=today)
+                issued += 1
     revoked = 0
     any_revoked = select(Certificate.id).where(Certificate.status == CertificateStatus.REVOKED).limit(1)
     if db.session.scalar(any_revoked) is None:

@@ -3,6 +3,7 @@
 from datetime import date, timedelta
 
 import pytest
+from flask_babel import force_locale
 from sqlalchemy import select
 
 from registrations.certificates import services
@@ -30,7 +31,8 @@ YEAR = date.today().year
 
 
 def _reasons(candidate) -> str:
-    return " ".join(str(reason) for reason in candidate.reasons)
+    with force_locale("en"):
+        return " ".join(str(reason) for reason in candidate.reasons)
 
 
 def test_eligibility_lists_who_is_not_eligible_and_why(app, ended_session, attendee, make_registration, mark):
@@ -84,7 +86,7 @@ def test_a_published_session_past_its_end_date_has_ended(app, make_session, atte
 def test_cancelled_session_gives_no_certificate(app, ended_session, attendee):
     session = ended_session(status=SessionStatus.CANCELLED)
     registration = attendee(session)
-    with pytest.raises(CertificateError) as refused:
+    with pytest.raises(CertificateError) as refused, force_locale("en"):
         issue(registration.id)
     assert "cancelled" in str(refused.value.message)
 
