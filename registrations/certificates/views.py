@@ -1,5 +1,6 @@
 """Certificate pages for the office (issue, revoke, re-issue) and public verification."""
 
+from datetime import date
 from typing import NoReturn
 
 from flask import current_app, flash, redirect, render_template, request, url_for
@@ -25,6 +26,12 @@ from registrations.certificates.services import (
 from registrations.errors import abort_with
 from registrations.extensions import client_address, db, limiter
 from registrations.models import Certificate, Registration, RegistrationState, TrainingSession
+
+
+@bp.app_template_filter("fact_date")
+def fact_date(value: str):
+    """A date kept as ISO text in a certificate's snapshot, as a `date` for `dateformat`."""
+    return date.fromisoformat(value)
 
 
 def _session_or_404(session_id: int) -> TrainingSession:
