@@ -94,6 +94,8 @@ def load_config(overrides: dict | None = None) -> dict:
         "CERTIFICATE_SIGNATORY_TITLE": os.environ.get(
             "CERTIFICATE_SIGNATORY_TITLE", "Attaché de sécurité intérieure, Ambassade de France au Vietnam"
         ),
+        # Processes drawing certificates when a whole session is issued (1: in the web worker).
+        "CERTIFICATE_RENDER_PROCESSES": _int("CERTIFICATE_RENDER_PROCESSES", min(os.cpu_count() or 1, 4)),
         # Number of reverse proxies in front of the app whose X-Forwarded-* headers are trusted.
         "TRUSTED_PROXIES": _int("TRUSTED_PROXIES", 0),
         # Mail: "smtp" sends through MAIL_SERVER, "console" writes to the log, "memory" keeps

@@ -4,6 +4,7 @@ Eligible: an approved registration whose attendance rate reaches the session's t
 in a session that is completed or has ended. Each action is one transaction that writes an
 audit event; serial numbers are allocated per prefix and year without duplicates (the session
 row is locked, and a serial taken meanwhile by another session of the same prefix is retried).
+The PDFs are drawn right after that transaction and stored (see `_commit_and_render`).
 """
 
 import re
@@ -13,13 +14,14 @@ from datetime import date
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
 from registrations import audit
 from registrations.attendance.rates import AttendanceSummary, attendance_summaries
-from registrations.certificates.facts import build_facts, render
+from registrations.certificates.facts import build_facts
+from registrations.certificates.rendering import render_many
 from registrations.extensions import db
 from registrations.locking import lock_row
 from registrations.models import (
@@ -192,7 +194,7 @@ def new_code() -> str:
 
 def _create(session: TrainingSession, items: list[Candidate], actor, today: date,
             action: str = "certificate.issue", reason: str = "") -> list[Certificate]:
-    """Insert and render one certificate per candidate, with consecutive serials."""
+    """Insert one certificate per candidate, with consecutive serials (no PDF yet: `_store_pdfs`)."""
     prefix, year = serial_prefix(session), today.year
     sequence = last_sequence(prefix, year) + 1
     created = []
@@ -202,11 +204,9 @@ def _create(session: TrainingSession, items: list[Candidate], actor, today: date
             snapshot = build_facts(session=session, participant=item.participant, agency=item.agency,
                                    summary=item.summary, serial=serial, code=code, issue_date=today,
                                    registration_id=item.registration.id)
-            # Rendered once, now: an issued certificate never changes (the serial is printed on it).
             certificate = Certificate(registration_id=item.registration.id, serial=serial, code=code,
                                       status=CertificateStatus.VALID, facts=snapshot, locale=snapshot["locale"],
-                                      issued_at=utcnow(), issued_by_id=getattr(actor, "id", None),
-                                      pdf=render(snapshot))
+                                      issued_at=utcnow(), issued_by_id=getattr(actor, "id", None))
             try:
                 with db.session.begin_nested():
                     db.session.add(certificate)
@@ -222,6 +222,24 @@ def _create(session: TrainingSession, items: list[Candidate], actor, today: date
                      after={"serial": serial, "registration_id": item.registration.id, "status": "valid"})
         created.append(certificate)
     return created
+
+
+def _commit_and_render(created: list[Certificate]) -> None:
+    """Commit the issued certificates, then draw their PDFs once and store them.
+
+    Drawing happens after the commit so that the session's lock is held only for the short
+    database work: other organisers issuing at the same time wait milliseconds, not seconds.
+    If drawing fails, the certificates stay issued and their PDFs are drawn on first download.
+    """
+    pending = [(certificate.id, certificate.facts) for certificate in created]
+    db.session.commit()
+    if not pending:
+        return
+    pdfs = render_many([facts for _id, facts in pending])
+    for (certificate_id, _facts), pdf in zip(pending, pdfs, strict=True):
+        db.session.execute(update(Certificate).where(Certificate.id == certificate_id, Certificate.pdf.is_(None))
+                           .values(pdf=pdf))
+    db.session.commit()
 
 
 def _lock_session_of(registration_id: int) -> tuple[TrainingSession, Registration]:
@@ -257,7 +275,7 @@ def issue(registration_id: int, actor=None, today: date | None = None) -> tuple[
         db.session.rollback()
         return candidate.certificate, False
     certificate = _create(session, [candidate], actor, today)[0]
-    db.session.commit()
+    _commit_and_render([certificate])
     return certificate, True
 
 
@@ -271,7 +289,7 @@ def issue_all(session_id: int, actor=None, today: date | None = None) -> list[Ce
         raise CertificateError(_("Certificates are issued once the session has ended."), 409)
     pending = [c for c in candidates(session, today=today) if c.eligible and c.certificate is None]
     created = _create(session, pending, actor, today)
-    db.session.commit()
+    _commit_and_render(created)
     return created
 
 
@@ -319,5 +337,5 @@ def reissue(certificate_id: int, actor=None, reason: str = "", today: date | Non
     old.superseded_by_id = new.id
     audit.record("certificate.supersede", old, actor=actor, reason=reason,
                  before={"status": "valid"}, after={"status": "superseded", "superseded_by": new.serial})
-    db.session.commit()
+    _commit_and_render([new])
     return new
