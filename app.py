@@ -42,9 +42,11 @@ def create_app(config: dict | None = None) -> Flask:
     from registrations.auth import bp as auth_bp
     from registrations.certificates import bp as certificates_bp
     from registrations.main import bp as main_bp
+    from registrations.registrations import bp as registrations_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
+    app.register_blueprint(registrations_bp)
     app.register_blueprint(certificates_bp)
 
     @app.context_processor

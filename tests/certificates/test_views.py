@@ -40,6 +40,8 @@ def test_session_page_shows_eligible_not_eligible_and_issued(organiser_client, e
     assert "Attendance 40 % is below the threshold of 80 %." in html
     assert "Registration not approved (Waiting list)." in html
     assert f"/manage/registrations/{ok.id}/certificate" in html
+    if "registrations.detail" in organiser_client.application.view_functions:
+        assert f'href="/registrations/{ok.id}"' in html
     assert f"/manage/sessions/{session.id}/certificates/issue-all" in html
 
 
