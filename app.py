@@ -41,6 +41,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     from registrations.admin import bp as admin_bp
     from registrations.auth import bp as auth_bp
+    from registrations.certificates import bp as certificates_bp
     from registrations.evaluations import bp as evaluations_bp
     from registrations.main import bp as main_bp
     from registrations.registrations import bp as registrations_bp
@@ -53,6 +54,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(registrations_bp)
     app.register_blueprint(evaluations_bp)
     app.register_blueprint(reports_bp)
+    app.register_blueprint(certificates_bp)
     app.register_blueprint(admin_bp)
 
     @app.context_processor

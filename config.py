@@ -87,6 +87,15 @@ def load_config(overrides: dict | None = None) -> dict:
         "RATELIMIT_HEADERS_ENABLED": False,
         "LOGIN_LIMIT_PER_ACCOUNT": os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "5 per 15 minutes"),
         "LOGIN_LIMIT_PER_ADDRESS": os.environ.get("LOGIN_LIMIT_PER_ADDRESS", "20 per 15 minutes"),
+        # Public certificate verification pages allowed per client address.
+        "VERIFY_LIMIT_PER_ADDRESS": os.environ.get("VERIFY_LIMIT_PER_ADDRESS", "30 per minute"),
+        # Who signs certificates and invitation letters (printed under the signature line).
+        "CERTIFICATE_SIGNATORY_NAME": os.environ.get("CERTIFICATE_SIGNATORY_NAME", "Le chef du service"),
+        "CERTIFICATE_SIGNATORY_TITLE": os.environ.get(
+            "CERTIFICATE_SIGNATORY_TITLE", "Attaché de sécurité intérieure, Ambassade de France au Vietnam"
+        ),
+        # Processes drawing certificates when a whole session is issued (1: in the web worker).
+        "CERTIFICATE_RENDER_PROCESSES": _int("CERTIFICATE_RENDER_PROCESSES", min(os.cpu_count() or 1, 4)),
         # Number of reverse proxies in front of the app whose X-Forwarded-* headers are trusted.
         "TRUSTED_PROXIES": _int("TRUSTED_PROXIES", 0),
         # Mail: "smtp" sends through MAIL_SERVER, "console" writes to the log, "memory" keeps

@@ -13,6 +13,7 @@ MESSAGES = {
     404: (_l("Page not found"), _l("This page does not exist or is not available to you.")),
     405: (_l("Method not allowed"), _l("This address does not accept this kind of request.")),
     409: (_l("Conflict"), _l("This change conflicts with the current state. Reload the page and try again.")),
+    410: (_l("No longer available"), _l("This document is no longer available.")),
     413: (_l("Too large"), _l("What you sent is too large.")),
     422: (_l("Invalid data"), _l("Some of the data you sent is not valid.")),
     429: (_l("Too many attempts"), _l("Too many attempts. Wait a few minutes before trying again.")),

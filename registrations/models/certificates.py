@@ -28,6 +28,16 @@ class Certificate(db.Model):
     """A certificate issued to an approved registration that met the attendance threshold."""
 
     __tablename__ = "certificate"
+    __table_args__ = (
+        # At most one valid certificate per registration, enforced by the database.
+        sa.Index(
+            "uq_certificate_valid",
+            "registration_id",
+            unique=True,
+            sqlite_where=sa.text("status = 'valid'"),
+            postgresql_where=sa.text("status = 'valid'"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     registration_id: Mapped[int] = mapped_column(sa.ForeignKey("registration.id"), index=True)

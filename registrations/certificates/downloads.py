@@ -1,0 +1,228 @@
+"""Downloads: one certificate, a session's certificates as a ZIP, invitation letters, the
+agency's list. A partner only ever reaches their own agency's documents (404 otherwise).
+"""
+
+import math
+import re
+import zipfile
+from dataclasses import dataclass
+from datetime import date
+
+from flask import Response, current_app, render_template, request, stream_with_context
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import undefer
+
+from registrations.access import STAFF, allow
+from registrations.certificates import bp
+from registrations.certificates.facts import render
+from registrations.certificates.invitations import load_invitation, render_letter
+from registrations.certificates.services import CertificateError
+from registrations.errors import abort_with
+from registrations.extensions import db
+from registrations.models import (
+    Agency,
+    Certificate,
+    CertificateStatus,
+    Participant,
+    Registration,
+    RegistrationState,
+    Role,
+    SessionStatus,
+    TrainingSession,
+)
+from registrations.text import fold
+
+#: Certificates read from the database at once while a ZIP is streamed.
+ZIP_BATCH = 25
+_UNSAFE = re.compile(r"[^a-z0-9]+")
+
+
+def _scoped(query):
+    """Restrict a query joined to Registration to what the current user may see."""
+    if current_user.is_staff:
+        return query
+    return query.where(Registration.agency_id == current_user.agency_id)
+
+
+@dataclass
+class Page:
+    """One page of a list (what the `pagination` macro reads), counted on ids only."""
+
+    items: list
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(math.ceil(self.total / self.per_page), 1)
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def prev_num(self) -> int:
+        return self.page - 1
+
+    @property
+    def next_num(self) -> int:
+        return self.page + 1
+
+
+def _pdf_response(data: bytes, filename: str) -> Response:
+    response = Response(data, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _file_name(serial: str, facts: dict) -> str:
+    """An ASCII file name: the serial and the participant's Latin name."""
+    name = _UNSAFE.sub("-", fold(facts.get("participant_name_latin", ""))).strip("-")
+    return f"{serial}-{name}.pdf" if name else f"{serial}.pdf"
+
+
+@bp.get("/certificates/<int:certificate_id>.pdf")
+@allow(STAFF, Role.PARTNER)
+def download(certificate_id: int):
+    """A valid certificate's PDF (stored when issued); revoked or superseded ones are gone (410)."""
+    certificate = db.session.scalar(_scoped(
+        select(Certificate).join(Registration, Registration.id == Certificate.registration_id)
+        .where(Certificate.id == certificate_id).options(undefer(Certificate.pdf))
+    ))
+    if certificate is None:
+        abort_with(404, _("This certificate does not exist or is not available to you."))
+    if certificate.status == CertificateStatus.REVOKED:
+        abort_with(410, _("This certificate was revoked. It is no longer valid and cannot be downloaded."))
+    if certificate.status == CertificateStatus.SUPERSEDED:
+        abort_with(410, _("This certificate was replaced by a corrected one and cannot be downloaded."))
+    if certificate.pdf is None:
+        certificate.pdf = render(certificate.facts)
+        db.session.commit()
+    return _pdf_response(certificate.pdf, _file_name(certificate.serial, certificate.facts))
+
+
+class _Sink:
+    """A write-only, unseekable file: what zipfile writes is taken out chunk by chunk."""
+
+    def __init__(self):
+        self._chunks: list[bytes] = []
+
+    def write(self, data) -> int:
+        self._chunks.append(bytes(data))
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+    def take(self) -> bytes:
+        data = b"".join(self._chunks)
+        self._chunks.clear()
+        return data
+
+
+def _zip_stream(certificate_ids: list[int]):
+    """Yield a ZIP (stored, not compressed: PDFs are compressed already) as it is built.
+
+    Certificates are read in batches as plain rows (no ORM identity kept), so memory stays
+    flat whatever the size of the session.
+    """
+    sink = _Sink()
+    with zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_STORED) as archive:
+        for start in range(0, len(certificate_ids), ZIP_BATCH):
+            batch = certificate_ids[start:start + ZIP_BATCH]
+            rows = db.session.execute(
+                select(Certificate.id, Certificate.serial, Certificate.facts, Certificate.issued_at,
+                       Certificate.pdf).where(Certificate.id.in_(batch)).order_by(Certificate.serial)
+            ).all()
+            rendered = {}
+            for certificate_id, serial, facts, issued_at, pdf in rows:
+                if pdf is None:
+                    pdf = rendered[certificate_id] = render(facts)
+                info = zipfile.ZipInfo(_file_name(serial, facts), issued_at.timetuple()[:6])
+                archive.writestr(info, pdf)
+                yield sink.take()
+            if rendered:
+                for certificate_id, pdf in rendered.items():
+                    db.session.execute(update(Certificate).where(Certificate.id == certificate_id).values(pdf=pdf))
+                db.session.commit()
+    yield sink.take()
+
+
+@bp.get("/manage/sessions/<int:session_id>/certificates.zip")
+@allow(STAFF)
+def session_zip(session_id: int):
+    """Every valid certificate of a session in one ZIP, streamed while it is built."""
+    training = db.session.get(TrainingSession, session_id)
+    if training is None:
+        abort_with(404, _("This session does not exist."))
+    ids = list(db.session.scalars(
+        select(Certificate.id).join(Registration, Registration.id == Certificate.registration_id)
+        .where(Registration.session_id == session_id, Certificate.status == CertificateStatus.VALID)
+        .order_by(Certificate.serial)
+    ))
+    if not ids:
+        abort_with(404, _("No valid certificate has been issued for this session yet."))
+    response = Response(stream_with_context(_zip_stream(ids)), mimetype="application/zip")
+    response.headers["Content-Disposition"] = f'attachment; filename="certificates-session-{session_id}.zip"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.get("/certificates")
+@allow(Role.PARTNER, STAFF)
+def agency_list():
+    """The certificates of the partner's agency (every agency's for the office), newest first."""
+    per_page = current_app.config["ITEMS_PER_PAGE"]
+    number = max(request.args.get("page", 1, type=int), 1)
+    joined = select(Certificate.id).join(Registration, Registration.id == Certificate.registration_id)
+    total = db.session.scalar(select(func.count()).select_from(_scoped(joined).subquery()))
+    items = db.session.scalars(_scoped(
+        select(Certificate).join(Registration, Registration.id == Certificate.registration_id)
+        .order_by(Certificate.id.desc()).limit(per_page).offset((number - 1) * per_page)
+    )).all()
+    page = Page(items=items, page=number, per_page=per_page, total=total)
+    return render_template("certificates/agency_list.html", page=page, invitations=_open_invitations(),
+                           valid=CertificateStatus.VALID)
+
+
+def _open_invitations(limit: int = 50) -> list:
+    """Approved registrations of the partner's agency for sessions abroad that have not ended."""
+    if not current_user.is_partner:
+        return []
+    return list(db.session.execute(
+        select(Registration.id, Participant.name_latin, Participant.name_native, TrainingSession)
+        .join(Participant, Participant.id == Registration.participant_id)
+        .join(Agency, Agency.id == Registration.agency_id)
+        .join(TrainingSession, TrainingSession.id == Registration.session_id)
+        .where(Registration.agency_id == current_user.agency_id,
+               Registration.state == RegistrationState.APPROVED,
+               TrainingSession.country != Agency.country,
+               TrainingSession.status != SessionStatus.CANCELLED,
+               TrainingSession.end_date >= date.today())
+        .order_by(TrainingSession.start_date, Participant.name_key).limit(limit)
+    ))
+
+
+@bp.get("/registrations/<int:registration_id>/invitation.pdf")
+@allow(STAFF, Role.PARTNER)
+def invitation(registration_id: int):
+    """The invitation letter (French and English) of an approved participant of a session abroad."""
+    found = load_invitation(registration_id)
+    if found is None or (not current_user.is_staff and found.registration.agency_id != current_user.agency_id):
+        abort_with(404, _("This registration does not exist or is not available to you."))
+    try:
+        data = render_letter(found)
+    except CertificateError as error:
+        abort_with(error.status, error.message)
+    return _pdf_response(data, f"invitation-{registration_id}.pdf")

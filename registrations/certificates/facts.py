@@ -1,0 +1,99 @@
+"""The facts a certificate is issued with, and the PDF drawn from them.
+
+An issued certificate keeps a JSON snapshot of everything it states (`Certificate.facts`):
+the verification page and the PDF read the snapshot, never the live participant or session,
+so a later correction of a profile or a session does not change a certificate already issued.
+"""
+
+import dataclasses
+from datetime import date
+
+from babel import Locale
+from flask import current_app
+from flask_babel import force_locale
+
+from registrations.attendance.rates import AttendanceSummary
+from registrations.documents import CertificateFacts, render_certificate
+from registrations.documents.certificate import DEFAULT_ISSUER
+from registrations.models import Agency, Participant, TrainingSession
+
+#: Languages a certificate can be printed in, besides French.
+CERTIFICATE_LOCALES = ("fr", "en", "vi", "km", "lo")
+_DATE_FIELDS = ("start_date", "end_date", "issue_date")
+_RENDERED_FIELDS = frozenset(field.name for field in dataclasses.fields(CertificateFacts))
+
+
+def certificate_locale(participant: Participant) -> str:
+    """The participant's document language, French when it is not one we print."""
+    return participant.locale if participant.locale in CERTIFICATE_LOCALES else "fr"
+
+
+def country_name(code: str, locale: str) -> str:
+    """The name of a country (ISO alpha-2) in a language, or the code when Babel has none."""
+    return Locale.parse(locale).territories.get(code, code)
+
+
+def kind_label(session: TrainingSession, locale: str) -> str:
+    """The session's kind (course, seminar…) in a language."""
+    with force_locale(locale):
+        return str(session.kind.label)
+
+
+def verify_url(code: str) -> str:
+    """The public verification address printed on documents and in their QR codes."""
+    return f"{current_app.config['PUBLIC_BASE_URL']}/verify/{code}"
+
+
+def build_facts(*, session: TrainingSession, participant: Participant, agency: Agency,
+                summary: AttendanceSummary, serial: str, code: str, issue_date: date,
+                registration_id: int) -> dict:
+    """The JSON snapshot of a certificate about to be issued."""
+    locale = certificate_locale(participant)
+    config = current_app.config
+    return {
+        "locale": locale,
+        "participant_name_latin": participant.name_latin,
+        "participant_name_native": participant.name_native or "",
+        "rank": participant.rank or "",
+        "agency_name": agency.name,
+        "agency_name_local": agency.name_local or "",
+        "session_title_fr": session.title_fr,
+        "session_title_local": session.localized("title", locale),
+        "session_kind_fr": kind_label(session, "fr"),
+        "session_kind_local": kind_label(session, locale),
+        "city": session.city,
+        "country_name_fr": country_name(session.country, "fr"),
+        "country_name_local": country_name(session.country, locale),
+        "start_date": session.start_date.isoformat(),
+        "end_date": session.end_date.isoformat(),
+        "days_attended": summary.days_attended,
+        "days_held": summary.days_held,
+        "serial": serial,
+        "issue_date": issue_date.isoformat(),
+        "signatory_name": config["CERTIFICATE_SIGNATORY_NAME"],
+        "signatory_title": config["CERTIFICATE_SIGNATORY_TITLE"],
+        "verify_url": verify_url(code),
+        "issuer_name": DEFAULT_ISSUER,
+        # Not printed; kept so that the snapshot says where it came from.
+        "session_id": session.id,
+        "registration_id": registration_id,
+        "attendance_threshold": session.attendance_threshold,
+    }
+
+
+def facts_for_rendering(snapshot: dict) -> CertificateFacts:
+    """The renderer's input, built from a certificate's snapshot only."""
+    values = {key: value for key, value in snapshot.items() if key in _RENDERED_FIELDS}
+    for key in _DATE_FIELDS:
+        values[key] = date.fromisoformat(values[key])
+    return CertificateFacts(**values)
+
+
+def render(snapshot: dict) -> bytes:
+    """Draw the certificate PDF of a snapshot."""
+    return render_certificate(facts_for_rendering(snapshot))
+
+
+def snapshot_date(snapshot: dict, key: str) -> date:
+    """A date of the snapshot (start_date, end_date, issue_date) as a `date`."""
+    return date.fromisoformat(snapshot[key])

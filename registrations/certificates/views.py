@@ -1,0 +1,187 @@
+"""Certificate pages for the office (issue, revoke, re-issue) and public verification."""
+
+from datetime import date
+from typing import NoReturn
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_login import current_user
+from sqlalchemy import select
+
+from registrations.access import ANYONE, STAFF, allow
+from registrations.certificates import bp
+from registrations.certificates.facts import snapshot_date
+from registrations.certificates.forms import CertificateReissueForm, CertificateRevokeForm, VerifyCodeForm
+from registrations.certificates.invitations import load_invitation, registration_id_for
+from registrations.certificates.rendering import MIN_BATCH, warm_up
+from registrations.certificates.services import (
+    CertificateError,
+    issue,
+    issue_all,
+    reissue,
+    revoke,
+    session_certificates,
+    session_has_ended,
+)
+from registrations.errors import abort_with
+from registrations.extensions import client_address, db, limiter
+from registrations.models import Certificate, Registration, RegistrationState, TrainingSession
+
+
+@bp.app_template_filter("fact_date")
+def fact_date(value: str):
+    """A date kept as ISO text in a certificate's snapshot, as a `date` for `dateformat`."""
+    return date.fromisoformat(value)
+
+
+def _session_or_404(session_id: int) -> TrainingSession:
+    training = db.session.get(TrainingSession, session_id)
+    if training is None:
+        abort_with(404, _("This session does not exist."))
+    return training
+
+
+def _link(endpoint: str, **values) -> str | None:
+    """The address of an endpoint of another blueprint, when it exists in this installation."""
+    return url_for(endpoint, **values) if endpoint in current_app.view_functions else None
+
+
+def _fail(error: CertificateError) -> NoReturn:
+    """Answer a refused action with its translated message and status."""
+    db.session.rollback()
+    abort_with(error.status, error.message)
+
+
+def _back_to_session(certificate_id: int):
+    session_id = db.session.scalar(
+        select(Registration.session_id).join(Certificate, Certificate.registration_id == Registration.id)
+        .where(Certificate.id == certificate_id)
+    )
+    return redirect(url_for("certificates.session", session_id=session_id))
+
+
+@bp.get("/manage/sessions/<int:session_id>/certificates")
+@allow(STAFF)
+def session(session_id: int):
+    """A session's certificates: who is eligible, who is not and why, what was issued."""
+    training = _session_or_404(session_id)
+    overview = session_certificates(training)
+    if len(overview.eligible) >= MIN_BATCH:
+        warm_up()  # the organiser is likely to issue them all next
+    return render_template(
+        "certificates/session.html",
+        overview=overview,
+        training=training,
+        ended=session_has_ended(training),
+        approved=RegistrationState.APPROVED,
+        revoke_forms={c.id: CertificateRevokeForm(prefix=f"revoke-{c.id}") for c in overview.certificates},
+        reissue_forms={c.id: CertificateReissueForm(prefix=f"reissue-{c.id}") for c in overview.certificates},
+        session_url=_link("sessions.manage_detail", session_id=training.id),
+        registration_url=lambda rid: _link("registrations.detail", registration_id=rid),
+    )
+
+
+@bp.post("/manage/registrations/<int:registration_id>/certificate", endpoint="issue")
+@allow(STAFF)
+def issue_one(registration_id: int):
+    """Issue the certificate of one eligible registration."""
+    try:
+        certificate, created = issue(registration_id, actor=current_user)
+    except CertificateError as error:
+        _fail(error)
+    if created:
+        flash(_("Certificate %(serial)s issued.", serial=certificate.serial), "success")
+    else:
+        flash(_("Certificate %(serial)s was already issued.", serial=certificate.serial), "info")
+    return _back_to_session(certificate.id)
+
+
+@bp.post("/manage/sessions/<int:session_id>/certificates/issue-all", endpoint="issue_all")
+@allow(STAFF)
+def issue_all_view(session_id: int):
+    """Issue the certificates of every eligible registration of a session at once."""
+    _session_or_404(session_id)
+    try:
+        created = issue_all(session_id, actor=current_user)
+    except CertificateError as error:
+        _fail(error)
+    if created:
+        flash(ngettext("%(num)d certificate issued.", "%(num)d certificates issued.", len(created)), "success")
+    else:
+        flash(_("Every eligible participant already has a certificate."), "info")
+    return redirect(url_for("certificates.session", session_id=session_id))
+
+
+@bp.post("/manage/certificates/<int:certificate_id>/revoke", endpoint="revoke")
+@allow(STAFF)
+def revoke_view(certificate_id: int):
+    """Revoke a certificate, with a reason shown on its verification page."""
+    form = CertificateRevokeForm(prefix=f"revoke-{certificate_id}")
+    if not form.validate_on_submit():
+        abort_with(400, " ".join(str(e) for e in form.reason.errors) or _("Give the reason for the revocation."))
+    try:
+        certificate = revoke(certificate_id, form.reason.data, actor=current_user)
+    except CertificateError as error:
+        _fail(error)
+    flash(_("Certificate %(serial)s revoked.", serial=certificate.serial), "success")
+    return _back_to_session(certificate_id)
+
+
+@bp.post("/manage/certificates/<int:certificate_id>/reissue", endpoint="reissue")
+@allow(STAFF)
+def reissue_view(certificate_id: int):
+    """Replace a certificate after a correction (new serial and code; the old one is superseded)."""
+    form = CertificateReissueForm(prefix=f"reissue-{certificate_id}")
+    if not form.validate_on_submit():
+        abort_with(400, " ".join(str(e) for e in form.reason.errors) or _("The form is not valid."))
+    try:
+        certificate = reissue(certificate_id, actor=current_user, reason=form.reason.data or "")
+    except CertificateError as error:
+        _fail(error)
+    flash(_("Certificate re-issued as %(serial)s.", serial=certificate.serial), "success")
+    return _back_to_session(certificate.id)
+
+
+# ---------------------------------------------------------------- public verification
+
+def _verify_key() -> str:
+    return "verify-address:" + client_address()
+
+
+@bp.get("/verify")
+@allow(ANYONE)
+def verify_form():
+    """Type a verification code; a valid-looking code is sent on to its verification page."""
+    form = VerifyCodeForm(request.args)
+    status = 200
+    if "code" in request.args:
+        if form.validate():
+            return redirect(url_for("certificates.verify", code=form.code.data))
+        status = 400
+    return render_template("certificates/verify_form.html", form=form), status
+
+
+@bp.get("/verify/<code>")
+@allow(ANYONE)
+@limiter.limit(lambda: current_app.config["VERIFY_LIMIT_PER_ADDRESS"], key_func=_verify_key)
+def verify(code: str):
+    """Public page of a certificate or invitation letter: valid, revoked or superseded.
+
+    An unknown code gets a plain "not found", whatever it looks like.
+    """
+    if len(code) <= 120 and "." not in code:
+        certificate = db.session.scalar(select(Certificate).where(Certificate.code == code))
+        if certificate is not None:
+            facts = certificate.facts
+            return render_template(
+                "certificates/verify.html", certificate=certificate, facts=facts,
+                start=snapshot_date(facts, "start_date"), end=snapshot_date(facts, "end_date"),
+                issued=snapshot_date(facts, "issue_date"),
+            )
+    elif len(code) <= 120:
+        registration_id = registration_id_for(code)
+        invitation = load_invitation(registration_id) if registration_id else None
+        if invitation is not None:
+            return render_template("certificates/verify_invitation.html", invitation=invitation, code=code)
+    abort_with(404, _("Not found."))
