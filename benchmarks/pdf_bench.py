@@ -103,8 +103,8 @@ def main(argv: list[str] | None = None) -> dict:
     print(f"{'font cut at start-up (s)':<34}{results['font_cut_seconds']:>12.2f}")
     for name, _fn in rows:
         print(f"{name + ' (certificates/s)':<34}{results[name + '_per_second']:>12.1f}")
-    print(f"{'ZIP of %d from stored bytes (s)' % args.n:<34}{results['zip_stored_seconds']:>12.3f}")
-    print(f"{'ZIP of %d rendering each (s)' % args.n:<34}{results['zip_rendered_seconds']:>12.2f}")
+    print(f"{f'ZIP of {args.n} from stored bytes (s)':<34}{results['zip_stored_seconds']:>12.3f}")
+    print(f"{f'ZIP of {args.n} rendering each (s)':<34}{results['zip_rendered_seconds']:>12.2f}")
     print(f"{'ZIP size (MB)':<34}{results['zip_bytes'] / 1e6:>12.2f}")
     print(f"{'average certificate (KB)':<34}{results['average_pdf_bytes'] / 1e3:>12.1f}")
     if args.json:

@@ -19,10 +19,11 @@ from dataclasses import astuple, dataclass
 from datetime import date
 
 import pikepdf
-from flask_babel import force_locale, format_date, gettext as _, ngettext
+from flask_babel import force_locale, format_date, ngettext
+from flask_babel import gettext as _
 from fpdf import FPDF
 
-from .fonts import LATIN, clean, new_pdf, scripts_in
+from .fonts import clean, new_pdf, scripts_in
 from .layout import BLACK, GOLD, GREY, NAVY, block, line
 from .qr import draw_qr
 
@@ -191,7 +192,7 @@ def _draw_overlay(pdf: FPDF, facts: CertificateFacts, labels: list[dict[str, str
 
 def _session_key(facts: CertificateFacts, labels: list[dict[str, str]]) -> tuple:
     """Key of the background cache: every value the background draws, wording included."""
-    shared = {k: v for k, v in zip(CertificateFacts.__dataclass_fields__, astuple(facts))
+    shared = {k: v for k, v in zip(CertificateFacts.__dataclass_fields__, astuple(facts), strict=False)
               if k in _BACKGROUND_FIELDS}
     words = tuple(tuple(sorted((k, v) for k, v in lab.items() if k != "attendance"))
                   for lab in labels)

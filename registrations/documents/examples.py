@@ -34,30 +34,30 @@ def example_certificate(locale: str = "km", n: int = 42, **changes) -> Certifica
     """
     latin, native, rank, agency, agency_local, title_local, kind_local, country = \
         EXAMPLE_PEOPLE[locale]
-    values = dict(
-        locale=locale,
-        participant_name_latin=latin,
-        participant_name_native=native,
-        rank=rank,
-        agency_name=agency,
-        agency_name_local=agency_local,
-        session_title_fr="Gestion d'une scène de crime",
-        session_title_local=title_local,
-        session_kind_fr="Formation",
-        session_kind_local=kind_local,
-        city="Phnom Penh",
-        country_name_fr="Cambodge",
-        country_name_local=country,
-        start_date=date(2026, 3, 2),
-        end_date=date(2026, 3, 6),
-        days_attended=5 - n % 2,
-        days_held=5,
-        serial=f"PNH-2026-{n:04d}",
-        issue_date=date(2026, 3, 6),
-        signatory_name="Jean-Pierre DURAND",
-        signatory_title="Attaché de sécurité intérieure",
-        verify_url=f"https://formations.example.org/verify/{n:06d}K7QX2M9PL4",
-    )
+    values = {
+        "locale": locale,
+        "participant_name_latin": latin,
+        "participant_name_native": native,
+        "rank": rank,
+        "agency_name": agency,
+        "agency_name_local": agency_local,
+        "session_title_fr": "Gestion d'une scène de crime",
+        "session_title_local": title_local,
+        "session_kind_fr": "Formation",
+        "session_kind_local": kind_local,
+        "city": "Phnom Penh",
+        "country_name_fr": "Cambodge",
+        "country_name_local": country,
+        "start_date": date(2026, 3, 2),
+        "end_date": date(2026, 3, 6),
+        "days_attended": 5 - n % 2,
+        "days_held": 5,
+        "serial": f"PNH-2026-{n:04d}",
+        "issue_date": date(2026, 3, 6),
+        "signatory_name": "Jean-Pierre DURAND",
+        "signatory_title": "Attaché de sécurité intérieure",
+        "verify_url": f"https://formations.example.org/verify/{n:06d}K7QX2M9PL4",
+    }
     values.update(changes)
     return CertificateFacts(**values)
 
@@ -79,28 +79,28 @@ def example_signin_sheet(rows: int = 45, locale: str = "fr") -> SigninSheet:
 def example_invitation(locale: str = "km", **changes) -> InvitationLetter:
     """Return an invitation letter for the example participant speaking ``locale``."""
     latin, native, rank, agency, *_rest = EXAMPLE_PEOPLE[locale]
-    values = dict(
-        participant_name_latin=latin,
-        participant_name_native=native,
-        rank=rank,
-        agency_name=agency,
-        agency_country_fr={"vi": "Viêt Nam", "km": "Cambodge", "lo": "Laos"}.get(locale, "France"),
-        agency_country_en={"vi": "Viet Nam", "km": "Cambodia", "lo": "Laos"}.get(locale, "France"),
-        session_title_fr="Lutte contre la fraude documentaire",
-        session_title_en="Countering document fraud",
-        session_kind_fr="séminaire régional",
-        session_kind_en="regional seminar",
-        city="Hanoï",
-        country_name_fr="Viêt Nam",
-        country_name_en="Viet Nam",
-        start_date=date(2026, 5, 11),
-        end_date=date(2026, 5, 15),
-        letter_date=date(2026, 4, 2),
-        verification_code="INV-7QX2M9PL4K",
-        signatory_name="Jean-Pierre DURAND",
-        signatory_title="Attaché de sécurité intérieure",
-        verify_url="https://formations.example.org/verify/INV-7QX2M9PL4K",
-        issuer_address="57 Tràng Thi, Hoàn Kiếm, Hà Nội, Viêt Nam",
-    )
+    values = {
+        "participant_name_latin": latin,
+        "participant_name_native": native,
+        "rank": rank,
+        "agency_name": agency,
+        "agency_country_fr": {"vi": "Viêt Nam", "km": "Cambodge", "lo": "Laos"}.get(locale, "France"),
+        "agency_country_en": {"vi": "Viet Nam", "km": "Cambodia", "lo": "Laos"}.get(locale, "France"),
+        "session_title_fr": "Lutte contre la fraude documentaire",
+        "session_title_en": "Countering document fraud",
+        "session_kind_fr": "séminaire régional",
+        "session_kind_en": "regional seminar",
+        "city": "Hanoï",
+        "country_name_fr": "Viêt Nam",
+        "country_name_en": "Viet Nam",
+        "start_date": date(2026, 5, 11),
+        "end_date": date(2026, 5, 15),
+        "letter_date": date(2026, 4, 2),
+        "verification_code": "INV-7QX2M9PL4K",
+        "signatory_name": "Jean-Pierre DURAND",
+        "signatory_title": "Attaché de sécurité intérieure",
+        "verify_url": "https://formations.example.org/verify/INV-7QX2M9PL4K",
+        "issuer_address": "57 Tràng Thi, Hoàn Kiếm, Hà Nội, Viêt Nam",
+    }
     values.update(changes)
     return InvitationLetter(**values)

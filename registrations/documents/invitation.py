@@ -11,7 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from flask_babel import force_locale, format_date, gettext as _
+from flask_babel import force_locale, format_date
+from flask_babel import gettext as _
 from fpdf import FPDF
 
 from .fonts import clean, new_pdf, scripts_in
@@ -127,8 +128,10 @@ def _body(pdf: FPDF, text: dict[str, str], y: float) -> float:
               min_size=8, **kw)
     for key in ("invite", "purpose", "costs", "verify"):
         if text[key]:
+            # the verification paragraph holds an unbreakable URL: justifying it would
+            # stretch the words of the line before it
             y = block(pdf, text[key], y + 2, size=10, color=BLACK, max_lines=6, min_size=7.5,
-                      x=MARGIN, width=width, align="J")
+                      x=MARGIN, width=width, align="L" if key == "verify" else "J")
     return line(pdf, text["closing"], y + 2, size=10, color=BLACK, **kw)
 
 

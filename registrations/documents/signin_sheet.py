@@ -11,7 +11,8 @@ import math
 from dataclasses import dataclass, field
 from datetime import date
 
-from flask_babel import force_locale, format_date, gettext as _
+from flask_babel import force_locale, format_date
+from flask_babel import gettext as _
 from fpdf import FPDF
 
 from .fonts import clean, new_pdf, scripts_in

@@ -8,10 +8,18 @@ import io
 import pytest
 import uharfbuzz as hb
 from fontTools.ttLib import TTFont
+from pdfcheck import (
+    _outline_key,
+    decode_qr,
+    drawn_glyphs,
+    is_blank,
+    page_count,
+    pdf_text,
+    render_png,
+    squeeze,
+)
 from pypdf import PdfReader
 
-from pdfcheck import (decode_qr, drawn_glyphs, is_blank, outline_index, page_count,
-                      pdf_text, render_png, squeeze, _outline_key)
 from registrations.documents import CertificateFacts, render_certificate
 from registrations.documents.certificate import render_certificate_single
 from registrations.documents.examples import example_certificate
@@ -153,6 +161,6 @@ def test_certificate_metadata_and_size():
 
 def test_facts_are_frozen():
     facts = example_certificate("vi")
-    with pytest.raises(Exception):
+    with pytest.raises(dataclasses.FrozenInstanceError):
         facts.serial = "X"  # type: ignore[misc]
     assert isinstance(facts, CertificateFacts)

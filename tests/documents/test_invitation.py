@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pdfcheck import decode_qr, page_count, pdf_text, render_png, squeeze
+
 from registrations.documents import render_invitation_letter
 from registrations.documents.examples import example_invitation
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from pdfcheck import page_count, pdf_text, render_png, is_blank, squeeze
+from pdfcheck import is_blank, page_count, pdf_text, render_png, squeeze
+
 from registrations.documents import SigninRow, SigninSheet, render_signin_sheet
 from registrations.documents.examples import example_signin_sheet
 
