@@ -39,11 +39,13 @@ def create_app(config: dict | None = None) -> Flask:
     mail.init_app(app)
     register_commands(app)
 
+    from registrations.attendance import bp as attendance_bp
     from registrations.auth import bp as auth_bp
     from registrations.main import bp as main_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
+    app.register_blueprint(attendance_bp)
 
     @app.context_processor
     def inject_globals():
