@@ -1,7 +1,7 @@
 """Attendance pages for the office: grid, day sheet, marks, check-in, sign-in sheet, exports."""
 
 from flask import current_app, flash, jsonify, make_response, redirect, render_template, request, url_for
-from flask_babel import format_time, get_locale, ngettext, pgettext
+from flask_babel import format_time, get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -15,13 +15,17 @@ from registrations.navigation import session_tools
 
 
 def abbreviations() -> dict[AttendanceStatus, str]:
-    """One-letter marks of the grid, in the reader's language (explained by a legend)."""
-    return {
-        AttendanceStatus.PRESENT: pgettext("attendance mark, one letter", "P"),
-        AttendanceStatus.LATE: pgettext("attendance mark, one letter", "L"),
-        AttendanceStatus.EXCUSED: pgettext("attendance mark, one letter", "E"),
-        AttendanceStatus.ABSENT: pgettext("attendance mark, one letter", "A"),
+    """One-letter marks of the grid, in the reader's language (explained by a legend).
+
+    The source strings say which mark the letter stands for; what follows "|" is shown.
+    """
+    letters = {
+        AttendanceStatus.PRESENT: _("present, one letter|P"),
+        AttendanceStatus.LATE: _("late, one letter|L"),
+        AttendanceStatus.EXCUSED: _("excused, one letter|E"),
+        AttendanceStatus.ABSENT: _("absent, one letter|A"),
     }
+    return {status: text.rsplit("|", 1)[-1] for status, text in letters.items()}
 
 
 def _page_context(session) -> dict:

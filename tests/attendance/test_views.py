@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from flask_babel import refresh
 from sqlalchemy import func, select
 
 from registrations.attendance import services
@@ -213,4 +214,10 @@ def test_grid_shows_marks_rates_average_and_who_is_below_the_threshold(organiser
     assert 'data-testid="average">75 %' in page  # cancelled registrations are left out of the average
     assert 'data-testid="below-count"><span aria-hidden="true">⚠ </span>1' in page
     assert row[first.id].count("att-future") == 1  # tomorrow
+    assert '<span aria-hidden="true">P</span>' in row[first.id] and '<span aria-hidden="true">R</span>' in row[first.id]
+    organiser_user.locale = "en"
+    db.session.commit()
+    refresh()  # the test's requests share one app context, where the language is cached
+    english = organiser_client.get(f"/manage/sessions/{session.id}/attendance").get_data(as_text=True)
+    assert 'lang="en"' in english and '<span aria-hidden="true">L</span>' in english
     assert "row-below" in page.split(f'data-registration="{second.id}"')[0].rsplit("<tr", 1)[1]
