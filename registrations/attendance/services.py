@@ -39,8 +39,6 @@ from registrations.models import (
 AFTERNOON_STARTS = time(12, 0)
 #: Marks that mean the participant has already been checked in.
 CHECKED_IN = (AttendanceStatus.PRESENT, AttendanceStatus.LATE)
-#: Attempts of a whole "mark everyone" write when a concurrent insert collides with it.
-MARK_ALL_ATTEMPTS = 3
 
 _CODE_NOISE = re.compile(r"[\s\-\u2010-\u2015_.]+")
 
@@ -209,8 +207,14 @@ def _write_mark(registration_id: int, day_id: int, status: AttendanceStatus, act
 
 
 def _audit(mark: Attendance, before: AttendanceStatus | None, after: AttendanceStatus, actor, reason="") -> None:
-    cell = {"registration_id": mark.registration_id, "day_id": mark.day_id}
-    audit.record("attendance.mark", mark, actor=actor,
+    _audit_cell(mark.id, mark.registration_id, mark.day_id, before, after, actor, reason)
+
+
+def _audit_cell(attendance_id: int, registration_id: int, day_id: int, before: AttendanceStatus | None,
+                after: AttendanceStatus, actor, reason="") -> None:
+    """The audit event of one changed cell, with the status before and after."""
+    cell = {"registration_id": registration_id, "day_id": day_id}
+    audit.record("attendance.mark", actor=actor, object_type="attendance", object_id=attendance_id,
                  before={**cell, "status": before.value if before else None},
                  after={**cell, "status": after.value}, reason=reason)
 
@@ -241,26 +245,37 @@ def mark_all(session_id: int, day_id: int, actor: User | None, *, replace: bool 
     """Mark every approved participant of a day with `status` (present by default).
 
     Only those without a mark, unless `replace` is true (then every mark becomes `status`).
-    Returns {registration id: new status} of the cells that changed.
+    Returns {registration id: new status} of the cells that changed, in one transaction.
     """
     status = parse_status(status)
-    for attempt in range(1, MARK_ALL_ATTEMPTS + 1):
-        _begin_write()
-        try:
-            day = session_day(session_id, day_id)
-            _check_started(day, today)
-            changed = _mark_all_cells(session_id, day.id, status, replace, actor)
-            db.session.commit()
-            return changed
-        except IntegrityError:
-            # A concurrent mark inserted one of our cells: start again from the current state.
-            db.session.rollback()
-            if attempt == MARK_ALL_ATTEMPTS:
-                raise
-        except Exception:
-            db.session.rollback()
-            raise
-    return {}  # pragma: no cover (the loop returns or raises)
+    _begin_write()
+    try:
+        day = session_day(session_id, day_id)
+        _check_started(day, today)
+        changed = _mark_all_cells(session_id, day.id, status, replace, actor)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return changed
+
+
+def _insert_missing(rows: list[dict]) -> dict[int, int]:
+    """Insert marks, skipping cells someone else inserted meanwhile: {registration id: mark id}.
+
+    INSERT … ON CONFLICT DO NOTHING (PostgreSQL and SQLite) waits for a concurrent insert of
+    the same cell and then leaves that mark alone instead of failing.
+    """
+    if not rows:
+        return {}
+    if db.session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    statement = (insert(Attendance).values(rows)
+                 .on_conflict_do_nothing(index_elements=["registration_id", "day_id"])
+                 .returning(Attendance.registration_id, Attendance.id))
+    return dict(db.session.execute(statement).all())
 
 
 def _mark_all_cells(session_id: int, day_id: int, status: AttendanceStatus, replace: bool,
@@ -269,30 +284,35 @@ def _mark_all_cells(session_id: int, day_id: int, status: AttendanceStatus, repl
         select(Registration.id).where(Registration.session_id == session_id,
                                       Registration.state == RegistrationState.APPROVED)
     ).all()
-    existing = {
-        mark.registration_id: mark
-        for mark in db.session.scalars(
-            select(Attendance).where(Attendance.day_id == day_id, Attendance.registration_id.in_(approved))
-            .with_for_update().execution_options(populate_existing=True)
-        )
-    } if approved else {}
+
+    def locked(registration_ids):
+        return {} if not registration_ids else {
+            mark.registration_id: mark
+            for mark in db.session.scalars(
+                select(Attendance).where(Attendance.day_id == day_id, Attendance.registration_id.in_(registration_ids))
+                .with_for_update().execution_options(populate_existing=True))
+        }
+
+    existing = locked(approved)
     now, actor_id = utcnow(), getattr(actor, "id", None)
-    inserted, updated = [], []
-    for registration_id in approved:
-        current = existing.get(registration_id)
-        if current is None:
-            inserted.append(Attendance(registration_id=registration_id, day_id=day_id, status=status,
-                                       marked_by_id=actor_id, marked_at=now))
-        elif replace and current.status != status:
-            updated.append((current, current.status))
-            current.status, current.marked_by_id, current.marked_at = status, actor_id, now
-    db.session.add_all(inserted)
+    missing = [rid for rid in approved if rid not in existing]
+    inserted = _insert_missing([
+        {"registration_id": rid, "day_id": day_id, "status": status, "marked_by_id": actor_id, "marked_at": now}
+        for rid in missing
+    ])
+    for registration_id, attendance_id in inserted.items():
+        _audit_cell(attendance_id, registration_id, day_id, None, status, actor, reason="mark all")
+    if replace:
+        # Cells inserted by someone else since we looked are replaced too.
+        existing |= locked([rid for rid in missing if rid not in inserted])
+    changed = dict.fromkeys(inserted, status)
+    for registration_id, mark in existing.items():
+        if replace and mark.status != status:
+            _audit_cell(mark.id, registration_id, day_id, mark.status, status, actor, reason="mark all")
+            mark.status, mark.marked_by_id, mark.marked_at = status, actor_id, now
+            changed[registration_id] = status
     db.session.flush()
-    for mark_row in inserted:
-        _audit(mark_row, None, status, actor, reason="mark all")
-    for mark_row, before in updated:
-        _audit(mark_row, before, status, actor, reason="mark all")
-    return {row.registration_id: status for row in inserted} | {row.registration_id: status for row, _b in updated}
+    return changed
 
 
 def day_marks(day_id: int) -> dict[int, AttendanceStatus]:
