@@ -42,19 +42,26 @@ def create_app(config: dict | None = None) -> Flask:
     from registrations.attendance import bp as attendance_bp
     from registrations.auth import bp as auth_bp
     from registrations.main import bp as main_bp
+    from registrations.registrations import bp as registrations_bp
+    from registrations.sessions import bp as sessions_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
+    app.register_blueprint(sessions_bp)
+    app.register_blueprint(registrations_bp)
     app.register_blueprint(attendance_bp)
 
     @app.context_processor
     def inject_globals():
+        from flask import has_request_context
         from flask_login import current_user
 
         from registrations.navigation import menu_for
 
         locale = str(get_locale() or "fr")
-        return {"LANGUAGES": LANGUAGES, "current_locale": locale, "menu": menu_for(current_user)}
+        # Emails are also rendered outside requests (commands, tests): no menu there.
+        menu = menu_for(current_user) if has_request_context() else []
+        return {"LANGUAGES": LANGUAGES, "current_locale": locale, "menu": menu}
 
     return app
 

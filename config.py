@@ -100,12 +100,16 @@ def load_config(overrides: dict | None = None) -> dict:
         "MAIL_DEFAULT_SENDER": os.environ.get("MAIL_DEFAULT_SENDER", "formation@cooperation.example"),
         "BOOTSTRAP_SERVE_LOCAL": True,
         "ITEMS_PER_PAGE": _int("ITEMS_PER_PAGE", 20),
+        # werkzeug's default scrypt parameters; each hash records its own, so lowering them
+        # (as the tests do, for speed) never breaks existing passwords.
+        "PASSWORD_HASH_METHOD": "scrypt",  # noqa: S105 (a hashing method, not a password)
     }
     if env == "testing":
         config.update(
             TESTING=True,
             WTF_CSRF_ENABLED=True,
             MAIL_BACKEND="memory",
+            PASSWORD_HASH_METHOD="scrypt:4096:8:1",  # noqa: S106 (a hashing method, not a password)
             SQLALCHEMY_DATABASE_URI=os.environ.get("TEST_DATABASE_URL") or "sqlite://",
         )
     config.update(overrides or {})

@@ -1,6 +1,6 @@
 """The role-aware navigation: which links each role sees in the main menu."""
 
-from flask import current_app, request, url_for
+from flask import current_app, has_request_context, request, url_for
 from flask_babel import lazy_gettext as _l
 
 from registrations.access import ANYONE, AUTHENTICATED
@@ -20,7 +20,10 @@ MENU = [
 
 
 def menu_for(user) -> list[dict]:
-    """The menu entries the given user (or anonymous visitor) may use."""
+    """The menu entries the given user (or anonymous visitor) may use (none outside a request,
+    e.g. when an email is rendered by a command)."""
+    if user is None or not has_request_context():
+        return []
     entries = []
     for endpoint, label, who in MENU:
         if endpoint not in current_app.view_functions:

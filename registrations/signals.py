@@ -15,6 +15,6 @@ seats_freed = _signals.signal("seats-freed")
 #: A session was cancelled. sender: TrainingSession; kwargs: reason (str), actor (User | None).
 session_cancelled = _signals.signal("session-cancelled")
 
-#: A registration changed state. sender: Registration; kwargs: before (RegistrationState),
-#: after (RegistrationState), actor (User | None).
+#: A registration changed state. sender: Registration; kwargs: before (RegistrationState, or None
+#: when the registration was just created), after (RegistrationState), actor (User | None).
 registration_state_changed = _signals.signal("registration-state-changed")

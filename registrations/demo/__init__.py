@@ -3,13 +3,13 @@
 Each step adds what is missing and leaves what exists, so `seed-demo` is idempotent.
 """
 
-from registrations.demo import attendance, people
+from registrations.demo import attendance, people, registrations, sessions
 
 #: Password of every demo account (written in the README).
 DEMO_PASSWORD = people.DEMO_PASSWORD
 
 #: The steps, in order; each returns {label: number of rows it created}.
-STEPS = [people.seed, attendance.seed]
+STEPS = [people.seed, sessions.seed, registrations.seed, attendance.seed]
 
 
 def seed_demo() -> dict:

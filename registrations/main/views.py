@@ -12,7 +12,8 @@ from registrations.errors import abort_with
 from registrations.extensions import csrf, db
 from registrations.i18n import LANGUAGES, LOCALE_COOKIE
 from registrations.main import bp
-from registrations.models import Theme
+from registrations.models import Theme, utcnow
+from registrations.sessions.queries import upcoming_sessions
 
 
 @bp.get("/")
@@ -20,7 +21,7 @@ from registrations.models import Theme
 def index():
     """Home page: what the office offers, and where each role starts."""
     themes = [theme for theme in Theme if theme != Theme.OTHER]
-    return render_template("main/index.html", themes=themes)
+    return render_template("main/index.html", themes=themes, sessions=upcoming_sessions(4), now=utcnow())
 
 
 @bp.post("/language")

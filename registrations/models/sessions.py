@@ -149,7 +149,7 @@ class TrainingSession(db.Model):
 
     days: Mapped[list["SessionDay"]] = relationship(
         back_populates="session",
-        order_by="(SessionDay.date, SessionDay.part)",
+        order_by=lambda: day_order(),
         cascade="all, delete-orphan",
         lazy="raise_on_sql",
     )
@@ -213,6 +213,12 @@ class SessionDay(db.Model):
     programme: Mapped[str] = mapped_column(sa.Text, default="")
 
     session: Mapped[TrainingSession] = relationship(back_populates="days", lazy="raise_on_sql")
+
+
+def day_order() -> tuple:
+    """Order of session days: by date, then morning, full day, afternoon."""
+    part = sa.case((SessionDay.part == DayPart.MORNING, 0), (SessionDay.part == DayPart.AFTERNOON, 2), else_=1)
+    return SessionDay.date, part
 
 
 class SessionQuota(db.Model):

@@ -1,0 +1,25 @@
+"""Registrations and nominations: seats, quotas, the waiting list and decisions."""
+
+from flask import Blueprint, current_app
+
+bp = Blueprint("registrations", __name__, cli_group=None)
+
+
+@bp.record_once
+def _connect_signals(state) -> None:
+    """React to the sessions domain: freed seats promote the waiting list; a cancelled
+    session stops promotions."""
+    from registrations.registrations import receivers
+    from registrations.signals import seats_freed, session_cancelled
+
+    seats_freed.connect(receivers.on_seats_freed)
+    session_cancelled.connect(receivers.on_session_cancelled)
+
+
+@bp.context_processor
+def _endpoints():
+    """Let templates link to pages of other domains only when those pages exist."""
+    return {"has_endpoint": lambda name: name in current_app.view_functions}
+
+
+from registrations.registrations import cli, manage, views  # noqa: E402,F401

@@ -1,0 +1,12 @@
+"""Command line: pass expired seat offers to the next person on the waiting list."""
+
+import click
+
+from registrations.registrations import bp, services
+
+
+@bp.cli.command("expire-offers")
+def expire_offers_command():
+    """Cancel seat offers that ran out and offer (or give) the seats to the next people waiting."""
+    expired = services.expire_offers()
+    click.echo(f"Expired offers: {expired}")

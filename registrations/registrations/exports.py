@@ -1,0 +1,75 @@
+"""The participant list of a session as CSV (UTF-8 with BOM, for Excel) and XLSX."""
+
+import csv
+import io
+from datetime import datetime
+
+from flask_babel import format_datetime
+from flask_babel import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from registrations.models import Registration
+
+#: Characters that make a spreadsheet read a cell as a formula (and tab/CR that some strip first).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: str) -> str:
+    """Prefix a text that a spreadsheet would run as a formula with an apostrophe."""
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
+def _when(value: datetime | None) -> str:
+    return format_datetime(value, "yyyy-MM-dd HH:mm") if value else ""
+
+
+def headers() -> list[str]:
+    return [_("No."), _("Name in Latin script"), _("Name in own script"), _("Rank"), _("Unit"), _("Agency"),
+            _("Country"), _("Email"), _("Phone"), _("Languages spoken"), _("State"), _("Nominated"),
+            _("Registered on"), _("Decided on"), _("Personal code"), _("Dietary needs"),
+            _("Interpretation needs"), _("Accessibility needs"), _("Motivation")]
+
+
+def rows(registrations: list[Registration]) -> list[list[str]]:
+    """One row per registration (participant and agency loaded), every cell a neutralised text."""
+    table = []
+    for number, r in enumerate(registrations, start=1):
+        p, a = r.participant, r.agency
+        cells = [str(number), p.name_latin, p.name_native, p.rank, p.unit, a.name_local or a.name, r.country,
+                 p.email or "", p.phone, p.languages, r.state.label, _("yes") if r.nominated else "",
+                 _when(r.created_at), _when(r.decided_at), r.personal_code or "", r.needs_diet,
+                 r.needs_interpretation, r.needs_accessibility, r.motivation]
+        table.append([neutralise(c or "") for c in cells])
+    return table
+
+
+def to_csv(registrations: list[Registration]) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(headers())
+    writer.writerows(rows(registrations))
+    return out.getvalue().encode("utf-8-sig")
+
+
+def to_xlsx(registrations: list[Registration], title: str) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = _("Participants")[:31]
+    sheet.append(headers())
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows(registrations):
+        sheet.append(row)
+    # Text stays text: no cell is ever stored as a formula.
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row:
+            cell.data_type = "s"
+    for index, width in enumerate([5, 28, 28, 16, 24, 30, 8, 28, 16, 20, 14, 10, 17, 17, 10, 20, 20, 20, 40], 1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "B2"
+    workbook.properties.title = title
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()

@@ -1,0 +1,96 @@
+"""Organiser pages: a session's registrations, decisions, internal notes and exports."""
+
+from flask import Response, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from registrations.access import STAFF, allow
+from registrations.errors import abort_with
+from registrations.extensions import db
+from registrations.models import RegistrationState
+from registrations.registrations import bp, exports, queries, services
+from registrations.registrations.forms import RegistrationDecisionForm, RegistrationNoteForm
+from registrations.registrations.services import NoSeatLeft, RegistrationError
+
+
+def _filter_args() -> dict:
+    """The list's filters and page from the query string, to come back to the same view."""
+    return {k: v for k, v in request.args.items() if k in ("state", "agency", "country", "page")}
+
+
+def _render_session_list(session, status: int = 200, form=None, waitlist_ids=None):
+    filters = queries.Filters.from_args(request.args)
+    page = db.paginate(queries.session_registrations(session.id, filters),
+                       per_page=current_app.config["ITEMS_PER_PAGE"], error_out=False, count=True)
+    agencies = queries.session_agencies(session.id)
+    return render_template(
+        "registrations/session_list.html", session=session, page=page, filters=filters, agencies=agencies,
+        countries=sorted({a.country for a in agencies}), states=list(RegistrationState),
+        form=form or RegistrationDecisionForm(), waitlist_ids=waitlist_ids or [], args=_filter_args(),
+    ), status
+
+
+@bp.get("/manage/sessions/<int:session_id>/registrations")
+@allow(STAFF)
+def session_list(session_id: int):
+    """A session's registrations with filters (state, agency, country), to decide on."""
+    services.expire_offers(session_id)
+    return _render_session_list(queries.get_session_for_staff(session_id))
+
+
+@bp.post("/manage/sessions/<int:session_id>/registrations/decide")
+@allow(STAFF)
+def decide(session_id: int):
+    """Approve, reject (with a reason), waitlist or cancel the ticked registrations at once."""
+    session = queries.get_session_for_staff(session_id)
+    form = RegistrationDecisionForm()
+    raw_ids = request.form.getlist("ids")
+    if not all(value.isdigit() for value in raw_ids):
+        abort_with(400, _("The selection could not be read. Reload the page."))
+    if not form.validate_on_submit():
+        flash(_("The decision could not be read. Check the form and try again."), "danger")
+        return _render_session_list(session, 400, form)
+    try:
+        decided = services.decide(session.id, [int(v) for v in raw_ids], form.action.data,
+                                  actor=current_user._get_current_object(), reason=form.reason.data)
+    except NoSeatLeft as error:
+        flash(str(error.message), "warning")
+        return _render_session_list(session, error.status, form, waitlist_ids=error.waitlistable)
+    except RegistrationError as error:
+        flash(str(error.message), "danger")
+        return _render_session_list(session, error.status, form)
+    flash(_("Registrations updated: %(num)d.", num=len(decided)), "success")
+    return redirect(url_for(".session_list", session_id=session.id, **_filter_args()))
+
+
+@bp.post("/manage/registrations/<int:registration_id>/note")
+@allow(STAFF)
+def note(registration_id: int):
+    """Save the organisers' internal note of a registration."""
+    form = RegistrationNoteForm()
+    if not form.validate_on_submit():
+        abort_with(400, " ".join(form.internal_note.errors) or _("The form could not be read. Reload the page."))
+    try:
+        services.set_note(registration_id, form.internal_note.data, actor=current_user._get_current_object())
+    except RegistrationError as error:
+        abort_with(error.status, error.message)
+    flash(_("The note is saved."), "success")
+    return redirect(url_for(".detail", registration_id=registration_id))
+
+
+@bp.get("/manage/sessions/<int:session_id>/registrations.<any(csv, xlsx):fmt>")
+@allow(STAFF)
+def export(session_id: int, fmt: str):
+    """The session's participant list (filters apply) as CSV or XLSX."""
+    session = queries.get_session_for_staff(session_id)
+    filters = queries.Filters.from_args(request.args)
+    registrations = list(db.session.scalars(queries.session_registrations(session.id, filters)))
+    name = f"registrations-{session.id}"
+    if fmt == "csv":
+        body, mimetype = exports.to_csv(registrations), "text/csv; charset=utf-8"
+    else:
+        body = exports.to_xlsx(registrations, session.title)
+        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return Response(body, mimetype=mimetype,
+                    headers={"Content-Disposition": f'attachment; filename="{name}.{fmt}"'})
+

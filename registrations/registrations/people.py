@@ -1,0 +1,60 @@
+"""Participants as partners enter them: details, and finding the same person twice."""
+
+from dataclasses import dataclass, fields
+
+from sqlalchemy import func, or_, select
+
+from registrations.extensions import db
+from registrations.models import Participant
+from registrations.text import fold
+
+
+@dataclass
+class PersonDetails:
+    """What a partner enters about a participant (themselves or a colleague)."""
+
+    name_latin: str
+    email: str
+    rank: str = ""
+    unit: str = ""
+    name_native: str = ""
+    phone: str = ""
+    languages: str = ""
+    locale: str = "fr"
+
+    def __post_init__(self):
+        for f in fields(self):
+            setattr(self, f.name, (getattr(self, f.name) or "").strip())
+        self.email = self.email.lower()
+
+    @classmethod
+    def from_participant(cls, participant: Participant) -> "PersonDetails":
+        return cls(**{f.name: getattr(participant, f.name) or "" for f in fields(cls)})
+
+    def apply_to(self, participant: Participant) -> None:
+        """Write these details on the participant record (and its name key)."""
+        for f in fields(self):
+            setattr(participant, f.name, getattr(self, f.name))
+        participant.name_key = fold(self.name_latin)
+
+
+def email_owner(email: str, exclude_id: int | None = None) -> Participant | None:
+    """The participant (of any agency) who already uses this email, other than `exclude_id`."""
+    if not email:
+        return None
+    query = select(Participant).where(func.lower(Participant.email) == email.lower())
+    if exclude_id is not None:
+        query = query.where(Participant.id != exclude_id)
+    return db.session.scalars(query.order_by(Participant.id).limit(1)).first()
+
+
+def matches_in_agency(agency_id: int, person: PersonDetails) -> list[Participant]:
+    """Participants of the agency who may be this person: same email, or same folded name."""
+    conditions = [Participant.name_key == fold(person.name_latin)]
+    if person.email:
+        conditions.append(func.lower(Participant.email) == person.email)
+    return list(db.session.scalars(
+        select(Participant)
+        .where(Participant.agency_id == agency_id, Participant.anonymised_at.is_(None), or_(*conditions))
+        .order_by(Participant.id)
+    ))

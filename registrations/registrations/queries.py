@@ -1,0 +1,134 @@
+"""Reading registrations for pages and exports: scoped to the reader, a fixed number of queries."""
+
+from dataclasses import dataclass
+
+from flask import abort
+from sqlalchemy import Select, select
+from sqlalchemy.orm import contains_eager
+
+from registrations.extensions import db
+from registrations.models import (
+    Agency,
+    AuditEvent,
+    Participant,
+    Registration,
+    RegistrationState,
+    SessionStatus,
+    TrainingSession,
+    User,
+)
+
+
+def agency_scope(user) -> int | None:
+    """The agency a user is limited to (partners), or None (staff see every agency)."""
+    return None if user.is_staff else user.agency_id
+
+
+def get_registration_for(user, registration_id: int) -> Registration:
+    """The registration with its session, participant and agency, if the user may see it; else 404."""
+    query = (
+        select(Registration)
+        .join(Registration.session).join(Registration.participant).join(Registration.agency)
+        .options(contains_eager(Registration.session), contains_eager(Registration.participant),
+                 contains_eager(Registration.agency))
+        .where(Registration.id == registration_id)
+    )
+    scope = agency_scope(user)
+    if scope is not None:
+        query = query.where(Registration.agency_id == scope)
+    registration = db.session.scalars(query).first()
+    if registration is None:
+        abort(404)
+    return registration
+
+
+def get_session_for_registering(session_id: int) -> TrainingSession:
+    """A session a partner may try to register for: any that is not a draft (404 otherwise)."""
+    session = db.session.get(TrainingSession, session_id)
+    if session is None or session.status == SessionStatus.DRAFT:
+        abort(404)
+    return session
+
+
+def get_session_for_staff(session_id: int) -> TrainingSession:
+    session = db.session.get(TrainingSession, session_id)
+    if session is None:
+        abort(404)
+    return session
+
+
+@dataclass
+class Filters:
+    """Filters of a registrations list, read from the query string (unknown values ignored)."""
+
+    state: RegistrationState | None = None
+    agency_id: int | None = None
+    country: str | None = None
+
+    @classmethod
+    def from_args(cls, args) -> "Filters":
+        state = args.get("state", "")
+        agency = args.get("agency", "")
+        country = args.get("country", "").strip().upper()
+        return cls(
+            state=RegistrationState(state) if state in RegistrationState._value2member_map_ else None,
+            agency_id=int(agency) if agency.isdigit() else None,
+            country=country if len(country) == 2 and country.isalpha() else None,
+        )
+
+    def apply(self, query: Select) -> Select:
+        if self.state is not None:
+            query = query.where(Registration.state == self.state)
+        if self.agency_id is not None:
+            query = query.where(Registration.agency_id == self.agency_id)
+        if self.country is not None:
+            query = query.where(Registration.country == self.country)
+        return query
+
+
+def _with_people(query: Select) -> Select:
+    return (query.join(Registration.participant).join(Registration.agency)
+            .options(contains_eager(Registration.participant), contains_eager(Registration.agency)))
+
+
+def agency_registrations(agency_id: int, filters: Filters) -> Select:
+    """An agency's registrations across sessions, newest first, with session and participant."""
+    query = (_with_people(select(Registration)).join(Registration.session)
+             .options(contains_eager(Registration.session))
+             .where(Registration.agency_id == agency_id))
+    return filters.apply(query).order_by(Registration.id.desc())
+
+
+def session_registrations(session_id: int, filters: Filters) -> Select:
+    """A session's registrations in order of arrival, with participant and agency."""
+    query = _with_people(select(Registration)).where(Registration.session_id == session_id)
+    return filters.apply(query).order_by(Registration.id)
+
+
+def session_agencies(session_id: int) -> list[Agency]:
+    """Agencies that have registrations in the session (for the filter)."""
+    return list(db.session.scalars(
+        select(Agency).where(Agency.id.in_(
+            select(Registration.agency_id).where(Registration.session_id == session_id)))
+        .order_by(Agency.country, Agency.name)))
+
+
+def agency_participants(agency_id: int) -> list[Participant]:
+    """The agency's participants a partner may nominate."""
+    return list(db.session.scalars(
+        select(Participant).where(Participant.agency_id == agency_id, Participant.anonymised_at.is_(None))
+        .order_by(Participant.name_key, Participant.id)))
+
+
+def history(registration: Registration, include_internal: bool) -> list[tuple[AuditEvent, User | None]]:
+    """The audit events of a registration, oldest first, with their actors; partners do not see
+    the internal notes."""
+    actions = ["registration.state", "registration.offer", "registration.offer_withdrawn"]
+    if include_internal:
+        actions.append("registration.note")
+    rows = db.session.execute(
+        select(AuditEvent, User).outerjoin(User, User.id == AuditEvent.actor_id)
+        .where(AuditEvent.object_type == Registration.__tablename__, AuditEvent.object_id == registration.id,
+               AuditEvent.action.in_(actions))
+        .order_by(AuditEvent.at, AuditEvent.id))
+    return [(event, user) for event, user in rows.unique()]

@@ -1,0 +1,100 @@
+"""Seat arithmetic of one session: capacity, seats held by offers, and quotas.
+
+A `SeatBook` is read once inside the transaction that holds the session's row lock, then kept
+in step in memory while that transaction takes and releases seats, so that deciding many
+registrations costs two queries, not two per registration.
+"""
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import and_, func, or_, select
+
+from registrations.extensions import db
+from registrations.models import Registration, RegistrationState, SessionQuota, TrainingSession
+
+
+def offer_is_active(registration: Registration, now: datetime) -> bool:
+    """Whether a freed seat is held for this waitlisted registration right now."""
+    return (registration.state == RegistrationState.WAITLISTED
+            and registration.offer_expires_at is not None and registration.offer_expires_at > now)
+
+
+@dataclass
+class SeatBook:
+    """Seats of one locked session: taken (approved), held by open offers, and per quota."""
+
+    session: TrainingSession
+    offers: int = 0
+    agency_quota: dict[int, int] = field(default_factory=dict)
+    country_quota: dict[str, int] = field(default_factory=dict)
+    #: Approved registrations plus open offers, per agency and per country.
+    agency_used: Counter = field(default_factory=Counter)
+    country_used: Counter = field(default_factory=Counter)
+
+    @classmethod
+    def load(cls, session: TrainingSession, now: datetime) -> "SeatBook":
+        """Read the quotas and the seats in use; call it after locking the session row."""
+        book = cls(session=session)
+        for quota in db.session.scalars(select(SessionQuota).where(SessionQuota.session_id == session.id)):
+            if quota.agency_id is not None:
+                book.agency_quota[quota.agency_id] = quota.seats
+            else:
+                book.country_quota[quota.country] = quota.seats
+        offered = and_(Registration.state == RegistrationState.WAITLISTED, Registration.offer_expires_at > now)
+        rows = db.session.execute(
+            select(Registration.agency_id, Registration.country, Registration.state, func.count())
+            .where(Registration.session_id == session.id,
+                   or_(Registration.state == RegistrationState.APPROVED, offered))
+            .group_by(Registration.agency_id, Registration.country, Registration.state)
+        )
+        for agency_id, country, state, number in rows:
+            book.agency_used[agency_id] += number
+            book.country_used[country] += number
+            if state == RegistrationState.WAITLISTED:
+                book.offers += number
+        return book
+
+    @property
+    def free(self) -> int:
+        """Seats neither taken nor held for an offer (negative when capacity was lowered)."""
+        return self.session.capacity - self.session.seats_taken - self.offers
+
+    def fits(self, registration: Registration, holding_offer: bool = False) -> bool:
+        """Whether this registration may take a seat without exceeding capacity or a quota.
+
+        `holding_offer`: the registration already holds an offered seat, counted in use.
+        """
+        own = 1 if holding_offer else 0
+        if self.free + own < 1:
+            return False
+        quota = self.agency_quota.get(registration.agency_id)
+        if quota is not None and self.agency_used[registration.agency_id] - own + 1 > quota:
+            return False
+        quota = self.country_quota.get(registration.country)
+        return not (quota is not None and self.country_used[registration.country] - own + 1 > quota)
+
+    def take(self, registration: Registration, holding_offer: bool = False) -> None:
+        """Count a seat as taken by this registration (approved)."""
+        self.session.seats_taken += 1
+        if holding_offer:
+            self.offers -= 1
+        else:
+            self.agency_used[registration.agency_id] += 1
+            self.country_used[registration.country] += 1
+
+    def hold(self, registration: Registration) -> None:
+        """Count a seat as held for an offer to this registration."""
+        self.offers += 1
+        self.agency_used[registration.agency_id] += 1
+        self.country_used[registration.country] += 1
+
+    def release(self, registration: Registration, was_offer: bool = False) -> None:
+        """Give back the seat this registration took (or the offer it held)."""
+        if was_offer:
+            self.offers -= 1
+        else:
+            self.session.seats_taken -= 1
+        self.agency_used[registration.agency_id] -= 1
+        self.country_used[registration.country] -= 1

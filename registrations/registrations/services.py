@@ -1,0 +1,421 @@
+"""The registration rules, shared by the views, the command line, the demo data and the tests.
+
+Every function that changes seats locks the session's row first (`locking.lock_row`), reads
+the seats in use once (`SeatBook`), checks everything, writes, keeps `seats_taken` in step and
+commits: one transaction per action, nothing written when a rule refuses. See the README's
+design notes for why this never overbooks.
+"""
+
+from dataclasses import dataclass, fields
+from datetime import datetime, timedelta
+from functools import wraps
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
+
+from registrations import audit
+from registrations.extensions import db
+from registrations.locking import lock_row
+from registrations.models import (
+    LIVE_STATES,
+    Agency,
+    Participant,
+    Registration,
+    RegistrationState,
+    SessionStatus,
+    TrainingSession,
+    User,
+    utcnow,
+)
+from registrations.registrations import codes, notify
+from registrations.registrations.errors import DuplicatePerson, NoSeatLeft, RegistrationError
+from registrations.registrations.people import PersonDetails, email_owner, matches_in_agency
+from registrations.registrations.seats import SeatBook, offer_is_active
+from registrations.signals import registration_state_changed
+
+__all__ = ["DuplicatePerson", "NoSeatLeft", "RegistrationError", "RequestDetails"]
+
+S = RegistrationState
+
+#: Decisions an organiser can take, and the states each applies to.
+ACTIONS = {
+    "approve": (S.PENDING, S.WAITLISTED),
+    "reject": (S.PENDING, S.WAITLISTED, S.APPROVED),
+    "waitlist": (S.PENDING,),
+    "cancel": LIVE_STATES,
+}
+#: Sessions whose waiting list moves when a seat frees.
+PROMOTING = (SessionStatus.PUBLISHED, SessionStatus.CLOSED)
+#: Reasons written by the system rather than a person (translated when shown).
+OFFER_EXPIRED = "offer-expired"
+OFFER_DECLINED = "offer-declined"
+
+
+@dataclass
+class RequestDetails:
+    """What a registration asks for: motivation and needs."""
+
+    motivation: str = ""
+    needs_diet: str = ""
+    needs_interpretation: str = ""
+    needs_accessibility: str = ""
+
+    def __post_init__(self):
+        for f in fields(self):
+            setattr(self, f.name, (getattr(self, f.name) or "").strip())
+
+
+def _retrying(function):
+    """Run a service again when it lost a race for a unique personal code (rare: codes are
+    drawn under the session lock); turn a clash on the one-live-registration index into a
+    clear refusal."""
+
+    @wraps(function)
+    def wrapper(*args, **kwargs):
+        for attempt in range(3):
+            try:
+                return function(*args, **kwargs)
+            except IntegrityError as error:
+                db.session.rollback()
+                text = str(error.orig)
+                if "personal_code" in text and attempt < 2:
+                    continue
+                if "uq_registration_live" in text or "registration.participant_id" in text:
+                    raise RegistrationError(_l("This person is already registered for this session.")) from error
+                raise
+        raise AssertionError("unreachable")
+
+    return wrapper
+
+
+def _refuse(message, status: int = 409):
+    db.session.rollback()
+    raise RegistrationError(message, status)
+
+
+def _lock(session_id: int, now: datetime | None) -> tuple[TrainingSession, SeatBook, datetime]:
+    """Lock the session's row (waiting for concurrent writers) and read its seats.
+
+    The time of the action, unless given, is taken once the lock is held: the order of
+    `created_at` is then the order in which registrations got the seats.
+    """
+    session = lock_row(TrainingSession, session_id)
+    if session is None:
+        _refuse(_l("This session does not exist."), 404)
+    now = now or utcnow()
+    return session, SeatBook.load(session, now), now
+
+
+def _change(registration: Registration, after: RegistrationState, *, session: TrainingSession,
+            participant: Participant, actor: User | None, now: datetime, reason: str = "",
+            created: bool = False) -> None:
+    """Move a registration to a state: audit event, signal and emails, in this transaction."""
+    before = None if created else registration.state
+    registration.state = after
+    if not created:
+        registration.decided_at = now
+        registration.decided_by_id = actor.id if actor is not None else None
+        registration.reason = reason
+    audit.record("registration.state", registration, actor=actor,
+                 before={"state": before.value if before else None}, after={"state": after.value}, reason=reason)
+    registration_state_changed.send(registration, before=before, after=after, actor=actor)
+    notify.state_changed(registration, session, participant, after.value, reason)
+
+
+def _approve(registration: Registration, session: TrainingSession, book: SeatBook, *,
+             participant: Participant, actor: User | None, now: datetime, holding_offer: bool = False,
+             created: bool = False) -> None:
+    book.take(registration, holding_offer=holding_offer)
+    registration.offer_expires_at = None
+    codes.assign_code(registration)
+    _change(registration, S.APPROVED, session=session, participant=participant, actor=actor, now=now,
+            created=created)
+
+
+def _release(registration: Registration, book: SeatBook, now: datetime) -> bool:
+    """Give back what a registration leaving its live state held (a seat or an offer);
+    True when a seat freed."""
+    freed = True
+    if registration.state == S.APPROVED:
+        book.release(registration)
+    elif offer_is_active(registration, now):
+        book.release(registration, was_offer=True)
+    else:
+        freed = False
+    registration.offer_expires_at = None
+    return freed
+
+
+def _waiting(session: TrainingSession, *conditions) -> list[Registration]:
+    return list(db.session.scalars(
+        select(Registration).options(joinedload(Registration.participant))
+        .where(Registration.session_id == session.id, Registration.state == S.WAITLISTED, *conditions)
+        .order_by(Registration.id)
+    ).unique())
+
+
+def expire_due(session: TrainingSession, now: datetime) -> int:
+    """Cancel the waitlisted registrations whose seat offer ran out (call under the session lock)."""
+    due = _waiting(session, Registration.offer_expires_at <= now)
+    for registration in due:
+        registration.offer_expires_at = None
+        _change(registration, S.CANCELLED, session=session, participant=registration.participant, actor=None,
+                now=now, reason=OFFER_EXPIRED)
+    return len(due)
+
+
+def fill_seats(session: TrainingSession, book: SeatBook, now: datetime, actor: User | None) -> None:
+    """Give free seats to the waiting list, first come first served among those that fit the
+    quotas: approved at once, or offered for `offer_hours` when the session asks confirmation.
+    Call under the session lock, with the SeatBook read under it."""
+    if session.status not in PROMOTING or book.free < 1:
+        return
+    for registration in _waiting(session):
+        if book.free < 1:
+            break
+        if offer_is_active(registration, now) or not book.fits(registration):
+            continue
+        if session.confirm_promotions:
+            registration.offer_expires_at = now + timedelta(hours=session.offer_hours or 72)
+            book.hold(registration)
+            audit.record("registration.offer", registration, actor=actor,
+                         after={"offer_expires_at": registration.offer_expires_at.isoformat()})
+            notify.state_changed(registration, session, registration.participant, "offered")
+        else:
+            _approve(registration, session, book, participant=registration.participant, actor=actor, now=now)
+
+
+def _participant_for(agency_id: int | None, participant_id: int | None, person: PersonDetails | None,
+                     confirm_new: bool) -> Participant:
+    """The participant to register: one of the agency's, or a new one that is not a copy."""
+    if participant_id is not None:
+        participant = db.session.get(Participant, participant_id)
+        if (participant is None or participant.anonymised_at is not None
+                or (agency_id is not None and participant.agency_id != agency_id)):
+            _refuse(_l("This person is not among your agency's participants."), 404)
+        return participant
+    if person is None or agency_id is None:
+        raise ValueError("a new participant needs details and an agency")
+    owner = email_owner(person.email)
+    if owner is not None and owner.agency_id != agency_id:
+        _refuse(_l("This email address belongs to a participant of another agency. Check it, or contact "
+                   "the cooperation office."))
+    matches = matches_in_agency(agency_id, person)
+    same_email = any((m.email or "").lower() == person.email for m in matches)
+    if matches and (same_email or not confirm_new):
+        db.session.rollback()
+        raise DuplicatePerson(matches, same_email)
+    participant = Participant(agency_id=agency_id)
+    person.apply_to(participant)
+    db.session.add(participant)
+    db.session.flush()
+    return participant
+
+
+@_retrying
+def register(session_id: int, *, agency_id: int | None, participant_id: int | None = None,
+             person: PersonDetails | None = None, update_person: bool = False, confirm_new: bool = False,
+             details: RequestDetails | None = None, nominated: bool = False, actor: User | None = None,
+             now: datetime | None = None) -> Registration:
+    """Register a participant (by id, or a new one from `person`) for a session.
+
+    `agency_id` limits who may be registered (a partner's agency; None for staff). With
+    `update_person`, `person` overwrites the participant's details (self-registration).
+    The registration is approved when the session approves automatically and a seat fits,
+    waitlisted when no seat or quota is left, pending otherwise.
+    """
+    details = details or RequestDetails()
+    session, book, now = _lock(session_id, now)
+    if session.status == SessionStatus.DRAFT:
+        _refuse(_l("This session does not exist."), 404)
+    if session.status == SessionStatus.CANCELLED:
+        _refuse(_l("This session has been cancelled."))
+    if not session.registration_is_open(now):
+        _refuse(_l("Registrations for this session are closed."))
+    participant = _participant_for(agency_id, participant_id, person, confirm_new)
+    agency = db.session.get(Agency, participant.agency_id)
+    if not session.accepts_country(agency.country):
+        _refuse(_l("Officers of this country are not eligible for this session."), 403)
+    live = db.session.scalar(select(Registration.id).where(
+        Registration.session_id == session.id, Registration.participant_id == participant.id,
+        Registration.state.in_(LIVE_STATES)))
+    if live is not None:
+        _refuse(_l("%(name)s is already registered for this session.", name=participant.name_latin))
+    if update_person and person is not None:
+        if email_owner(person.email, exclude_id=participant.id) is not None:
+            _refuse(_l("This email address is already used by another participant. Check it, or contact "
+                       "the cooperation office."))
+        person.apply_to(participant)
+    if expire_due(session, now):
+        fill_seats(session, book, now, actor)
+    registration = Registration(
+        session_id=session.id, participant_id=participant.id, agency_id=agency.id, country=agency.country,
+        nominated=nominated, created_by_id=actor.id if actor is not None else None, created_at=now,
+        **{f.name: getattr(details, f.name) for f in fields(details)},
+    )
+    db.session.add(registration)
+    db.session.flush()
+    if not book.fits(registration):
+        _change(registration, S.WAITLISTED, session=session, participant=participant, actor=actor, now=now,
+                created=True)
+    elif session.auto_approve:
+        _approve(registration, session, book, participant=participant, actor=actor, now=now, created=True)
+    else:
+        _change(registration, S.PENDING, session=session, participant=participant, actor=actor, now=now,
+                created=True)
+    db.session.commit()
+    return registration
+
+
+@_retrying
+def decide(session_id: int, registration_ids: list[int], action: str, *, actor: User | None = None,
+           reason: str = "", now: datetime | None = None) -> list[Registration]:
+    """An organiser's decision on one or many registrations of a session, all or nothing.
+
+    Approving takes a seat and is refused (NoSeatLeft) when capacity or a quota is reached;
+    rejecting or cancelling an approved registration frees its seat for the waiting list.
+    """
+    reason = (reason or "").strip()
+    ids = sorted(set(registration_ids))
+    if action not in ACTIONS:
+        raise RegistrationError(_l("Choose a decision."), 400)
+    if not ids:
+        raise RegistrationError(_l("Select at least one registration."), 400)
+    if action == "reject" and not reason:
+        raise RegistrationError(_l("Give a reason for the rejection."), 400)
+    session, book, now = _lock(session_id, now)
+    if session.status == SessionStatus.CANCELLED:
+        _refuse(_l("This session has been cancelled."))
+    freed = expire_due(session, now) > 0
+    registrations = list(db.session.scalars(
+        select(Registration).options(joinedload(Registration.participant))
+        .where(Registration.id.in_(ids), Registration.session_id == session.id).order_by(Registration.id)
+    ).unique())
+    if len(registrations) != len(ids):
+        _refuse(_l("Some of the selected registrations do not exist in this session."), 404)
+    for registration in registrations:
+        if registration.state not in ACTIONS[action]:
+            _refuse(_l("%(name)s: this decision does not apply to a registration in the state “%(state)s”.",
+                       name=registration.participant.name_latin, state=registration.state.label))
+    pending_ids = [r.id for r in registrations if r.state == S.PENDING]
+    for registration in registrations:
+        participant = registration.participant
+        if action == "approve":
+            holding = offer_is_active(registration, now)
+            if not book.fits(registration, holding_offer=holding):
+                db.session.rollback()
+                raise NoSeatLeft(participant, pending_ids)
+            _approve(registration, session, book, participant=participant, actor=actor, now=now,
+                     holding_offer=holding)
+        else:
+            freed = _release(registration, book, now) or freed
+            after = {"reject": S.REJECTED, "waitlist": S.WAITLISTED, "cancel": S.CANCELLED}[action]
+            _change(registration, after, session=session, participant=participant, actor=actor, now=now,
+                    reason=reason)
+    if freed:
+        fill_seats(session, book, now, actor)
+    db.session.commit()
+    return registrations
+
+
+def _locked_registration(registration_id: int, agency_id: int | None, now: datetime | None):
+    """Lock the session of a registration the caller may see (404 otherwise), then read both."""
+    session_id = db.session.scalar(select(Registration.session_id).where(
+        Registration.id == registration_id,
+        *([Registration.agency_id == agency_id] if agency_id is not None else [])))
+    if session_id is None:
+        _refuse(_l("This registration does not exist."), 404)
+    session, book, now = _lock(session_id, now)
+    registration = db.session.scalars(
+        select(Registration).options(joinedload(Registration.participant))
+        .where(Registration.id == registration_id).execution_options(populate_existing=True)
+    ).one()
+    return session, book, registration, now
+
+
+@_retrying
+def cancel(registration_id: int, *, agency_id: int | None, actor: User | None = None, reason: str = "",
+           now: datetime | None = None) -> Registration:
+    """Cancel a live registration (partner of its agency, or staff); its seat goes to the waiting list."""
+    session, book, registration, now = _locked_registration(registration_id, agency_id, now)
+    if registration.state not in LIVE_STATES:
+        _refuse(_l("This registration is no longer active."))
+    if session.status == SessionStatus.CANCELLED:
+        _refuse(_l("This session has been cancelled."))
+    if session.status == SessionStatus.COMPLETED and agency_id is not None:
+        _refuse(_l("This session is over: its registrations can no longer be cancelled."))
+    freed = _release(registration, book, now)
+    _change(registration, S.CANCELLED, session=session, participant=registration.participant, actor=actor,
+            now=now, reason=(reason or "").strip())
+    if expire_due(session, now) or freed:
+        fill_seats(session, book, now, actor)
+    db.session.commit()
+    return registration
+
+
+@_retrying
+def accept_offer(registration_id: int, *, agency_id: int | None, actor: User | None = None,
+                 now: datetime | None = None) -> Registration:
+    """Take the seat offered to a waitlisted registration, before the offer runs out."""
+    session, book, registration, now = _locked_registration(registration_id, agency_id, now)
+    if not offer_is_active(registration, now) or session.status not in PROMOTING:
+        if expire_due(session, now):
+            fill_seats(session, book, now, actor)
+        db.session.commit()
+        raise RegistrationError(_l("This seat offer has expired or was withdrawn."))
+    if not book.fits(registration, holding_offer=True):
+        _refuse(_l("No seat is left in this session."))
+    _approve(registration, session, book, participant=registration.participant, actor=actor, now=now,
+             holding_offer=True)
+    db.session.commit()
+    return registration
+
+
+@_retrying
+def decline_offer(registration_id: int, *, agency_id: int | None, actor: User | None = None,
+                  now: datetime | None = None) -> Registration:
+    """Decline an offered seat: the registration is cancelled and the seat passes on."""
+    session, book, registration, now = _locked_registration(registration_id, agency_id, now)
+    if not offer_is_active(registration, now):
+        _refuse(_l("This seat offer has expired or was withdrawn."))
+    _release(registration, book, now)
+    _change(registration, S.CANCELLED, session=session, participant=registration.participant, actor=actor,
+            now=now, reason=OFFER_DECLINED)
+    fill_seats(session, book, now, actor)
+    db.session.commit()
+    return registration
+
+
+@_retrying
+def expire_offers(session_id: int | None = None, now: datetime | None = None) -> int:
+    """Pass every expired seat offer (of one session, or all) to the next person; return how many.
+
+    Costs one query when nothing is due, so pages call it whenever they show registrations.
+    """
+    now = now or utcnow()
+    query = select(Registration.session_id).where(
+        Registration.state == S.WAITLISTED, Registration.offer_expires_at <= now).distinct()
+    if session_id is not None:
+        query = query.where(Registration.session_id == session_id)
+    expired = 0
+    for due_session_id in sorted(db.session.scalars(query)):
+        session, book, now = _lock(due_session_id, now)
+        expired += expire_due(session, now)
+        fill_seats(session, book, now, None)
+        db.session.commit()
+    return expired
+
+
+def set_note(registration_id: int, note: str, *, actor: User | None = None) -> Registration:
+    """Write the organisers' internal note of a registration (never shown to partners)."""
+    registration = db.session.get(Registration, registration_id)
+    if registration is None:
+        raise RegistrationError(_l("This registration does not exist."), 404)
+    note = (note or "").strip()
+    audit.record("registration.note", registration, actor=actor,
+                 before={"note": registration.internal_note}, after={"note": note})
+    registration.internal_note = note
+    db.session.commit()
+    return registration

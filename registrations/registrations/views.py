@@ -1,0 +1,227 @@
+"""Partner pages: register, nominate, follow the agency's registrations, cancel, answer offers.
+
+The registration page, cancelling and offers are also open to staff (they see every agency).
+"""
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import SelectChoice
+
+from registrations.access import STAFF, allow
+from registrations.errors import abort_with
+from registrations.extensions import db
+from registrations.models import LIVE_STATES, Participant, Registration, RegistrationState, Role, utcnow
+from registrations.registrations import bp, codes, queries, services
+from registrations.registrations.forms import (
+    RegistrationCancelForm,
+    RegistrationNominateForm,
+    RegistrationNoteForm,
+    RegistrationSelfForm,
+)
+from registrations.registrations.seats import offer_is_active
+from registrations.registrations.services import DuplicatePerson, RegistrationError
+
+
+def _actor():
+    return current_user._get_current_object()
+
+
+def _announce(registration: Registration) -> None:
+    """Tell the partner what became of the registration they just made."""
+    if registration.state == RegistrationState.APPROVED:
+        flash(_("Registration approved. Personal check-in code: %(code)s.", code=registration.personal_code),
+              "success")
+    elif registration.state == RegistrationState.WAITLISTED:
+        flash(_("No seat is left for now: the registration is on the waiting list. You will be told by "
+                "email if a seat frees."), "warning")
+    else:
+        flash(_("Registration received. The cooperation office will decide and you will be told by email."),
+              "success")
+
+
+def _live_registration(session_id: int, participant_id: int) -> Registration | None:
+    return db.session.scalars(select(Registration).where(
+        Registration.session_id == session_id, Registration.participant_id == participant_id,
+        Registration.state.in_(LIVE_STATES))).first()
+
+
+@bp.route("/sessions/<int:session_id>/register", methods=["GET", "POST"])
+@allow(Role.PARTNER)
+def register(session_id: int):
+    """A partner registers themselves; their participant record is prefilled and updated."""
+    session = queries.get_session_for_registering(session_id)
+    participant = db.session.get(Participant, current_user.participant_id) if current_user.participant_id else None
+    if participant is None:
+        abort_with(409, _("Your account has no participant record. Contact the cooperation office."))
+    form = RegistrationSelfForm(obj=participant)
+    status = 200
+    if form.validate_on_submit():
+        try:
+            registration = services.register(
+                session.id, agency_id=current_user.agency_id, participant_id=participant.id,
+                person=form.person(), update_person=True, details=form.details(), actor=_actor())
+        except RegistrationError as error:
+            if error.status == 404:
+                abort_with(404, error.message)
+            flash(str(error.message), "danger")
+            status = error.status
+        else:
+            _announce(registration)
+            return redirect(url_for(".detail", registration_id=registration.id))
+    elif request.method == "POST":
+        status = 400
+    existing = _live_registration(session.id, participant.id)
+    return render_template("registrations/register.html", form=form, session=session, existing=existing,
+                           is_open=session.registration_is_open()), status
+
+
+def _colleague_label(participant: Participant) -> str:
+    parts = [participant.name_latin]
+    if participant.name_native and participant.name_native != participant.name_latin:
+        parts.append(participant.name_native)
+    if participant.rank:
+        parts.append(participant.rank)
+    return " · ".join(parts)
+
+
+@bp.route("/sessions/<int:session_id>/nominate", methods=["GET", "POST"])
+@allow(Role.PARTNER)
+def nominate(session_id: int):
+    """A partner nominates a colleague of their agency: an existing participant or a new one."""
+    session = queries.get_session_for_registering(session_id)
+    colleagues = queries.agency_participants(current_user.agency_id)
+    form = RegistrationNominateForm()
+    form.participant_id.choices = [SelectChoice("", _("A new person (enter the details below)"))] + [
+        SelectChoice(str(p.id), _colleague_label(p)) for p in colleagues]
+    if request.method == "GET" and request.args.get("participant_id"):
+        wanted = request.args["participant_id"]
+        if wanted not in {str(p.id) for p in colleagues}:
+            abort_with(404, _("This person is not among your agency's participants."))
+        form.participant_id.data = wanted
+    status, duplicate = 200, None
+    if form.validate_on_submit():
+        try:
+            chosen = form.chosen_participant
+        except ValueError:
+            abort_with(400, _("Choose a colleague from the list."))
+        try:
+            registration = services.register(
+                session.id, agency_id=current_user.agency_id, participant_id=chosen,
+                person=None if chosen else form.person(), confirm_new=form.confirm_new.data,
+                details=form.details(), nominated=True, actor=_actor())
+        except DuplicatePerson as error:
+            flash(str(error.message), "warning")
+            status, duplicate = error.status, error
+        except RegistrationError as error:
+            if error.status == 404:
+                abort_with(404, error.message)
+            flash(str(error.message), "danger")
+            status = error.status
+        else:
+            _announce(registration)
+            return redirect(url_for(".detail", registration_id=registration.id))
+    elif request.method == "POST":
+        status = 400
+    return render_template("registrations/nominate.html", form=form, session=session, duplicate=duplicate,
+                           is_open=session.registration_is_open()), status
+
+
+@bp.get("/registrations")
+@allow(Role.PARTNER)
+def agency_list():
+    """The agency's registrations across sessions, with their states (filter by state)."""
+    services.expire_offers()
+    filters = queries.Filters.from_args(request.args)
+    filters.agency_id = filters.country = None
+    page = db.paginate(queries.agency_registrations(current_user.agency_id, filters),
+                       per_page=current_app.config["ITEMS_PER_PAGE"], error_out=False, count=True)
+    return render_template("registrations/agency_list.html", page=page, filters=filters,
+                           states=list(RegistrationState), now=utcnow())
+
+
+def _render_detail(registration: Registration, status: int = 200):
+    history = queries.history(registration, include_internal=current_user.is_staff)
+    approved = registration.state == RegistrationState.APPROVED and registration.personal_code
+    return render_template(
+        "registrations/detail.html", registration=registration, session=registration.session,
+        participant=registration.participant, agency=registration.agency, history=history,
+        qr=codes.qr_data_uri(registration.personal_code) if approved else None,
+        offer_open=offer_is_active(registration, utcnow()), cancel_form=RegistrationCancelForm(),
+        note_form=RegistrationNoteForm(internal_note=registration.internal_note) if current_user.is_staff else None,
+        plain_form=FlaskForm(), system_reasons=_system_reasons(),
+        state_labels={state.value: state.label for state in RegistrationState},
+    ), status
+
+
+def _system_reasons() -> dict:
+    return {services.OFFER_EXPIRED: _("The offered seat was not accepted in time."),
+            services.OFFER_DECLINED: _("The offered seat was declined.")}
+
+
+@bp.get("/registrations/<int:registration_id>")
+@allow(Role.PARTNER, STAFF)
+def detail(registration_id: int):
+    """One registration: state, history, and once approved the personal check-in code and QR code."""
+    registration = queries.get_registration_for(current_user, registration_id)
+    if registration.offer_expires_at is not None and registration.offer_expires_at <= utcnow():
+        services.expire_offers(registration.session_id)
+        registration = queries.get_registration_for(current_user, registration_id)
+    return _render_detail(registration)
+
+
+def _after_error(registration_id: int, error: RegistrationError):
+    if error.status == 404:
+        abort_with(404, error.message)
+    flash(str(error.message), "danger")
+    return _render_detail(queries.get_registration_for(current_user, registration_id), error.status)
+
+
+@bp.post("/registrations/<int:registration_id>/cancel")
+@allow(Role.PARTNER, STAFF)
+def cancel(registration_id: int):
+    """Cancel a registration (optional reason); a freed seat goes to the waiting list."""
+    queries.get_registration_for(current_user, registration_id)
+    form = RegistrationCancelForm()
+    if not form.validate_on_submit():
+        abort_with(400, " ".join(form.reason.errors) or _("The form could not be read. Reload the page."))
+    try:
+        services.cancel(registration_id, agency_id=queries.agency_scope(current_user), actor=_actor(),
+                        reason=form.reason.data)
+    except RegistrationError as error:
+        return _after_error(registration_id, error)
+    flash(_("The registration is cancelled."), "success")
+    return redirect(url_for(".detail", registration_id=registration_id))
+
+
+@bp.post("/registrations/<int:registration_id>/accept-offer")
+@allow(Role.PARTNER, STAFF)
+def accept_offer(registration_id: int):
+    """Take the seat offered from the waiting list, before the offer expires."""
+    queries.get_registration_for(current_user, registration_id)
+    if not FlaskForm().validate_on_submit():
+        abort_with(400, _("The form could not be read. Reload the page."))
+    try:
+        registration = services.accept_offer(registration_id, agency_id=queries.agency_scope(current_user),
+                                             actor=_actor())
+    except RegistrationError as error:
+        return _after_error(registration_id, error)
+    _announce(registration)
+    return redirect(url_for(".detail", registration_id=registration_id))
+
+
+@bp.post("/registrations/<int:registration_id>/decline-offer")
+@allow(Role.PARTNER, STAFF)
+def decline_offer(registration_id: int):
+    """Decline the offered seat: the registration is cancelled and the seat passes on."""
+    queries.get_registration_for(current_user, registration_id)
+    if not FlaskForm().validate_on_submit():
+        abort_with(400, _("The form could not be read. Reload the page."))
+    try:
+        services.decline_offer(registration_id, agency_id=queries.agency_scope(current_user), actor=_actor())
+    except RegistrationError as error:
+        return _after_error(registration_id, error)
+    flash(_("The offered seat is declined and passes to the next person waiting."), "info")
+    return redirect(url_for(".detail", registration_id=registration_id))

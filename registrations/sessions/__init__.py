@@ -1,0 +1,7 @@
+"""Training sessions: the organisers' planning and everyone's catalogue."""
+
+from flask import Blueprint
+
+bp = Blueprint("sessions", __name__)
+
+from registrations.sessions import filters, manage, views  # noqa: E402,F401

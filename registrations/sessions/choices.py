@@ -1,0 +1,30 @@
+"""Countries and languages a session is held in or open to, with translated names."""
+
+from flask_babel import lazy_gettext as _l
+
+#: Host and partner countries of the programme (ISO 3166-1 alpha-2), in display order.
+COUNTRY_NAMES = {
+    "VN": _l("Vietnam"),
+    "KH": _l("Cambodia"),
+    "LA": _l("Laos"),
+    "FR": _l("France"),
+}
+
+#: Working and interpretation languages (the content languages of a session).
+LANGUAGE_NAMES = {
+    "fr": _l("French"),
+    "en": _l("English"),
+    "vi": _l("Vietnamese"),
+    "km": _l("Khmer"),
+    "lo": _l("Lao"),
+}
+
+
+def country_name(code: str | None) -> str:
+    """The translated name of a country code (the code itself when unknown)."""
+    return str(COUNTRY_NAMES.get(code or "", code or ""))
+
+
+def language_name(code: str | None) -> str:
+    """The translated name of a language code (the code itself when unknown)."""
+    return str(LANGUAGE_NAMES.get(code or "", code or ""))

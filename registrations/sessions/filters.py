@@ -1,0 +1,63 @@
+"""Template helpers: date ranges in the reader's language, country and language names, and
+`endpoint_exists`, so that pages link to other blueprints only when they are installed."""
+
+from babel.dates import format_interval
+from flask import current_app
+from flask_babel import format_date, format_time, get_locale
+
+from registrations.models import SessionStatus
+from registrations.sessions import bp
+from registrations.sessions.choices import country_name, language_name
+
+STATUS_BADGES = {
+    SessionStatus.DRAFT: "text-bg-secondary",
+    SessionStatus.PUBLISHED: "text-bg-success",
+    SessionStatus.CLOSED: "text-bg-warning",
+    SessionStatus.COMPLETED: "text-bg-dark",
+    SessionStatus.CANCELLED: "text-bg-danger",
+}
+
+
+@bp.app_template_global()
+def endpoint_exists(endpoint: str) -> bool:
+    """Whether a view with this endpoint name is installed (another team's page, perhaps)."""
+    return endpoint in current_app.view_functions
+
+
+@bp.app_template_filter()
+def date_range(session) -> str:
+    """"1–5 juil. 2026" in French, "1 – 5 thg 7, 2026" in Vietnamese…"""
+    locale = str(get_locale() or "fr")
+    if session.start_date == session.end_date:
+        return format_date(session.start_date, "medium")
+    return format_interval(session.start_date, session.end_date, "yMMMd", locale=locale)
+
+
+@bp.app_template_filter("country_name")
+def country_name_filter(code: str) -> str:
+    return country_name(code)
+
+
+@bp.app_template_filter("language_name")
+def language_name_filter(code: str) -> str:
+    return language_name(code)
+
+
+@bp.app_template_filter()
+def language_list(codes: str) -> str:
+    """"vi,km" → "Vietnamese, Khmer" in the reader's language."""
+    return ", ".join(language_name(code) for code in (codes or "").split(",") if code)
+
+
+@bp.app_template_filter()
+def status_badge(status) -> str:
+    """The Bootstrap badge class of a session status."""
+    return STATUS_BADGES.get(status, "text-bg-secondary")
+
+
+@bp.app_template_filter()
+def moment(value) -> str:
+    """A date and time to the minute, in the reader's language and the office's time zone."""
+    if value is None:
+        return ""
+    return f"{format_date(value, 'medium')}, {format_time(value, 'short')}"

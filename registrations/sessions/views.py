@@ -1,0 +1,141 @@
+"""Public pages of sessions: the catalogue, the archive, a session's page and calendars."""
+
+from dataclasses import dataclass
+
+from flask import Response, current_app, render_template, request
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from registrations.access import ANYONE, allow
+from registrations.extensions import db
+from registrations.models import Agency, SessionStatus, TrainingSession, utcnow
+from registrations.sessions import bp
+from registrations.sessions.base import local_today
+from registrations.sessions.calendar import feed_calendar, session_calendar
+from registrations.sessions.choices import country_name
+from registrations.sessions.filters import moment
+from registrations.sessions.forms import CatalogueFilterForm, options
+from registrations.sessions.queries import (
+    CatalogueFilters,
+    apply_filters,
+    archive_statement,
+    catalogue_cities,
+    feed_sessions,
+    get_session_for,
+    paginate,
+    upcoming_statement,
+)
+
+
+def _page_number() -> int:
+    return request.args.get("page", 1, type=int) or 1
+
+
+def _filters(form: CatalogueFilterForm) -> CatalogueFilters:
+    """The valid filters of the form (an invalid month is ignored, the form says why)."""
+    form.validate()
+    values = {name: (form[name].data or "").strip() for name in vars(CatalogueFilters())}
+    if form.month.errors:
+        values["month"] = ""
+    return CatalogueFilters(**values)
+
+
+def _listing(template: str, statement, endpoint: str):
+    form = CatalogueFilterForm(request.args)
+    cities = catalogue_cities()
+    form.city.choices = options([("", _("All cities"))] + [(city, city) for city in cities])
+    filters = _filters(form)
+    page = paginate(apply_filters(statement, filters), _page_number(), current_app.config["ITEMS_PER_PAGE"])
+    status = 400 if form.errors else 200
+    return render_template(template, form=form, page=page, filters=filters, endpoint=endpoint,
+                           now=utcnow(), today=local_today()), status
+
+
+@bp.get("/sessions")
+@allow(ANYONE)
+def catalogue():
+    """Upcoming sessions, filtered and searched without caring about accents or case."""
+    return _listing("sessions/catalogue.html", upcoming_statement(), "sessions.catalogue")
+
+
+@bp.get("/sessions/archive")
+@allow(ANYONE)
+def archive():
+    """Past, completed and cancelled sessions."""
+    return _listing("sessions/archive.html", archive_statement(), "sessions.archive")
+
+
+@dataclass
+class RegistrationPanel:
+    """What a session's page says about registering, for the person reading it."""
+
+    #: "register" (show the links), "login", "staff", or "closed" (with `reason`).
+    state: str
+    reason: str = ""
+
+
+def registration_panel(user, session: TrainingSession) -> RegistrationPanel:
+    """Whether the reader may register, and if not, why."""
+    now = utcnow()
+    if session.status == SessionStatus.CANCELLED:
+        return RegistrationPanel("closed", _("This session was cancelled."))
+    if session.status == SessionStatus.COMPLETED or session.end_date < local_today():
+        return RegistrationPanel("closed", _("This session has ended."))
+    if session.status == SessionStatus.DRAFT:
+        return RegistrationPanel("closed", _("This session is a draft: nobody can register yet."))
+    if session.status == SessionStatus.CLOSED:
+        return RegistrationPanel("closed", _("Registrations for this session are closed."))
+    if session.registration_opens_at and now < session.registration_opens_at:
+        return RegistrationPanel("closed", _("Registration opens on %(when)s.",
+                                             when=moment(session.registration_opens_at)))
+    if not session.registration_is_open(now):
+        return RegistrationPanel("closed", _("The registration deadline has passed."))
+    if not user.is_authenticated:
+        return RegistrationPanel("login")
+    if user.is_staff:
+        return RegistrationPanel("staff")
+    country = user.agency.country if user.agency else ""
+    if not session.accepts_country(country):
+        return RegistrationPanel("closed", _("Officers of your agency's country are not eligible for this "
+                                             "session."))
+    return RegistrationPanel("register")
+
+
+def quota_rows(session: TrainingSession) -> list[tuple[str, int]]:
+    """(who, seats) of each quota: "Vietnam", or an agency's name (one query for all agencies)."""
+    agency_ids = [quota.agency_id for quota in session.quotas if quota.agency_id]
+    names = dict(db.session.execute(select(Agency.id, Agency.name).where(Agency.id.in_(agency_ids))).all()) \
+        if agency_ids else {}
+    return [(names.get(quota.agency_id, "") if quota.agency_id else country_name(quota.country), quota.seats)
+            for quota in session.quotas]
+
+
+@bp.get("/sessions/<int:session_id>")
+@allow(ANYONE)
+def detail(session_id: int):
+    """A session's page: key facts, the day-by-day programme, and how to register."""
+    session = get_session_for(current_user, session_id, with_days=True, with_quotas=True)
+    return render_template("sessions/detail.html", session=session, quotas=quota_rows(session),
+                           panel=registration_panel(current_user, session), now=utcnow())
+
+
+def _calendar_response(body: bytes, filename: str) -> Response:
+    response = Response(body, mimetype="text/calendar")
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@bp.get("/sessions/<int:session_id>.ics")
+@allow(ANYONE)
+def ics(session_id: int):
+    """One session as an iCalendar file."""
+    session = get_session_for(current_user, session_id)
+    return _calendar_response(session_calendar(session), f"session-{session.id}.ics")
+
+
+@bp.get("/sessions/calendar.ics")
+@allow(ANYONE)
+def feed():
+    """Every upcoming published session, as a calendar to subscribe to."""
+    return _calendar_response(feed_calendar(feed_sessions()), "sessions.ics")

@@ -1,0 +1,102 @@
+"""Who may see and change what, and pages that cost the same whatever the number of rows."""
+
+import pytest
+from sqlalchemy import select
+
+from registrations.models import Registration
+from registrations.models import RegistrationState as S
+from tests.registrations.conftest import counts
+
+
+@pytest.fixture
+def vietnamese_registration(make_session, make_registration, colleagues):
+    session = make_session(capacity=2, confirm_promotions=True)
+    return make_registration(session, colleagues[0], state=S.APPROVED, personal_code="VN2345",
+                             internal_note="Note interne")
+
+
+def test_a_cambodian_partner_gets_404_for_a_vietnamese_registration_by_any_url(
+        db, partner_kh_client, vietnamese_registration):
+    rid = vietnamese_registration.id
+    before = counts(db)
+    assert partner_kh_client.get(f"/registrations/{rid}").status_code == 404
+    for action in ("cancel", "accept-offer", "decline-offer"):
+        response = partner_kh_client.post(f"/registrations/{rid}/{action}", data={"reason": "x"})
+        assert response.status_code == 404, action
+        assert "VN2345" not in response.get_data(as_text=True)
+    listing = partner_kh_client.get("/registrations").get_data(as_text=True)
+    assert "Trần Văn Minh" not in listing
+    assert counts(db) == before
+    assert db.session.get(Registration, rid).state == S.APPROVED
+
+
+def test_office_pages_are_closed_to_partners_and_anonymous_visitors(client, partner_kh_client,
+                                                                     vietnamese_registration):
+    sid, rid = vietnamese_registration.session_id, vietnamese_registration.id
+    office_urls = [f"/manage/sessions/{sid}/registrations", f"/manage/sessions/{sid}/registrations.csv",
+                   f"/manage/sessions/{sid}/registrations.xlsx"]
+    for url in office_urls:
+        response = partner_kh_client.get(url)
+        assert response.status_code == 403 and "Trần Văn Minh" not in response.get_data(as_text=True)
+        assert client.get(url).status_code == 302
+    assert partner_kh_client.post(f"/manage/sessions/{sid}/registrations/decide",
+                                  data={"ids": [rid], "action": "cancel"}).status_code == 403
+    assert partner_kh_client.post(f"/manage/registrations/{rid}/note", data={"internal_note": "x"}).status_code == 403
+    for url in (f"/registrations/{rid}", "/registrations", f"/sessions/{sid}/register"):
+        assert client.get(url).status_code == 302
+
+
+def test_staff_cannot_use_the_partner_forms(organiser_client, vietnamese_registration):
+    sid = vietnamese_registration.session_id
+    assert organiser_client.get(f"/sessions/{sid}/register").status_code == 403
+    assert organiser_client.get(f"/sessions/{sid}/nominate").status_code == 403
+    assert organiser_client.get(f"/registrations/{vietnamese_registration.id}").status_code == 200
+
+
+def test_the_same_agency_sees_its_registration_and_its_code(partner_client, vietnamese_registration):
+    page = partner_client.get(f"/registrations/{vietnamese_registration.id}").get_data(as_text=True)
+    assert "VN2345" in page and "Note interne" not in page
+
+
+def _fill(make_registration, make_participant, session, agency, number):
+    for n in range(number):
+        make_registration(session, make_participant(agency, name_latin=f"Officer {n}"),
+                          state=[S.APPROVED, S.PENDING, S.WAITLISTED, S.CANCELLED][n % 4])
+
+
+def _queries(count_queries, client, url):
+    client.get(url)  # warm up (login, caches)
+    with count_queries() as statements:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(statements)
+
+
+@pytest.mark.parametrize("url_of", [
+    lambda s: "/registrations",
+    lambda s: "/registrations?state=approved&page=2",
+])
+def test_partner_list_runs_a_fixed_number_of_queries(db, partner_client, make_session, make_registration,
+                                                     make_participant, vn_agency, count_queries, url_of):
+    small, large = make_session(capacity=100), make_session(capacity=100)
+    _fill(make_registration, make_participant, small, vn_agency, 5)
+    few = _queries(count_queries, partner_client, url_of(small))
+    _fill(make_registration, make_participant, large, vn_agency, 55)
+    many = _queries(count_queries, partner_client, url_of(large))
+    assert few == many <= 8
+
+
+def test_organiser_list_runs_a_fixed_number_of_queries(db, organiser_client, make_session, make_registration,
+                                                       make_participant, make_agency, count_queries):
+    small, large = make_session(capacity=100), make_session(capacity=100)
+    agencies = [make_agency(country) for country in ("VN", "KH", "LA")]
+    for n in range(5):
+        _fill(make_registration, make_participant, small, agencies[n % 3], 1)
+    for n in range(60):
+        _fill(make_registration, make_participant, large, agencies[n % 3], 1)
+    few = _queries(count_queries, organiser_client, f"/manage/sessions/{small.id}/registrations")
+    many = _queries(count_queries, organiser_client, f"/manage/sessions/{large.id}/registrations")
+    assert few == many <= 8
+    page = organiser_client.get(f"/manage/sessions/{large.id}/registrations").get_data(as_text=True)
+    assert page.count("data-registration=") == 20
+    assert db.session.scalar(select(Registration.id).where(Registration.session_id == large.id))
