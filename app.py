@@ -40,6 +40,7 @@ def create_app(config: dict | None = None) -> Flask:
     register_commands(app)
 
     from registrations.admin import bp as admin_bp
+    from registrations.attendance import bp as attendance_bp
     from registrations.auth import bp as auth_bp
     from registrations.certificates import bp as certificates_bp
     from registrations.evaluations import bp as evaluations_bp
@@ -52,6 +53,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(auth_bp)
     app.register_blueprint(sessions_bp)
     app.register_blueprint(registrations_bp)
+    app.register_blueprint(attendance_bp)
     app.register_blueprint(evaluations_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(certificates_bp)

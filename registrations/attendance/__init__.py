@@ -1,1 +1,7 @@
-"""Attendance: marks per session day, and the rates that decide certificates."""
+"""Attendance: marks per session day, check-in by personal code, sign-in sheets and exports."""
+
+from flask import Blueprint
+
+bp = Blueprint("attendance", __name__, url_prefix="/manage/sessions")
+
+from registrations.attendance import views  # noqa: E402,F401

@@ -3,7 +3,7 @@
 Each step adds what is missing and leaves what exists, so `seed-demo` is idempotent.
 """
 
-from registrations.demo import certificates, evaluations, invitations, people, registrations, sessions
+from registrations.demo import attendance, certificates, evaluations, invitations, people, registrations, sessions
 
 #: Password of every demo account (written in the README).
 DEMO_PASSWORD = people.DEMO_PASSWORD
@@ -14,6 +14,7 @@ STEPS = [
     invitations.seed,
     sessions.seed,
     registrations.seed,
+    attendance.seed,
     certificates.seed,
     evaluations.seed,
 ]

@@ -1,0 +1,26 @@
+"""Forms of the attendance blueprint (marks themselves are plain posts, see views.mark)."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import SelectField, StringField, SubmitField
+from wtforms.validators import DataRequired, Length
+
+
+def _optional_int(value):
+    """An int from a select's value, or None when nothing usable was sent."""
+    text = str(value if value is not None else "").strip()
+    return int(text) if text.isdigit() and len(text) < 10 else None
+
+
+class CheckInForm(FlaskForm):
+    """The check-in page: a personal code, typed or from a scanner, and the part of the day."""
+
+    code = StringField(
+        _l("Personal code"),
+        validators=[DataRequired(message=_l("Enter the participant's personal code.")), Length(max=64)],
+        description=_l("Type the code or scan the QR code; capitals, spaces and dashes do not matter."),
+        render_kw={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false",
+                   "autofocus": True, "enterkeyhint": "go"},
+    )
+    day_id = SelectField(_l("Part of the day"), coerce=_optional_int, validate_choice=False)
+    submit = SubmitField(_l("Check in"))

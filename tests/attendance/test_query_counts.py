@@ -1,0 +1,75 @@
+"""The sheet, the grid, the check-in page and the exports run a fixed number of queries,
+whether the session has 10 or 300 participants and 1 or 20 days."""
+
+from datetime import timedelta
+
+import pytest
+
+from registrations.models import Attendance, AttendanceStatus, Participant, Registration, RegistrationState, SessionDay
+
+SIZES = [(10, 1), (300, 20)]
+
+
+@pytest.fixture
+def filled(db, make_session, make_agency, today):
+    """filled(participants, days) -> a session whose every held day is marked for everyone."""
+    statuses = list(AttendanceStatus)
+
+    def make(participants: int, days: int):
+        session = make_session(days=days, start=today - timedelta(days=days - 1))
+        agency = make_agency("KH")
+        people = [Participant(agency_id=agency.id, name_latin=f"Person {n:03d}", name_native=f"ស្រី {n}")
+                  for n in range(participants)]
+        db.session.add_all(people)
+        db.session.flush()
+        registrations = [Registration(session_id=session.id, participant_id=p.id, agency_id=agency.id, country="KH",
+                                      state=RegistrationState.APPROVED, personal_code=f"C{n:05d}")
+                         for n, p in enumerate(people)]
+        db.session.add_all(registrations)
+        db.session.flush()
+        day_ids = [d.id for d in db.session.query(SessionDay).filter_by(session_id=session.id)]
+        db.session.add_all(Attendance(registration_id=r.id, day_id=d, status=statuses[(r.id + d) % 4])
+                           for r in registrations for d in day_ids)
+        session.seats_taken = participants
+        db.session.commit()
+        return session, day_ids
+
+    return make
+
+
+def _queries(client, count_queries, url):
+    with count_queries() as statements:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(statements)
+
+
+@pytest.mark.parametrize("page", ["grid", "sheet", "checkin", "csv", "xlsx", "pdf"])
+def test_pages_run_a_fixed_number_of_queries(organiser_client, count_queries, filled, page):
+    counts = []
+    for participants, days in SIZES:
+        session, day_ids = filled(participants, days)
+        url = {
+            "grid": f"/manage/sessions/{session.id}/attendance",
+            "sheet": f"/manage/sessions/{session.id}/attendance/{day_ids[-1]}",
+            "checkin": f"/manage/sessions/{session.id}/checkin",
+            "csv": f"/manage/sessions/{session.id}/attendance.csv",
+            "xlsx": f"/manage/sessions/{session.id}/attendance.xlsx",
+            "pdf": f"/manage/sessions/{session.id}/attendance/{day_ids[-1]}/sign-in.pdf",
+        }[page]
+        counts.append(_queries(organiser_client, count_queries, url))
+    assert counts[0] == counts[1], counts
+    assert counts[0] <= 8, counts
+
+
+def test_saving_a_mark_is_one_small_transaction(organiser_client, count_queries, filled):
+    counts = []
+    for participants, days in SIZES:
+        session, day_ids = filled(participants, days)
+        registration_id = Registration.query.filter_by(session_id=session.id).first().id
+        url = f"/manage/sessions/{session.id}/attendance/{day_ids[0]}/mark"
+        with count_queries() as statements:
+            response = organiser_client.post(url, data={"registration_id": registration_id, "status": "absent"})
+        assert response.status_code == 302
+        counts.append(len(statements))
+    assert counts[0] == counts[1] and counts[0] <= 10, counts
