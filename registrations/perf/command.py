@@ -39,6 +39,10 @@ def seed_scale_command(sessions, participants, registrations, attendance, certif
     except AlreadySeeded as error:
         raise click.ClickException("the database already has sessions; use --force to add more") from error
     click.echo(f"Done in {report['total']['seconds']:.1f} s ({report['total']['rows']:,} rows).")
-    click.echo(f"Accounts (password {PASSWORD}):")
-    for email, role, country in report["accounts"]:
-        click.echo(f"  {email:<24} {role}{' ' + country if country else ''}")
+    click.echo(f"Accounts, all with the password {PASSWORD}:")
+    partners = [(email, country) for email, role, country in report["accounts"] if role == "partner"]
+    for email, role, _ in report["accounts"]:
+        if role != "partner":
+            click.echo(f"  {email} ({role})")
+    for start in range(0, len(partners), 4):
+        click.echo("  " + ", ".join(f"{email} ({country})" for email, country in partners[start:start + 4]))
