@@ -4,6 +4,7 @@ from urllib.parse import urlsplit
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import refresh
 from flask_login import current_user, login_user, logout_user
 
 from registrations.access import ANYONE, AUTHENTICATED, allow
@@ -57,6 +58,7 @@ def login():
             status = error.status
         else:
             login_user(user)
+            refresh()  # greet the person in their own language
             flash(_("Welcome, %(name)s.", name=user.display_name), "success")
             return redirect(safe_next(form.next.data) or url_for("main.index"))
     elif request.method == "POST":

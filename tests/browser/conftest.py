@@ -99,7 +99,7 @@ def log_in(page, base_url: str, email: str, password: str) -> None:
     page.get_by_label("Adresse électronique").fill(email)
     page.get_by_label("Mot de passe").fill(password)
     page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_load_state()
+    page.wait_for_load_state("load")
 
 
 def assert_accessible(page) -> None:
