@@ -42,9 +42,8 @@ def zip_timing(app, server) -> dict | None:
     from registrations.perf.scale import ORGANISER_EMAIL, PASSWORD
 
     with app.app_context():
-        role = pages.role_for(app, pages.ZIP)
-        ids = pages.pick_ids(pages.ZIP.subject, pages.account(role))
-        url = pages.build_url(app, pages.ZIP, ids)
+        planned = pages.plan(app, pages.ZIP)
+        ids, url = planned.ids, planned.url
         db.session.remove()
     if url is None:
         return {"skipped": "no session with certificates"}

@@ -57,7 +57,8 @@ def markdown(run: dict) -> str:
     out = [f"# Benchmark {run['started']}", "",
            f"Commit `{run['commit']}` · {run['machine']['cpus']} CPUs ({run['machine']['cpu']}) · "
            f"gunicorn {s['workers']} sync workers · wrk -t{s['threads']} -c{s['connections']} -d{s['duration']} · "
-           f"{s['environment']}", "",
+           f"{s['environment']} · load average {run['machine']['load_average_at_start']} at start, "
+           f"{run['machine'].get('load_average_at_end')} at end", "",
            f"Hello app (ceiling): **{run['hello']['rps']:,.0f} req/s**, p50 {run['hello']['p50_ms']:.1f} ms, "
            f"p99 {run['hello']['p99_ms']:.1f} ms.", ""]
     for database in run["databases"]:

@@ -137,14 +137,10 @@ def plan_pages(app, wanted) -> list[dict]:
             if not pages.exists(app, page):
                 entry["skipped"] = f"not available: no endpoint {page.endpoint} in this build"
             else:
-                role = pages.role_for(app, page)
-                user = pages.account(role)
-                ids = pages.pick_ids(page.subject, user)
-                url = pages.build_url(app, page, ids)
-                entry.update(role=role, url=url)
-                if url is None:
-                    missing = ", ".join(pages.missing_arguments(app, page, ids))
-                    entry["skipped"] = f"not available: no value for {missing}"
+                planned_page = pages.plan(app, page)
+                entry.update(role=planned_page.role, url=planned_page.url)
+                if planned_page.url is None:
+                    entry["skipped"] = f"not available: no value for {', '.join(planned_page.missing)}"
             planned.append(entry)
         db.session.remove()
     return planned
@@ -221,8 +217,14 @@ def measure_posts(app, server, options, hello_rps: float) -> dict | None:
                        "registrations_created": after["registrations"] - before["registrations"],
                        "overbooked": after["overbooked"], "seats_mismatch": after["seats_mismatch"],
                        "statuses": entry["wrk"]["statuses"]}
+    if entry["wrk"]["exhausted_threads"]:
+        entry["warning"] = (f"all {len(lines)} prepared posts were sent before the end of the run: the figures "
+                            "cover a shorter run, and posts in flight at the end were dropped; measure on larger "
+                            "data (--scale) or with a shorter --duration")
     print(f"   {entry['label']:<44} {entry['wrk']['rps']:>8,.0f} req/s  p50 {entry['wrk']['p50_ms']:6.1f} ms  "
           f"p99 {entry['wrk']['p99_ms']:6.1f} ms  errors {entry['wrk']['errors']}  checks {entry['checks']}")
+    if "warning" in entry:
+        print(f"   warning: {entry['warning']}")
     return entry
 
 
@@ -236,7 +238,8 @@ def main(argv=None) -> int:
     print("Load run settings: APP_ENV=production, a generated SECRET_KEY, SESSION_COOKIE_SECURE=false, "
           "RATELIMIT_ENABLED=false (login throttling off for the load run), MAIL_BACKEND=console.")
     print(f"gunicorn: {options.workers} sync workers; wrk -t{options.threads} -c{options.connections} "
-          f"-d{options.duration}; everything on 127.0.0.1.")
+          f"-d{options.duration}; everything on 127.0.0.1. Load average now: "
+          f"{' '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} CPUs (other work skews the figures).")
 
     print("== hello app (the ceiling of this stack on this machine)")
     with harness.Server("hello:app", dict(os.environ), options.workers, HERE, logs / "hello.log") as server:
@@ -271,11 +274,16 @@ def main(argv=None) -> int:
                 result["notes"] += documents.measure(app, server, result)
         for entry in planned:
             report.verdict(entry, pages.TARGETS, hello["rps"])
+            if entry.get("checks"):
+                result["notes"].append(f"{entry['label']}: {entry['checks']}")
+            if entry.get("warning"):
+                result["notes"].append(f"{entry['label']}: warning: {entry['warning']}")
         print()
         print(report.table(planned))
         for note in result["notes"]:
             print("-", note)
         run["databases"].append(result)
+    run["machine"]["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
     json_path, md_path = report.save(run, Path(options.results))
     print(f"\nSaved {json_path} and {md_path}")
     return 0
@@ -296,7 +304,8 @@ def _machine() -> dict:
                 break
     except OSError:
         pass
-    return {"cpus": os.cpu_count(), "cpu": cpu, "python": platform.python_version(), "time": time.time()}
+    return {"cpus": os.cpu_count(), "cpu": cpu, "python": platform.python_version(), "time": time.time(),
+            "load_average_at_start": [round(x, 2) for x in os.getloadavg()]}
 
 
 if __name__ == "__main__":

@@ -83,18 +83,44 @@ def exists(app: Flask, page: Page) -> bool:
     return page.endpoint in app.view_functions
 
 
-def role_for(app: Flask, page: Page) -> str:
-    """The role to measure the page as: anonymous for public pages, else the first preferred
-    role that the view's declared rule allows."""
+def roles_for(app: Flask, page: Page) -> list[str]:
+    """The roles to measure the page as, best first: anonymous for public pages, else the
+    preferred roles that the view's declared rule allows (the organiser as a last resort)."""
     rule = access_rule(app, page.endpoint) or frozenset()
     if ANYONE in rule:
-        return "anonymous"
+        return ["anonymous"]
     names = {Role.PARTNER: "partner", Role.ORGANISER: "organiser", Role.ADMIN: "organiser"}
     allowed = {names[r] for r in rule if r in names}
-    for role in page.who:
-        if role in allowed or AUTHENTICATED in rule:
-            return role
-    return "organiser"
+    roles = [role for role in page.who if role in allowed or AUTHENTICATED in rule]
+    return roles + [r for r in ("organiser",) if r not in roles and (r in allowed or not roles)]
+
+
+def role_for(app: Flask, page: Page) -> str:
+    return roles_for(app, page)[0]
+
+
+@dataclass
+class Planned:
+    """How a page is requested: as whom, with which ids, at which URL (None: no data for it)."""
+
+    role: str
+    user: User | None
+    ids: dict
+    url: str | None
+    missing: list
+
+
+def plan(app: Flask, page: Page) -> Planned:
+    """The first allowed role for which the data has what the page needs."""
+    planned = None
+    for role in roles_for(app, page):
+        user = account(role)
+        ids = pick_ids(page.subject, user)
+        url = build_url(app, page, ids)
+        planned = planned or Planned(role, user, ids, url, missing_arguments(app, page, ids) if url is None else [])
+        if url is not None:
+            return Planned(role, user, ids, url, [])
+    return planned
 
 
 def account(role: str) -> User | None:
@@ -155,7 +181,20 @@ def pick_ids(subject: str, user: User | None) -> dict:
     elif user is not None and user.role == Role.PARTNER:
         ids["registration_id"] = q.scalar(sa.select(Registration.id).where(Registration.agency_id == user.agency_id)
                                           .order_by(Registration.id.desc()).limit(1))
-    return {k: v for k, v in ids.items() if v is not None}
+    return _with_aliases(subject, {k: v for k, v in ids.items() if v is not None})
+
+
+def _with_aliases(subject: str, ids: dict) -> dict:
+    """Other names a route may give the same ids (`<int:id>`, `<code>`…)."""
+    main = "certificate_id" if subject == "certificate" else "session_id"
+    if main in ids:
+        ids.setdefault("id", ids[main])
+    if "code" in ids:
+        ids.setdefault("verification_code", ids["code"])
+        ids.setdefault("certificate_code", ids["code"])
+    if "day_id" in ids:
+        ids.setdefault("session_day_id", ids["day_id"])
+    return ids
 
 
 def build_url(app: Flask, page: Page, ids: dict) -> str | None:
