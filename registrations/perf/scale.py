@@ -112,12 +112,18 @@ def seed_scale(sizes: Sizes = Sizes(), seed: int = 2026, force: bool = False,
     now = datetime.now(timezone.utc).replace(microsecond=0)
     today = today or now.date()
     connection = db.session.connection()
+    if connection.dialect.name == "sqlite":
+        # Keep the indexes being filled in memory (256 MB) rather than spilling them to disk
+        # while they grow; this connection only, back to SQLite's default before the commit.
+        connection.exec_driver_sql("PRAGMA cache_size = -262144")
     writer = _Writer(connection, echo)
     started = time.perf_counter()
     try:
         accounts = _generate(writer, rng, sizes, now, today)
         if connection.dialect.name == "postgresql":
             _after_postgresql_load(writer)
+        else:
+            connection.exec_driver_sql("PRAGMA cache_size = -2000")
         db.session.commit()
     except BaseException:
         db.session.rollback()
