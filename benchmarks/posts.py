@@ -3,8 +3,10 @@
 Each post registers one partner account for one open session it is eligible for and not yet
 registered in (or, without a register endpoint, nominates a colleague), so a refusal is a real
 error. The form is read from the application's own page, with each account's CSRF token.
+After the checks, what the posts created is removed again (`undo`), so runs can be repeated.
 """
 
+import time
 import urllib.parse
 from itertools import zip_longest
 
@@ -15,6 +17,7 @@ from registrations.extensions import db
 from registrations.models import (
     LIVE_STATES,
     Agency,
+    AuditEvent,
     Participant,
     Registration,
     RegistrationState,
@@ -143,6 +146,44 @@ def counts() -> dict:
     return {
         "registrations": db.session.scalar(sa.select(sa.func.count()).select_from(Registration)),
         "max_registration_id": db.session.scalar(sa.select(sa.func.max(Registration.id))) or 0,
+        "max_audit_id": db.session.scalar(sa.select(sa.func.max(AuditEvent.id))) or 0,
         "overbooked": sum(1 for capacity, _, n in rows if n > capacity),
         "seats_mismatch": sum(1 for _, taken, n in rows if taken != n),
     }
+
+
+def settled_counts(quiet: float = 1.0, limit: float = 20.0) -> dict:
+    """`counts()` once the server has finished the posts still in its queue when wrk stopped
+    (no new registration for `quiet` seconds, or `limit` seconds in all)."""
+    deadline = time.monotonic() + limit
+    last = None
+    while True:
+        db.session.remove()
+        now = db.session.scalar(sa.select(sa.func.count()).select_from(Registration))
+        if now == last or time.monotonic() > deadline:
+            return counts()
+        last = now
+        time.sleep(quiet)
+
+
+def undo(before: dict) -> int:
+    """Remove what the posts created (registrations and their audit events) and set each
+    session's seats_taken back to its approved count, so that the next run has the same work.
+    Returns the number of registrations removed."""
+    db.session.remove()
+    if db.engine.dialect.name == "sqlite":
+        # Take the write lock before reading, or a writer that committed meanwhile makes SQLite
+        # refuse to upgrade this transaction's snapshot.
+        db.session.connection(execution_options={"sqlite_immediate": True})
+    created = sa.select(Registration.session_id).where(Registration.id > before["max_registration_id"])
+    touched = set(db.session.scalars(created.distinct()))
+    removed = db.session.execute(sa.delete(Registration).where(Registration.id > before["max_registration_id"]))
+    db.session.execute(sa.delete(AuditEvent).where(AuditEvent.id > before["max_audit_id"]))
+    for session_id in touched:
+        approved = (sa.select(sa.func.count()).select_from(Registration)
+                    .where(Registration.session_id == session_id, Registration.state == RegistrationState.APPROVED)
+                    .scalar_subquery())
+        db.session.execute(sa.update(TrainingSession).where(TrainingSession.id == session_id)
+                           .values(seats_taken=approved))
+    db.session.commit()
+    return removed.rowcount

@@ -42,6 +42,8 @@ def parse_args(argv=None):
     parser.add_argument("--threads", type=int, default=2, help="wrk threads (default %(default)s)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers (default %(default)s)")
     parser.add_argument("--only", metavar="KEYS", help="comma-separated page keys to measure (e.g. catalogue,register)")
+    parser.add_argument("--keep-posts", action="store_true",
+                        help="keep the registrations made by the registration posts (removed by default)")
     parser.add_argument("--results", default=str(HERE / "results"), help="folder of the saved results")
     return parser.parse_args(argv)
 
@@ -211,12 +213,16 @@ def measure_posts(app, server, options, hello_rps: float) -> dict | None:
     finally:
         posts_file.unlink(missing_ok=True)
     with app.app_context():
-        after = posts.counts()
+        after = posts.settled_counts()
         db.session.remove()
     entry["checks"] = {"posts_prepared": len(lines), "posts_sent": entry["wrk"]["sent"],
                        "registrations_created": after["registrations"] - before["registrations"],
                        "overbooked": after["overbooked"], "seats_mismatch": after["seats_mismatch"],
                        "statuses": entry["wrk"]["statuses"]}
+    if not options.keep_posts:
+        with app.app_context():
+            entry["checks"]["registrations_removed_after"] = posts.undo(before)
+            db.session.remove()
     if entry["wrk"]["exhausted_threads"]:
         entry["warning"] = (f"all {len(lines)} prepared posts were sent before the end of the run: the figures "
                             "cover a shorter run, and posts in flight at the end were dropped; measure on larger "
