@@ -124,6 +124,9 @@ def load_config(overrides: dict | None = None) -> dict:
             SQLALCHEMY_DATABASE_URI=os.environ.get("TEST_DATABASE_URL") or "sqlite://",
         )
     config.update(overrides or {})
+    if config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        # A local file never drops the connection: no liveness query before each request's.
+        config["SQLALCHEMY_ENGINE_OPTIONS"] = {**config["SQLALCHEMY_ENGINE_OPTIONS"], "pool_pre_ping": False}
     if not config["SECRET_KEY"]:
         raise RuntimeError("SECRET_KEY must be set outside development (see README, Configuration).")
     return config

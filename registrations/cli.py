@@ -1,4 +1,4 @@
-"""Command-line commands: accounts and demo data."""
+"""Command-line commands: accounts, demo data and data at scale."""
 
 import click
 from flask.cli import with_appcontext
@@ -47,5 +47,8 @@ def seed_demo_command():
 
 
 def register_commands(app) -> None:
+    from registrations.perf.command import seed_scale_command
+
     app.cli.add_command(create_user_command)
     app.cli.add_command(seed_demo_command)
+    app.cli.add_command(seed_scale_command)

@@ -1,6 +1,7 @@
 """Helpers shared by the models: time, enums with translated labels, column types."""
 
 import enum
+import functools
 from datetime import datetime, timezone
 
 import sqlalchemy as sa
@@ -43,12 +44,19 @@ class LabelledEnum(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return str(self.labels()[self])
+        return str(_labels_of(type(self))[self])
 
     @classmethod
     def choices(cls) -> list[tuple[str, str]]:
         """(value, label) pairs for a form's select field."""
-        return [(member.value, member.labels()[member]) for member in cls]
+        labels = _labels_of(cls)
+        return [(member.value, labels[member]) for member in cls]
+
+
+@functools.cache
+def _labels_of(enum_cls: type[LabelledEnum]) -> dict:
+    """The enum's labels, built once: they are lazy strings, translated when shown."""
+    return enum_cls.labels()
 
 
 def enum_column(enum_cls: type[enum.Enum], length: int = 20) -> sa.Enum:

@@ -1,0 +1,1 @@
+"""Data at scale and the pages to measure on it (see README, Performance)."""

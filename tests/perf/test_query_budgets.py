@@ -1,0 +1,89 @@
+"""Every measured page runs the same number of SQL queries on small and on larger data.
+
+The data comes from the scale generator. A page whose endpoint does not exist in this build is
+skipped (it is built on another branch); once merged, its budget is checked here.
+"""
+
+import pytest
+from flask import g
+
+from registrations.perf.pages import PAGES, exists, plan
+from registrations.perf.scale import Sizes
+
+SMALL = Sizes(partners=3).scaled(0.002)
+LARGER = Sizes(partners=3).scaled(0.01)
+
+
+def _measure(app, db, page, count_queries) -> tuple:
+    """(status, number of queries, url) of the page's second request (the first may store a PDF)."""
+    planned = plan(app, page)
+    if planned.url is None:
+        return None, None, f"no data for {page.endpoint}: missing {planned.missing}"
+    client = app.test_client()
+    if planned.user is not None:
+        client.login_as(planned.user)
+    client.get(planned.url)
+    db.session.remove()
+    g.pop("_login_user", None)
+    with count_queries() as statements:
+        response = client.get(planned.url)
+    return response.status_code, len(statements), planned.url
+
+
+#: page key → [(status, queries, url) on SMALL, same on LARGER]; measured once per test process,
+#: because seeding twice per page would make the suite slow.
+_MEASURED: dict = {}
+
+
+def _measurements(app, db, seed_at, count_queries) -> dict:
+    if not _MEASURED:
+        measured: dict = {}
+        for sizes in (SMALL, LARGER):
+            seed_at(sizes)
+            for page in PAGES:
+                if exists(app, page):
+                    measured.setdefault(page.key, []).append(_measure(app, db, page, count_queries))
+        _MEASURED.update(measured)
+    return _MEASURED
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda page: page.key)
+def test_page_runs_a_fixed_number_of_queries(app, db, seed_at, count_queries, page):
+    if not exists(app, page):
+        pytest.skip(f"{page.endpoint} does not exist in this build")
+    (small_status, small, url), (larger_status, larger, larger_url) = _measurements(app, db, seed_at,
+                                                                                      count_queries)[page.key]
+    assert small_status == 200, f"{url} answered {small_status} on the small data"
+    assert larger_status == 200, f"{larger_url} answered {larger_status} on the larger data"
+    assert small == larger, f"{page.endpoint}: {small} queries on small data, {larger} on larger"
+
+
+def test_the_larger_data_is_larger(app, db, seed_at):
+    """The comparison above means something only if the second data set is bigger."""
+    small, larger = seed_at(SMALL), seed_at(LARGER)
+    for table in ("training_session", "participant", "registration", "attendance", "certificate"):
+        assert larger[table]["rows"] > small[table]["rows"] * 2, table
+
+
+def test_the_budget_check_catches_one_query_per_row(app, db, seed_at, count_queries):
+    """A page that loads each registration's participant on its own is caught."""
+    import sqlalchemy as sa
+
+    from registrations.access import ANYONE, allow
+    from registrations.models import Participant, Registration
+    from registrations.perf.pages import Page
+
+    @allow(ANYONE)
+    def one_query_per_row(session_id):
+        ids = db.session.scalars(sa.select(Registration.participant_id).where(Registration.session_id == session_id))
+        return {"names": [db.session.get(Participant, pid).name_latin for pid in ids]}
+
+    app.add_url_rule("/probe/<int:session_id>", "probe.rows", one_query_per_row)
+    probe = Page("probe", "probe.rows", "Probe", None, subject="busy_session")
+    measured = []
+    for sizes in (SMALL, LARGER):
+        seed_at(sizes)
+        status, queries, url = _measure(app, db, probe, count_queries)
+        assert status == 200, url
+        measured.append(queries)
+    assert measured[1] > measured[0] + 10
