@@ -19,6 +19,7 @@ from sqlalchemy.orm import aliased
 
 from registrations.extensions import db
 from registrations.models import AuditEvent, User
+from registrations.spreadsheets import neutralise
 
 #: Labels of the actions this application records (others are shown by their name).
 ACTION_LABELS = {
@@ -49,8 +50,6 @@ ACTION_LABELS = {
     "audit.exported": _l("Audit log exported"),
 }
 
-#: Characters that make a spreadsheet read a cell as a formula.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 def action_label(action: str) -> str:
@@ -112,13 +111,6 @@ def filter_choices() -> tuple[list[str], list[str]]:
     types = list(db.session.scalars(select(AuditEvent.object_type).distinct().order_by(AuditEvent.object_type)))
     return actions, [t for t in types if t]
 
-
-def neutralise(value) -> str:
-    """A cell value as text that a spreadsheet shows as text, never runs as a formula."""
-    text = "" if value is None else str(value)
-    if text.startswith(FORMULA_PREFIXES):
-        return "'" + text
-    return text
 
 
 def _json(value) -> str:

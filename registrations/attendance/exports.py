@@ -10,16 +10,7 @@ from openpyxl.utils import get_column_letter
 
 from registrations.attendance.queries import Grid
 from registrations.models import DayPart
-
-#: First characters that make a spreadsheet read a cell as a formula.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value):
-    """Text that a spreadsheet shows as text: a leading formula character gets a quote."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+from registrations.spreadsheets import neutralise
 
 
 def day_heading(day) -> str:

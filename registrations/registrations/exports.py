@@ -11,14 +11,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from registrations.models import Registration
-
-#: Characters that make a spreadsheet read a cell as a formula (and tab/CR that some strip first).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value: str) -> str:
-    """Prefix a text that a spreadsheet would run as a formula with an apostrophe."""
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
+from registrations.spreadsheets import neutralise
 
 
 def _when(value: datetime | None) -> str:

@@ -7,9 +7,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from registrations.admin.audit_log import neutralise
 from registrations.reports.figures import Figures, country_name
 from registrations.reports.labels import question_label
+from registrations.spreadsheets import neutralise
 
 
 def _cell(value):

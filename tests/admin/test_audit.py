@@ -6,9 +6,10 @@ from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import select
 
-from registrations.admin.audit_log import AuditFilters, events_query, neutralise
+from registrations.admin.audit_log import AuditFilters, events_query
 from registrations.audit import record
 from registrations.models import AuditEvent, Role
+from registrations.spreadsheets import neutralise
 
 
 def _event(db, action, actor=None, object_type="registration", object_id=1, at=None, **fields):
