@@ -1,6 +1,6 @@
 """Organiser pages: a session's registrations, decisions, internal notes and exports."""
 
-from flask import Response, current_app, flash, redirect, render_template, request, url_for
+from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -20,8 +20,8 @@ def _filter_args() -> dict:
 
 def _render_session_list(session, status: int = 200, form=None, waitlist_ids=None):
     filters = queries.Filters.from_args(request.args)
-    page = db.paginate(queries.session_registrations(session.id, filters),
-                       per_page=current_app.config["ITEMS_PER_PAGE"], error_out=False, count=True)
+    page = queries.paginate(queries.session_registrations(session.id, filters),
+                            queries.count_session_registrations(session.id, filters))
     agencies = queries.session_agencies(session.id)
     return render_template(
         "registrations/session_list.html", session=session, page=page, filters=filters, agencies=agencies,

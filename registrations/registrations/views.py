@@ -3,7 +3,7 @@
 The registration page, cancelling and offers are also open to staff (they see every agency).
 """
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -136,8 +136,8 @@ def agency_list():
     services.expire_offers()
     filters = queries.Filters.from_args(request.args)
     filters.agency_id = filters.country = None
-    page = db.paginate(queries.agency_registrations(current_user.agency_id, filters),
-                       per_page=current_app.config["ITEMS_PER_PAGE"], error_out=False, count=True)
+    page = queries.paginate(queries.agency_registrations(current_user.agency_id, filters),
+                            queries.count_agency_registrations(current_user.agency_id, filters))
     return render_template("registrations/agency_list.html", page=page, filters=filters,
                            states=list(RegistrationState), now=utcnow())
 
