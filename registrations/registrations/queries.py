@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from flask import abort, current_app
 from flask_sqlalchemy.pagination import SelectPagination
 from sqlalchemy import Select, func, select
-from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm import contains_eager, load_only
 
 from registrations.extensions import db
 from registrations.models import (
@@ -18,6 +18,7 @@ from registrations.models import (
     TrainingSession,
     User,
 )
+from registrations.models.sessions import CONTENT_LOCALES
 
 
 def agency_scope(user) -> int | None:
@@ -114,9 +115,18 @@ def _with_people(query: Select) -> Select:
 
 
 def agency_registrations(agency_id: int, filters: Filters) -> Select:
-    """An agency's registrations across sessions, newest first, with session and participant."""
-    query = (_with_people(select(Registration)).join(Registration.session)
-             .options(contains_eager(Registration.session))
+    """An agency's registrations across sessions, newest first, with session and participant.
+
+    Only the columns the partner's list shows are read (not the sessions' descriptions).
+    """
+    query = (select(Registration).join(Registration.session).join(Registration.participant)
+             .options(load_only(Registration.state, Registration.nominated, Registration.offer_expires_at,
+                                Registration.created_at),
+                      contains_eager(Registration.session).load_only(
+                          TrainingSession.start_date, TrainingSession.city,
+                          *(getattr(TrainingSession, f"title_{code}") for code in CONTENT_LOCALES)),
+                      contains_eager(Registration.participant).load_only(Participant.name_latin,
+                                                                         Participant.name_native))
              .where(Registration.agency_id == agency_id))
     return filters.apply(query).order_by(Registration.id.desc())
 
@@ -137,10 +147,11 @@ def count_session_registrations(session_id: int, filters: Filters) -> Select:
     return filters.apply(_count(Registration.session_id == session_id))
 
 
-def session_agencies(session_id: int) -> list[Agency]:
-    """Agencies that have registrations in the session (for the filter)."""
-    return list(db.session.scalars(
-        select(Agency).where(Agency.id.in_(
+def session_agencies(session_id: int) -> list:
+    """Agencies that have registrations in the session, for the filter: rows of id, code, name,
+    name_local and country (a busy session has two hundred; whole objects were a tenth of the page)."""
+    return list(db.session.execute(
+        select(Agency.id, Agency.code, Agency.name, Agency.name_local, Agency.country).where(Agency.id.in_(
             select(Registration.agency_id).where(Registration.session_id == session_id)))
         .order_by(Agency.country, Agency.name)))
 

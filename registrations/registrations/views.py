@@ -13,6 +13,7 @@ from wtforms import SelectChoice
 from registrations.access import STAFF, allow
 from registrations.errors import abort_with
 from registrations.extensions import db
+from registrations.formats import PageDates
 from registrations.models import LIVE_STATES, Participant, Registration, RegistrationState, Role, utcnow
 from registrations.registrations import bp, codes, queries, services
 from registrations.registrations.forms import (
@@ -138,8 +139,8 @@ def agency_list():
     filters.agency_id = filters.country = None
     page = queries.paginate(queries.agency_registrations(current_user.agency_id, filters),
                             queries.count_agency_registrations(current_user.agency_id, filters))
-    return render_template("registrations/agency_list.html", page=page, filters=filters,
-                           states=list(RegistrationState), now=utcnow())
+    return render_template("registrations/agency_list.html", page=page, filters=filters, now=utcnow(),
+                           state_labels={state: state.label for state in RegistrationState}, dates=PageDates())
 
 
 def _render_detail(registration: Registration, status: int = 200):
