@@ -106,7 +106,7 @@ def paginate(query: Select, count: Select) -> SelectPagination:
 
 
 def _count(*where) -> Select:
-    return select(func.count(Registration.id)).where(*where)
+    return select(func.count()).select_from(Registration).where(*where)
 
 
 def _with_people(query: Select) -> Select:
