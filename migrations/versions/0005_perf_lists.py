@@ -19,7 +19,7 @@ depends_on = None
 
 
 def upgrade():
-    op.create_index("ix_registration_session_id", "registration", ["session_id", "id"], unique=False)
+    op.create_index("ix_registration_session_id", "registration", ["session_id", "id", "agency_id"], unique=False)
     op.create_index("ix_registration_agency_state", "registration", ["agency_id", "state", "id"], unique=False)
     op.create_index("ix_registration_offer_due", "registration", ["state", "offer_expires_at"], unique=False)
 
