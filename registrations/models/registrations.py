@@ -51,6 +51,11 @@ class Registration(db.Model):
         ),
         sa.Index("ix_registration_session_state", "session_id", "state", "id"),
         sa.Index("ix_registration_agency_created", "agency_id", "id"),
+        # A session's list in order of arrival (and the agencies in it); an agency's list filtered
+        # by state; the seat offers that are due (looked up whenever registrations are listed).
+        sa.Index("ix_registration_session_id", "session_id", "id", "agency_id"),
+        sa.Index("ix_registration_agency_state", "agency_id", "state", "id"),
+        sa.Index("ix_registration_offer_due", "state", "offer_expires_at"),
         sa.UniqueConstraint("session_id", "personal_code", name="uq_registration_personal_code"),
     )
 

@@ -3,7 +3,7 @@
 The registration page, cancelling and offers are also open to staff (they see every agency).
 """
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -13,6 +13,7 @@ from wtforms import SelectChoice
 from registrations.access import STAFF, allow
 from registrations.errors import abort_with
 from registrations.extensions import db
+from registrations.formats import PageDates
 from registrations.models import LIVE_STATES, Participant, Registration, RegistrationState, Role, utcnow
 from registrations.registrations import bp, codes, queries, services
 from registrations.registrations.forms import (
@@ -136,10 +137,10 @@ def agency_list():
     services.expire_offers()
     filters = queries.Filters.from_args(request.args)
     filters.agency_id = filters.country = None
-    page = db.paginate(queries.agency_registrations(current_user.agency_id, filters),
-                       per_page=current_app.config["ITEMS_PER_PAGE"], error_out=False, count=True)
-    return render_template("registrations/agency_list.html", page=page, filters=filters,
-                           states=list(RegistrationState), now=utcnow())
+    page = queries.paginate(queries.agency_registrations(current_user.agency_id, filters),
+                            queries.count_agency_registrations(current_user.agency_id, filters))
+    return render_template("registrations/agency_list.html", page=page, filters=filters, now=utcnow(),
+                           state_labels={state: state.label for state in RegistrationState}, dates=PageDates())
 
 
 def _render_detail(registration: Registration, status: int = 200):
