@@ -1,0 +1,27 @@
+"""Participant emails in lower case, so that finding a person by address reads the index
+
+Revision ID: 0005_perf_public
+Revises: 0004_perf
+Create Date: 2026-11-27 15:00:00.000000
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+import registrations.models.base
+
+
+# revision identifiers, used by Alembic.
+revision = "0005_perf_public"
+down_revision = "0004_perf"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.execute(sa.text("UPDATE participant SET email = lower(email) WHERE email <> lower(email)"))
+
+
+def downgrade():
+    # Lower-case addresses are still valid addresses: nothing to undo.
+    pass
