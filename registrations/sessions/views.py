@@ -10,7 +10,7 @@ from sqlalchemy import select
 from registrations.access import ANYONE, allow
 from registrations.extensions import db
 from registrations.models import Agency, SessionStatus, TrainingSession, utcnow
-from registrations.sessions import bp
+from registrations.sessions import bp, fragments
 from registrations.sessions.base import local_today
 from registrations.sessions.calendar import feed_calendar, session_calendar
 from registrations.sessions.choices import country_name
@@ -42,14 +42,23 @@ def _filters(form: CatalogueFilterForm) -> CatalogueFilters:
 
 
 def _listing(template: str, statement, endpoint: str):
-    form = CatalogueFilterForm(request.args)
-    cities = catalogue_cities()
-    form.city.choices = options([("", _("All cities"))] + [(city, city) for city in cities])
-    filters = _filters(form)
-    page = paginate(apply_filters(statement, filters), _page_number(), current_app.config["ITEMS_PER_PAGE"])
-    status = 400 if form.errors else 200
-    return render_template(template, form=form, page=page, filters=filters, endpoint=endpoint,
-                           now=utcnow(), today=local_today()), status
+    """A list of sessions; its body is rendered once per language, arguments and version of
+    the sessions (see fragments.py), the page around it at every request."""
+    now = utcnow()
+
+    def render():
+        form = CatalogueFilterForm(request.args)
+        cities = catalogue_cities()
+        form.city.choices = options([("", _("All cities"))] + [(city, city) for city in cities])
+        filters = _filters(form)
+        page = paginate(apply_filters(statement, filters), _page_number(), current_app.config["ITEMS_PER_PAGE"])
+        status = 400 if form.errors else 200
+        body = render_template(template.replace("/", "/_", 1).replace(".html", "_body.html"), form=form,
+                               page=page, filters=filters, endpoint=endpoint, now=now, today=local_today())
+        return body, status, page.items
+
+    fragment = fragments.cached((endpoint, request.query_string, fragments.sessions_version()), render, now)
+    return render_template(template, body=fragment.html), fragment.status
 
 
 @bp.get("/sessions")
@@ -116,8 +125,22 @@ def quota_rows(session: TrainingSession) -> list[tuple[str, int]]:
 def detail(session_id: int):
     """A session's page: key facts, the day-by-day programme, and how to register."""
     session = get_session_for(current_user, session_id, with_days=True, with_quotas=True)
-    return render_template("sessions/detail.html", session=session, quotas=quota_rows(session),
-                           panel=registration_panel(current_user, session), now=utcnow())
+    now = utcnow()
+    quotas = quota_rows(session)
+    panel = registration_panel(current_user, session)
+    staff = bool(current_user.is_authenticated and current_user.is_staff)
+    # Kept under everything the body shows: the session's row (updated_at changes with it),
+    # its days and quotas, and what the reader may do.
+    key = ("sessions.detail", session.id, session.updated_at, session.seats_taken,
+           tuple((day.id, day.date, day.part, day.programme) for day in session.days),
+           tuple(quotas), panel.state, panel.reason, staff)
+
+    def render():
+        body = render_template("sessions/_detail_body.html", session=session, quotas=quotas, panel=panel, now=now)
+        return body, 200, [session]
+
+    fragment = fragments.cached(key, render, now)
+    return render_template("sessions/detail.html", session=session, body=fragment.html)
 
 
 def _calendar_response(body: bytes, filename: str) -> Response:
