@@ -28,8 +28,8 @@ def index():
         sessions = upcoming_sessions(4)
         return render_template("main/_next_sessions.html", sessions=sessions, now=now), 200, sessions
 
-    next_sessions = fragments.cached(("main.index", fragments.sessions_version()), render, now)
-    return render_template("main/index.html", themes=themes, next_sessions=next_sessions.html)
+    return fragments.page("main/index.html", ("main.index", fragments.sessions_version()), render, now,
+                          part_name="next_sessions", themes=themes)
 
 
 @bp.post("/language")

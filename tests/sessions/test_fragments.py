@@ -1,8 +1,10 @@
 """Rendered parts of the public pages are kept between requests, and never shown stale."""
 
+import re
 from datetime import date, datetime, timedelta, timezone
 
 import sqlalchemy as sa
+from flask import g
 from flask_babel import refresh
 
 from registrations.models import DayPart, SessionDay, SessionQuota, SessionStatus, TrainingSession
@@ -130,3 +132,42 @@ def test_the_badge_flips_when_the_deadline_passes(app, client, make_session, mon
     for url in ("/sessions", f"/sessions/{session.id}"):
         page = _text(client.get(url))
         assert "Inscriptions ouvertes" not in page and "Inscriptions closes" in page
+
+
+def _token(page: str) -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+
+
+def test_a_kept_page_carries_each_visitors_own_valid_token(app, make_session):
+    make_session(title_fr="Analyse criminelle")
+    first, second = app.test_client(), app.test_client()
+    for client in (first, second):
+        for url in ("/sessions", "/"):
+            client.get(url)  # the second time from the kept page
+    pages = []
+    for client in (first, second):
+        g.pop("csrf_token", None)  # the test's requests share its app context, and so `g`
+        pages.append(_text(client.get("/sessions")))
+    assert fragments.TOKEN_MARK not in pages[0] and _token(pages[0]) != _token(pages[1])
+    g.pop("csrf_token", None)
+    answer = first.post("/language", data={"lang": "en", "next": "/sessions", "csrf_token": _token(pages[0])})
+    assert answer.status_code == 302
+    refresh()
+    assert 'lang="en"' in _text(first.get("/sessions"))
+
+
+def test_a_waiting_message_is_shown_once_and_not_kept(client, make_session):
+    make_session(title_fr="Analyse criminelle")
+    client.get("/sessions")
+    with client.session_transaction() as visit:
+        visit["_flashes"] = [("info", "Message pour ce visiteur")]
+    assert "Message pour ce visiteur" in _text(client.get("/sessions"))
+    assert "Message pour ce visiteur" not in _text(client.get("/sessions"))
+
+
+def test_logged_in_readers_get_their_own_page_around_the_kept_body(client, partner_client, make_session):
+    make_session(title_fr="Analyse criminelle")
+    assert 'data-testid="whoami"' not in _text(client.get("/sessions"))
+    page = _text(partner_client.get("/sessions"))
+    assert 'data-testid="whoami"' in page and "Analyse criminelle" in page
+    assert 'data-testid="whoami"' not in _text(client.get("/sessions"))
