@@ -129,12 +129,14 @@ class _Forms(HTMLParser):
         a = dict(attrs)
         if tag == "form":
             self._form = {"action": a.get("action", ""), "method": (a.get("method") or "get").lower(),
-                          "fields": {}, "options": {}}
+                          "fields": {}, "options": {}, "required": {}}
             self.forms.append(self._form)
         elif self._form is None:
             return
         elif tag == "input" and a.get("name"):
             kind = (a.get("type") or "text").lower()
+            if "required" in a:
+                self._form["required"][a["name"]] = kind
             if kind in ("checkbox", "radio") and "checked" not in a:
                 self._form["options"].setdefault(a["name"], []).append(a.get("value", "on"))
             elif kind not in ("submit", "button", "image", "file", "reset"):
@@ -148,6 +150,8 @@ class _Forms(HTMLParser):
                 self._form["fields"][self._select] = value
         elif tag == "textarea" and a.get("name"):
             self._textarea = a["name"]
+            if "required" in a:
+                self._form["required"][a["name"]] = "textarea"
             self._form["fields"][self._textarea] = ""
 
     def handle_data(self, data):
@@ -170,11 +174,13 @@ def forms_of(html: str) -> list[dict]:
 
 
 def find_form(html: str, action: str) -> dict | None:
-    """The values of the POST form that submits to `action` (or to the page itself)."""
+    """The values of the POST form that submits to `action` (or to the page itself), with the
+    choices of its lists under `__options__` and its required fields (name: input type) under
+    `__required__`."""
     for form in forms_of(html):
         target = urllib.parse.urlsplit(form["action"]).path
         if form["method"] == "post" and target in (action, ""):
-            return dict(form["fields"], __options__=form["options"])
+            return dict(form["fields"], __options__=form["options"], __required__=form["required"])
     return None
 
 

@@ -64,14 +64,18 @@ def _open_pairs(nominate: bool) -> dict[str, tuple]:
 
 def prepare(app, base: str, limit: int) -> tuple[list[str], dict]:
     """Log every partner in, read the form, and build up to `limit` posts as
-    "cookie<TAB>path<TAB>body" lines, interleaving accounts and sessions."""
+    "cookie<TAB>path<TAB>body" lines, interleaving accounts and sessions.
+
+    Each account's form is read from its own page (the registration form is prefilled with that
+    account's own details), and required fields the form leaves empty are filled in as the person
+    would, so that every post is accepted."""
     page = post_page(app)
     nominate = page.key == "nominate"
     with app.app_context():
         pairs = _open_pairs(nominate)
         db.session.remove()
     per_account: list[list[str]] = []
-    template = None
+    fields_seen: set[str] = set()
     for email, (user_id, _country, agency_id, sessions) in pairs.items():
         if not sessions:
             continue
@@ -83,9 +87,11 @@ def prepare(app, base: str, limit: int) -> tuple[list[str], dict]:
             user = db.session.get(User, user_id)
             urls = [build_url(app, page, {**pick_ids("none", user), "session_id": sid}) for sid in sessions]
             nominees = _nominees(agency_id, user.participant_id) if nominate else []
+            agency_name = db.session.get(Agency, agency_id).name
             db.session.remove()
-        if template is None:
-            template = _form_template(app, browser, page, urls[0], sessions[0])
+        template = _form_template(app, browser, page, urls[0], sessions[0])
+        _fill_required(template, email, agency_name)
+        fields_seen.update(k for k in template if not k.startswith("__"))
         cookie = browser.cookie()
         lines = []
         for session_id, url in zip(sessions, urls, strict=True):
@@ -97,7 +103,7 @@ def prepare(app, base: str, limit: int) -> tuple[list[str], dict]:
         per_account.append(lines)
     mixed = [line for group in zip_longest(*per_account) for line in group if line]
     info = {"endpoint": page.endpoint, "accounts": len(per_account), "available_posts": len(mixed),
-            "form_fields": sorted(k for k in (template or {}) if k != "__options__")}
+            "form_fields": sorted(fields_seen)}
     return mixed[:limit], info
 
 
@@ -112,7 +118,15 @@ def _form_template(app, browser: Browser, page, url: str, session_id: int) -> di
             detail = url_for("sessions.detail", session_id=session_id)
         status, _, html = browser.request(detail)
         form = find_form(html.decode(), url) if status == 200 else None
-    return form or {"__options__": {}}
+    return form or {"__options__": {}, "__required__": {}}
+
+
+def _fill_required(template: dict, email: str, agency_name: str) -> None:
+    """Fill the required fields the form leaves empty (the scale data has no unit, and not every
+    person an address), as the person registering would: their address, their agency's name."""
+    for name, kind in template.get("__required__", {}).items():
+        if name in template and not template[name].strip():
+            template[name] = email if kind == "email" or name == "email" else agency_name
 
 
 def _nominees(agency_id: int, own: int | None) -> list[int]:
@@ -124,7 +138,7 @@ def _nominees(agency_id: int, own: int | None) -> list[int]:
 def _variants(template: dict, nominees: list[int]):
     """The form once (registering oneself) or once per colleague (nominating)."""
     options = template.get("__options__", {})
-    fields = {k: v for k, v in template.items() if k != "__options__"}
+    fields = {k: v for k, v in template.items() if not k.startswith("__")}
     field = next((name for name in list(options) + list(fields) if "participant" in name), None)
     if not nominees or field is None:
         yield fields

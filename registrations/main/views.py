@@ -13,6 +13,7 @@ from registrations.extensions import csrf, db
 from registrations.i18n import LANGUAGES, LOCALE_COOKIE
 from registrations.main import bp
 from registrations.models import Theme, utcnow
+from registrations.sessions import fragments
 from registrations.sessions.queries import upcoming_sessions
 
 
@@ -21,7 +22,14 @@ from registrations.sessions.queries import upcoming_sessions
 def index():
     """Home page: what the office offers, and where each role starts."""
     themes = [theme for theme in Theme if theme != Theme.OTHER]
-    return render_template("main/index.html", themes=themes, sessions=upcoming_sessions(4), now=utcnow())
+    now = utcnow()
+
+    def render():
+        sessions = upcoming_sessions(4)
+        return render_template("main/_next_sessions.html", sessions=sessions, now=now), 200, sessions
+
+    return fragments.page("main/index.html", ("main.index", fragments.sessions_version()), render, now,
+                          part_name="next_sessions", themes=themes)
 
 
 @bp.post("/language")

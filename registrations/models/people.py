@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from flask import current_app, has_app_context
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from registrations.extensions import db
@@ -96,6 +96,11 @@ class Participant(db.Model):
     anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     agency: Mapped[Agency] = relationship(lazy="raise_on_sql")
+
+    @validates("email")
+    def _lower_case_email(self, _key, value: str | None) -> str | None:
+        """Stored in lower case, so that finding a person by address reads the email index."""
+        return value.lower() if value else value
 
     def __repr__(self) -> str:
         return f"<Participant {self.id}>"

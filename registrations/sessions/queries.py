@@ -15,7 +15,7 @@ from sqlalchemy.orm import selectinload
 
 from registrations.errors import abort_with
 from registrations.extensions import db
-from registrations.models import SessionStatus, TrainingSession
+from registrations.models import Agency, SessionDay, SessionQuota, SessionStatus, TrainingSession
 from registrations.sessions.base import local_today
 from registrations.text import fold, fold_compact
 
@@ -146,3 +146,42 @@ def get_session_for(user, session_id: int, *, with_days: bool = False, with_quot
     if session is None or not may_see(user, session):
         abort_with(404, _("This session does not exist or is not published."))
     return session
+
+
+#: What a session's page needs before its kept body can be used (see fragments.py): built once,
+#: since building them cost more than running them.
+_SESSION_ID = sa.bindparam("session_id")
+_FACTS = select(TrainingSession.id, TrainingSession.status, TrainingSession.updated_at, TrainingSession.seats_taken,
+                TrainingSession.start_date, TrainingSession.end_date, TrainingSession.registration_opens_at,
+                TrainingSession.registration_deadline, TrainingSession.eligible_countries, TrainingSession.title_fr,
+                TrainingSession.title_en, TrainingSession.title_vi, TrainingSession.title_km,
+                TrainingSession.title_lo).where(TrainingSession.id == _SESSION_ID)
+_DAYS = (select(SessionDay.id, SessionDay.date, SessionDay.part, SessionDay.programme)
+         .where(SessionDay.session_id == _SESSION_ID).order_by(SessionDay.id))
+_QUOTAS = (select(SessionQuota.agency_id, Agency.name, SessionQuota.country, SessionQuota.seats)
+           .outerjoin(Agency, Agency.id == SessionQuota.agency_id)
+           .where(SessionQuota.session_id == _SESSION_ID).order_by(SessionQuota.id))
+
+
+@dataclass
+class SessionFacts:
+    """A session's row as far as a page's key and registration panel need it (an unsaved
+    TrainingSession), its days as (id, date, part, programme), its quotas as (agency id,
+    agency name, country, seats)."""
+
+    session: TrainingSession
+    days: tuple
+    quotas: tuple
+
+
+def session_facts(session_id: int) -> SessionFacts | None:
+    """The facts a session's page shows, read as plain rows (three light queries, no objects
+    loaded into the database session), or None when there is no such session."""
+    connection = db.session.connection()
+    ids = {"session_id": session_id}
+    row = connection.execute(_FACTS, ids).first()
+    if row is None:
+        return None
+    days = tuple(map(tuple, connection.execute(_DAYS, ids)))
+    quotas = tuple(map(tuple, connection.execute(_QUOTAS, ids)))
+    return SessionFacts(TrainingSession(**row._asdict()), days, quotas)

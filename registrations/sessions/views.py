@@ -8,9 +8,10 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from registrations.access import ANYONE, allow
+from registrations.errors import abort_with
 from registrations.extensions import db
 from registrations.models import Agency, SessionStatus, TrainingSession, utcnow
-from registrations.sessions import bp
+from registrations.sessions import bp, fragments
 from registrations.sessions.base import local_today
 from registrations.sessions.calendar import feed_calendar, session_calendar
 from registrations.sessions.choices import country_name
@@ -18,12 +19,15 @@ from registrations.sessions.filters import moment
 from registrations.sessions.forms import CatalogueFilterForm, options
 from registrations.sessions.queries import (
     CatalogueFilters,
+    SessionFacts,
     apply_filters,
     archive_statement,
     catalogue_cities,
     feed_sessions,
     get_session_for,
+    may_see,
     paginate,
+    session_facts,
     upcoming_statement,
 )
 
@@ -42,14 +46,22 @@ def _filters(form: CatalogueFilterForm) -> CatalogueFilters:
 
 
 def _listing(template: str, statement, endpoint: str):
-    form = CatalogueFilterForm(request.args)
-    cities = catalogue_cities()
-    form.city.choices = options([("", _("All cities"))] + [(city, city) for city in cities])
-    filters = _filters(form)
-    page = paginate(apply_filters(statement, filters), _page_number(), current_app.config["ITEMS_PER_PAGE"])
-    status = 400 if form.errors else 200
-    return render_template(template, form=form, page=page, filters=filters, endpoint=endpoint,
-                           now=utcnow(), today=local_today()), status
+    """A list of sessions; its body is rendered once per language, arguments and version of
+    the sessions (see fragments.py), the page around it at every request."""
+    now = utcnow()
+
+    def render():
+        form = CatalogueFilterForm(request.args)
+        cities = catalogue_cities()
+        form.city.choices = options([("", _("All cities"))] + [(city, city) for city in cities])
+        filters = _filters(form)
+        page = paginate(apply_filters(statement, filters), _page_number(), current_app.config["ITEMS_PER_PAGE"])
+        status = 400 if form.errors else 200
+        body = render_template(template.replace("/", "/_", 1).replace(".html", "_body.html"), form=form,
+                               page=page, filters=filters, endpoint=endpoint, now=now, today=local_today())
+        return body, status, page.items
+
+    return fragments.page(template, (endpoint, request.query_string, fragments.sessions_version()), render, now)
 
 
 @bp.get("/sessions")
@@ -111,13 +123,36 @@ def quota_rows(session: TrainingSession) -> list[tuple[str, int]]:
             for quota in session.quotas]
 
 
+def _quota_rows_of(facts: SessionFacts) -> list[tuple[str, int]]:
+    """`quota_rows` from the rows of SessionFacts (no further query)."""
+    return [(name or "" if agency_id else country_name(country), seats)
+            for agency_id, name, country, seats in facts.quotas]
+
+
 @bp.get("/sessions/<int:session_id>")
 @allow(ANYONE)
 def detail(session_id: int):
-    """A session's page: key facts, the day-by-day programme, and how to register."""
-    session = get_session_for(current_user, session_id, with_days=True, with_quotas=True)
-    return render_template("sessions/detail.html", session=session, quotas=quota_rows(session),
-                           panel=registration_panel(current_user, session), now=utcnow())
+    """A session's page: key facts, the day-by-day programme, and how to register.
+
+    Its body is kept (see fragments.py) under everything it shows: the session's row
+    (updated_at changes with it), its days and quotas, and what the reader may do; those are
+    read as plain rows, the session with its days only when the body is rendered."""
+    facts = session_facts(session_id)
+    if facts is None or not may_see(current_user, facts.session):
+        abort_with(404, _("This session does not exist or is not published."))
+    now = utcnow()
+    quotas = _quota_rows_of(facts)
+    panel = registration_panel(current_user, facts.session)
+    staff = bool(current_user.is_authenticated and current_user.is_staff)
+    key = ("sessions.detail", session_id, facts.session.updated_at, facts.session.seats_taken, facts.days,
+           tuple(quotas), panel.state, panel.reason, staff)
+
+    def render():
+        session = get_session_for(current_user, session_id, with_days=True)
+        body = render_template("sessions/_detail_body.html", session=session, quotas=quotas, panel=panel, now=now)
+        return body, 200, [session]
+
+    return fragments.page("sessions/detail.html", key, render, now, session=facts.session)
 
 
 def _calendar_response(body: bytes, filename: str) -> Response:

@@ -1,0 +1,173 @@
+"""Rendered parts of the public pages are kept between requests, and never shown stale."""
+
+import re
+from datetime import date, datetime, timedelta, timezone
+
+import sqlalchemy as sa
+from flask import g
+from flask_babel import refresh
+
+from registrations.models import DayPart, SessionDay, SessionQuota, SessionStatus, TrainingSession
+from registrations.sessions import fragments
+
+
+def _text(response) -> str:
+    return response.get_data(as_text=True)
+
+
+def test_a_kept_catalogue_runs_fewer_queries_and_reads_the_same(client, make_session, count_queries):
+    make_session(title_fr="Analyse criminelle")
+    first = client.get("/sessions")
+    with count_queries() as queries:
+        again = client.get("/sessions")
+    assert again.status_code == 200
+    assert _text(again).count('data-testid="session-card"') == _text(first).count('data-testid="session-card"') == 1
+    # Only the version of the sessions is read (no count, no page, no cities).
+    assert len(queries) == 1
+
+
+def test_a_changed_session_shows_at_once(client, db, make_session):
+    session = make_session(title_fr="Analyse criminelle", capacity=20)
+    assert "Analyse criminelle" in _text(client.get("/sessions"))
+    assert "Analyse criminelle" in _text(client.get("/"))
+    session.title_fr = "Enquêtes financières"
+    db.session.commit()
+    assert "Enquêtes financières" in _text(client.get("/sessions"))
+    assert "Enquêtes financières" in _text(client.get("/"))
+    assert "Enquêtes financières" in _text(client.get(f"/sessions/{session.id}"))
+
+
+def test_seats_taken_by_a_statement_show_at_once(client, db, make_session):
+    session = make_session(capacity=20)
+    assert "20 places restantes sur 20" in _text(client.get("/sessions"))
+    db.session.execute(sa.update(TrainingSession).where(TrainingSession.id == session.id).values(seats_taken=5))
+    db.session.commit()
+    assert "15 places restantes sur 20" in _text(client.get("/sessions"))
+    assert "15 places restantes sur 20" in _text(client.get(f"/sessions/{session.id}"))
+
+
+def test_a_deleted_session_leaves_the_catalogue(client, db, make_session):
+    kept, gone = make_session(title_fr="Reste"), make_session(title_fr="Supprimée")
+    assert "Supprimée" in _text(client.get("/sessions"))
+    db.session.execute(sa.delete(SessionDay).where(SessionDay.session_id == gone.id))
+    db.session.execute(sa.delete(TrainingSession).where(TrainingSession.id == gone.id))
+    db.session.commit()
+    page = _text(client.get("/sessions"))
+    assert "Supprimée" not in page and "Reste" in page and kept.id
+
+
+def test_each_language_and_search_has_its_own_part(client, make_session):
+    make_session(title_fr="Analyse criminelle", title_en="Criminal analysis", city="Huế")
+    assert "Analyse criminelle" in _text(client.get("/sessions"))
+    client.set_cookie("lang", "en")
+    refresh()
+    assert "Criminal analysis" in _text(client.get("/sessions"))
+    assert "No upcoming session matches your search." in _text(client.get("/sessions?q=danang"))
+    assert "Criminal analysis" in _text(client.get("/sessions?q=hue"))
+    assert client.get("/sessions?month=bad").status_code == 400
+    assert client.get("/sessions?month=bad").status_code == 400
+
+
+def test_a_session_page_shows_new_days_and_quotas(client, db, make_session):
+    session = make_session(days=2)
+    assert _text(client.get(f"/sessions/{session.id}")).count("Programme à venir.") == 2
+    day = db.session.scalars(sa.select(SessionDay).where(SessionDay.session_id == session.id)).first()
+    day.programme = "Accueil des participants"
+    day.part = DayPart.MORNING
+    db.session.add(SessionQuota(session_id=session.id, country="KH", seats=3))
+    db.session.commit()
+    page = _text(client.get(f"/sessions/{session.id}"))
+    assert "Accueil des participants" in page and "Cambodge: 3 places" in page
+    assert page.count("Programme à venir.") == 1
+
+
+def test_a_session_page_differs_by_reader(client, partner_client, make_session):
+    session = make_session()
+    assert "Se connecter pour s" in _text(client.get(f"/sessions/{session.id}"))
+    own = _text(partner_client.get(f"/sessions/{session.id}"))
+    assert "Se connecter pour s" not in own and f"/sessions/{session.id}/register" in own
+    assert f"/sessions/{session.id}/register" not in _text(client.get(f"/sessions/{session.id}"))
+
+
+def test_next_change_is_when_registration_opens_or_closes():
+    now = datetime(2026, 3, 1, 8, tzinfo=timezone.utc)
+    opens = TrainingSession(start_date=date(2026, 4, 1), registration_opens_at=now + timedelta(hours=2),
+                            registration_deadline=now + timedelta(days=5))
+    no_deadline = TrainingSession(start_date=date(2026, 3, 2))
+    closed = TrainingSession(start_date=date(2026, 2, 1), registration_deadline=now - timedelta(days=40))
+    assert fragments.next_change([opens], now) == now + timedelta(hours=2)
+    assert fragments.next_change([opens], now + timedelta(hours=3)) == now + timedelta(days=5, microseconds=1)
+    assert fragments.next_change([no_deadline, closed], now) == datetime(2026, 3, 2, tzinfo=timezone.utc)
+    assert fragments.next_change([closed], now) is None
+    # The badge flips on the change: registration is open up to the deadline itself, not after.
+    deadline = opens.registration_deadline
+    opens.status = SessionStatus.PUBLISHED
+    assert opens.registration_is_open(deadline) and not opens.registration_is_open(
+        fragments.next_change([opens], deadline))
+
+
+def test_a_kept_part_expires_and_the_store_is_bounded():
+    store = fragments.Fragments(size=2)
+    now = datetime(2026, 3, 1, tzinfo=timezone.utc)
+    store.put("a", fragments.Fragment("A", expires=now + timedelta(minutes=1)))
+    assert store.get("a", now).html == "A"
+    assert store.get("a", now + timedelta(minutes=1)) is None
+    store.put("b", fragments.Fragment("B"))
+    store.put("c", fragments.Fragment("C"))
+    store.get("b", now)
+    store.put("d", fragments.Fragment("D"))
+    assert store.get("c", now) is None and store.get("b", now).html == "B"
+
+
+def test_the_badge_flips_when_the_deadline_passes(app, client, make_session, monkeypatch):
+    deadline = datetime.now(timezone.utc) + timedelta(hours=1)
+    session = make_session(title_fr="Bientôt close", registration_deadline=deadline)
+    assert "Inscriptions ouvertes" in _text(client.get("/sessions"))
+    assert "Inscriptions ouvertes" in _text(client.get(f"/sessions/{session.id}"))
+    from registrations.sessions import views
+
+    later = deadline + timedelta(seconds=1)
+    monkeypatch.setattr(views, "utcnow", lambda: later)
+    monkeypatch.setattr("registrations.models.sessions.utcnow", lambda: later)
+    for url in ("/sessions", f"/sessions/{session.id}"):
+        page = _text(client.get(url))
+        assert "Inscriptions ouvertes" not in page and "Inscriptions closes" in page
+
+
+def _token(page: str) -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+
+
+def test_a_kept_page_carries_each_visitors_own_valid_token(app, make_session):
+    make_session(title_fr="Analyse criminelle")
+    first, second = app.test_client(), app.test_client()
+    for client in (first, second):
+        for url in ("/sessions", "/"):
+            client.get(url)  # the second time from the kept page
+    pages = []
+    for client in (first, second):
+        g.pop("csrf_token", None)  # the test's requests share its app context, and so `g`
+        pages.append(_text(client.get("/sessions")))
+    assert fragments.TOKEN_MARK not in pages[0] and _token(pages[0]) != _token(pages[1])
+    g.pop("csrf_token", None)
+    answer = first.post("/language", data={"lang": "en", "next": "/sessions", "csrf_token": _token(pages[0])})
+    assert answer.status_code == 302
+    refresh()
+    assert 'lang="en"' in _text(first.get("/sessions"))
+
+
+def test_a_waiting_message_is_shown_once_and_not_kept(client, make_session):
+    make_session(title_fr="Analyse criminelle")
+    client.get("/sessions")
+    with client.session_transaction() as visit:
+        visit["_flashes"] = [("info", "Message pour ce visiteur")]
+    assert "Message pour ce visiteur" in _text(client.get("/sessions"))
+    assert "Message pour ce visiteur" not in _text(client.get("/sessions"))
+
+
+def test_logged_in_readers_get_their_own_page_around_the_kept_body(client, partner_client, make_session):
+    make_session(title_fr="Analyse criminelle")
+    assert 'data-testid="whoami"' not in _text(client.get("/sessions"))
+    page = _text(partner_client.get("/sessions"))
+    assert 'data-testid="whoami"' in page and "Analyse criminelle" in page
+    assert 'data-testid="whoami"' not in _text(client.get("/sessions"))
