@@ -1,8 +1,8 @@
 """Participant emails in lower case, so that finding a person by address reads the index;
 index of sessions' updated_at, whose latest value says whether any session changed
 
-Revision ID: 0005_perf_public
-Revises: 0004_perf
+Revision ID: 0006_perf_public
+Revises: 0005_perf_lists
 Create Date: 2026-11-27 15:00:00.000000
 
 """
@@ -13,8 +13,8 @@ import registrations.models.base
 
 
 # revision identifiers, used by Alembic.
-revision = "0005_perf_public"
-down_revision = "0004_perf"
+revision = "0006_perf_public"
+down_revision = "0005_perf_lists"
 branch_labels = None
 depends_on = None
 
