@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy import case, exists, or_, select
+from sqlalchemy import and_, bindparam, case, exists, func, or_, select
 
 from registrations.attendance.rates import AttendanceSummary, attendance_summaries
 from registrations.errors import abort_with
@@ -20,6 +20,7 @@ from registrations.models import (
     SessionDay,
     TrainingSession,
 )
+from registrations.text import fold
 
 
 @dataclass
@@ -97,11 +98,13 @@ def session_or_404(session_id: int) -> TrainingSession:
 PART_ORDER = case((SessionDay.part == DayPart.MORNING, 0), (SessionDay.part == DayPart.AFTERNOON, 2), else_=1)
 
 
+_SESSION_DAYS = (select(SessionDay).where(SessionDay.session_id == bindparam("session_id"))
+                 .order_by(SessionDay.date, PART_ORDER))
+
+
 def session_days(session_id: int) -> list[SessionDay]:
     """The session's days in order, mornings before afternoons (one query)."""
-    return list(db.session.scalars(
-        select(SessionDay).where(SessionDay.session_id == session_id).order_by(SessionDay.date, PART_ORDER)
-    ))
+    return list(db.session.scalars(_SESSION_DAYS, {"session_id": session_id}))
 
 
 def _people(query):
@@ -120,6 +123,70 @@ def sheet_rows(session_id: int, day_id: int) -> list[SheetRow]:
         .where(Registration.session_id == session_id, Registration.state == RegistrationState.APPROVED)
     )
     return [SheetRow(*row) for row in db.session.execute(query).all()]
+
+
+# The sheet's statements are built once, with parameters: building them for each request cost more
+# than running them.
+_SESSION, _DAY = bindparam("session_id"), bindparam("day_id")
+_APPROVED = (Registration.session_id == _SESSION) & (Registration.state == RegistrationState.APPROVED)
+_MARK_OF_DAY = (Attendance.registration_id == Registration.id) & (Attendance.day_id == _DAY)
+
+_COUNTS = (select(Attendance.status, func.count()).select_from(Registration).outerjoin(Attendance, _MARK_OF_DAY)
+           .where(_APPROVED).group_by(Attendance.status))
+
+
+def sheet_counts(session_id: int, day_id: int) -> dict[AttendanceStatus | None, int]:
+    """How many approved participants have each mark on a day, None for no mark (one query)."""
+    return dict(db.session.execute(_COUNTS, {"session_id": session_id, "day_id": day_id}).all())
+
+
+def _name_condition(text: str):
+    """Accent- and case-insensitive match on the Latin name, or the name in the own script."""
+    words = fold(text).split()
+    native = Participant.name_native.contains(text.strip(), autoescape=True)
+    if not words:
+        return native
+    return or_(and_(*[Participant.name_key.contains(word, autoescape=True) for word in words]), native)
+
+
+def _approved(search: str = ""):
+    query = select(Registration.id).join(Participant, Participant.id == Registration.participant_id).where(_APPROVED)
+    return query.where(_name_condition(search)) if search else query
+
+
+def sheet_matches(session_id: int, search: str) -> int:
+    """How many approved participants a name search finds (one query)."""
+    query = select(func.count()).select_from(_approved(search).subquery())
+    return db.session.scalar(query, {"session_id": session_id}) or 0
+
+
+def _sheet_page_statement(search: str = ""):
+    """One page of approved participants chosen on their names alone, then their other columns."""
+    chosen = (_approved(search).add_columns(Participant.name_latin.label("sort_name"))
+              .order_by(Participant.name_latin, Registration.id)
+              .offset(bindparam("offset")).limit(bindparam("limit")).subquery())
+    return (
+        select(Registration.id.label("registration_id"), Participant.name_latin, Participant.name_native,
+               Participant.locale, Participant.rank, Agency.name.label("agency_name"),
+               Agency.name_local.label("agency_local"), Attendance.status, Attendance.marked_at)
+        .select_from(chosen)
+        .join(Registration, Registration.id == chosen.c.id)
+        .join(Participant, Participant.id == Registration.participant_id)
+        .join(Agency, Agency.id == Registration.agency_id)
+        .outerjoin(Attendance, _MARK_OF_DAY)
+        .order_by(chosen.c.sort_name, chosen.c.id)
+    )
+
+
+_SHEET_PAGE = _sheet_page_statement()
+
+
+def sheet_page(session_id: int, day_id: int, *, search: str = "", offset: int = 0, limit: int = 50) -> list:
+    """One page of a day's sheet in name order, as plain rows (registration_id, name_latin, name_native,
+    locale, rank, agency_name, agency_local, status, marked_at), in one query."""
+    statement = _sheet_page_statement(search) if search else _SHEET_PAGE
+    return db.session.execute(statement, {"session_id": session_id, "day_id": day_id, "offset": offset,
+                                          "limit": limit}).all()
 
 
 def grid(session: TrainingSession, today: date) -> Grid:
