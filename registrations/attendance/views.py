@@ -135,14 +135,13 @@ def sheet(session_id: int, day_id: int):
     pages = max((matching + per_page - 1) // per_page, 1)
     page = min(place.get("page", 1), pages)
     rows = queries.sheet_page(session.id, day.id, search=search, offset=(page - 1) * per_page, limit=per_page)
-    here = {"q": search} if search else {}
+    searched = {"q": search} if search else {}
 
     def page_url(number: int) -> str:
-        return url_for("attendance.sheet", session_id=session.id, day_id=day.id, **here,
+        return url_for("attendance.sheet", session_id=session.id, day_id=day.id, **searched,
                        **({"page": number} if number > 1 else {}))
 
-    if page > 1:
-        here["page"] = page
+    here = dict(searched, page=page) if page > 1 else searched
     pager = {"previous": page_url(page - 1) if page > 1 else None,
              "next": page_url(page + 1) if page < pages else None}
     clock = _clock()
@@ -233,7 +232,7 @@ def checkin(session_id: int):
     elif request.method == "POST":
         status = 400
     day = next((d for d in days if d.id == form.day_id.data), days[0] if days else None)
-    checked = sum(1 for s in services.day_marks(day.id).values() if s in services.CHECKED_IN) if day else 0
+    checked = services.checked_in_count(day.id) if day else 0
     return render_template(
         "attendance/checkin.html", form=form, days=days, day=day, result=result, error=error,
         checked=checked, countries=get_locale().territories, **_page_context(session),
