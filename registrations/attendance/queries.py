@@ -191,7 +191,9 @@ _SHEET_PAGE = _sheet_page_statement()
 
 def sheet_page(session_id: int, day_id: int, *, search: str = "", offset: int = 0, limit: int = 50) -> list:
     """One page of a day's sheet in name order, as plain rows (registration_id, name_latin, name_native,
-    locale, rank, agency_name, agency_local, status, marked_at), in one query."""
+    locale, rank, agency_name, agency_local, status, marked_at), in one query.
+
+    The sheet's template unpacks the rows in this order: keep them in step."""
     statement = _sheet_page_statement(search) if search else _SHEET_PAGE
     return db.session.execute(statement, {"session_id": session_id, "day_id": day_id, "offset": offset,
                                           "limit": limit}).all()
