@@ -125,6 +125,7 @@ def _tune_sqlite(app: Flask, db) -> None:
         if engine.url.database not in (None, "", ":memory:"):
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.execute("PRAGMA cache_size=-32000")
         cursor.close()
 
     @event.listens_for(engine, "begin")

@@ -28,14 +28,7 @@ def table(grid: Grid) -> tuple[list[str], list[list]]:
     held = bool(grid.held)
     rows = []
     for row in grid.rows:
-        cells = [
-            row.participant.name_latin,
-            row.participant.name_native,
-            row.participant.rank,
-            row.agency.name_local or row.agency.name,
-            row.agency.country,
-            row.registration.state.label,
-        ]
+        cells = [row.name_latin, row.name_native, row.rank, row.agency, row.country, row.state.label]
         cells += [row.marks[day.id].label if day.id in row.marks else "" for day in grid.days]
         if held:
             reaches = row.summary.reaches(grid.session.attendance_threshold)

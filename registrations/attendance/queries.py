@@ -2,11 +2,12 @@
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 
 from flask_babel import gettext as _
-from sqlalchemy import case, exists, or_, select
+from sqlalchemy import and_, bindparam, case, exists, func, or_, select
 
-from registrations.attendance.rates import AttendanceSummary, attendance_summaries
+from registrations.attendance.rates import AttendanceSummary, summaries_from_marks
 from registrations.errors import abort_with
 from registrations.extensions import db
 from registrations.models import (
@@ -20,6 +21,7 @@ from registrations.models import (
     SessionDay,
     TrainingSession,
 )
+from registrations.text import fold
 
 
 @dataclass
@@ -36,19 +38,26 @@ class SheetRow:
         return self.mark.status if self.mark else None
 
 
-@dataclass
+@dataclass(slots=True)
 class GridRow:
-    """One participant across the session's days, with the attendance summary."""
+    """One participant across the session's days, with the attendance summary (plain values:
+    a big session's grid has hundreds of rows)."""
 
-    registration: Registration
-    participant: Participant
-    agency: Agency
+    registration_id: int
+    state: RegistrationState
+    name_latin: str
+    name_native: str
+    locale: str
+    rank: str
+    #: The agency's name as shown: in the local language when there is one.
+    agency: str
+    country: str
     summary: AttendanceSummary
     marks: dict[int, AttendanceStatus] = field(default_factory=dict)
 
     @property
     def cancelled(self) -> bool:
-        return self.registration.state == RegistrationState.CANCELLED
+        return self.state == RegistrationState.CANCELLED
 
 
 @dataclass
@@ -60,15 +69,15 @@ class Grid:
     rows: list[GridRow]
     today: date
 
-    @property
+    @cached_property
     def held(self) -> list[SessionDay]:
         return [day for day in self.days if day.date <= self.today]
 
-    @property
+    @cached_property
     def active_rows(self) -> list[GridRow]:
         return [row for row in self.rows if not row.cancelled]
 
-    @property
+    @cached_property
     def average_percent(self) -> int | None:
         """Mean attendance rate of the approved participants, once a day has been held."""
         rows = self.active_rows
@@ -80,7 +89,7 @@ class Grid:
         """Whether a participant's rate is under the certificate threshold (days held only)."""
         return bool(self.held) and not row.summary.reaches(self.session.attendance_threshold)
 
-    @property
+    @cached_property
     def below_count(self) -> int:
         return sum(1 for row in self.active_rows if self.below_threshold(row))
 
@@ -97,11 +106,13 @@ def session_or_404(session_id: int) -> TrainingSession:
 PART_ORDER = case((SessionDay.part == DayPart.MORNING, 0), (SessionDay.part == DayPart.AFTERNOON, 2), else_=1)
 
 
+_SESSION_DAYS = (select(SessionDay).where(SessionDay.session_id == bindparam("session_id"))
+                 .order_by(SessionDay.date, PART_ORDER))
+
+
 def session_days(session_id: int) -> list[SessionDay]:
     """The session's days in order, mornings before afternoons (one query)."""
-    return list(db.session.scalars(
-        select(SessionDay).where(SessionDay.session_id == session_id).order_by(SessionDay.date, PART_ORDER)
-    ))
+    return list(db.session.scalars(_SESSION_DAYS, {"session_id": session_id}))
 
 
 def _people(query):
@@ -122,26 +133,100 @@ def sheet_rows(session_id: int, day_id: int) -> list[SheetRow]:
     return [SheetRow(*row) for row in db.session.execute(query).all()]
 
 
+# The sheet's statements are built once, with parameters: building them for each request cost more
+# than running them.
+_SESSION, _DAY = bindparam("session_id"), bindparam("day_id")
+_APPROVED = (Registration.session_id == _SESSION) & (Registration.state == RegistrationState.APPROVED)
+_MARK_OF_DAY = (Attendance.registration_id == Registration.id) & (Attendance.day_id == _DAY)
+
+_COUNTS = (select(Attendance.status, func.count()).select_from(Registration).outerjoin(Attendance, _MARK_OF_DAY)
+           .where(_APPROVED).group_by(Attendance.status))
+
+
+def sheet_counts(session_id: int, day_id: int) -> dict[AttendanceStatus | None, int]:
+    """How many approved participants have each mark on a day, None for no mark (one query)."""
+    return dict(db.session.execute(_COUNTS, {"session_id": session_id, "day_id": day_id}).all())
+
+
+def _name_condition(text: str):
+    """Accent- and case-insensitive match on the Latin name, or the name in the own script."""
+    words = fold(text).split()
+    native = Participant.name_native.contains(text.strip(), autoescape=True)
+    if not words:
+        return native
+    return or_(and_(*[Participant.name_key.contains(word, autoescape=True) for word in words]), native)
+
+
+def _approved(search: str = ""):
+    query = select(Registration.id).join(Participant, Participant.id == Registration.participant_id).where(_APPROVED)
+    return query.where(_name_condition(search)) if search else query
+
+
+def sheet_matches(session_id: int, search: str) -> int:
+    """How many approved participants a name search finds (one query)."""
+    query = select(func.count()).select_from(_approved(search).subquery())
+    return db.session.scalar(query, {"session_id": session_id}) or 0
+
+
+def _sheet_page_statement(search: str = ""):
+    """One page of approved participants chosen on their names alone, then their other columns."""
+    chosen = (_approved(search).add_columns(Participant.name_latin.label("sort_name"))
+              .order_by(Participant.name_latin, Registration.id)
+              .offset(bindparam("offset")).limit(bindparam("limit")).subquery())
+    return (
+        select(Registration.id.label("registration_id"), Participant.name_latin, Participant.name_native,
+               Participant.locale, Participant.rank, Agency.name.label("agency_name"),
+               Agency.name_local.label("agency_local"), Attendance.status, Attendance.marked_at)
+        .select_from(chosen)
+        .join(Registration, Registration.id == chosen.c.id)
+        .join(Participant, Participant.id == Registration.participant_id)
+        .join(Agency, Agency.id == Registration.agency_id)
+        .outerjoin(Attendance, _MARK_OF_DAY)
+        .order_by(chosen.c.sort_name, chosen.c.id)
+    )
+
+
+_SHEET_PAGE = _sheet_page_statement()
+
+
+def sheet_page(session_id: int, day_id: int, *, search: str = "", offset: int = 0, limit: int = 50) -> list:
+    """One page of a day's sheet in name order, as plain rows (registration_id, name_latin, name_native,
+    locale, rank, agency_name, agency_local, status, marked_at), in one query.
+
+    The sheet's template unpacks the rows in this order: keep them in step."""
+    statement = _sheet_page_statement(search) if search else _SHEET_PAGE
+    return db.session.execute(statement, {"session_id": session_id, "day_id": day_id, "offset": offset,
+                                          "limit": limit}).all()
+
+
+_HAS_MARKS = exists().where(Attendance.registration_id == Registration.id)
+_GRID_ROWS = (
+    select(Registration.id, Registration.state, Participant.name_latin, Participant.name_native, Participant.locale,
+           Participant.rank, func.coalesce(func.nullif(Agency.name_local, ""), Agency.name), Agency.country)
+    .join(Participant, Participant.id == Registration.participant_id)
+    .join(Agency, Agency.id == Registration.agency_id)
+    .where(Registration.session_id == _SESSION,
+           or_(Registration.state == RegistrationState.APPROVED,
+               (Registration.state == RegistrationState.CANCELLED) & _HAS_MARKS))
+    .order_by(Participant.name_latin, Registration.id)
+)
+_GRID_MARKS = (select(Attendance.registration_id, Attendance.day_id, Attendance.status)
+               .join(SessionDay, SessionDay.id == Attendance.day_id)
+               .where(SessionDay.session_id == _SESSION))
+
+
 def grid(session: TrainingSession, today: date) -> Grid:
-    """The session grid: approved participants, and cancelled ones who have marks (flagged)."""
+    """The session grid: approved participants, and cancelled ones who have marks (flagged).
+
+    Three queries (days, people, marks); the rates are counted from the marks already read.
+    """
     days = session_days(session.id)
-    has_marks = exists().where(Attendance.registration_id == Registration.id)
-    rows = db.session.execute(_people(
-        select(Registration, Participant, Agency)
-        .where(Registration.session_id == session.id,
-               or_(Registration.state == RegistrationState.APPROVED,
-                   (Registration.state == RegistrationState.CANCELLED) & has_marks))
-    )).all()
+    rows = db.session.execute(_GRID_ROWS, {"session_id": session.id}).all()
     marks: dict[int, dict[int, AttendanceStatus]] = {}
     if days:
-        for registration_id, day_id, status in db.session.execute(
-            select(Attendance.registration_id, Attendance.day_id, Attendance.status)
-            .where(Attendance.day_id.in_([day.id for day in days]))
-        ):
+        for registration_id, day_id, status in db.session.execute(_GRID_MARKS, {"session_id": session.id}):
             marks.setdefault(registration_id, {})[day_id] = status
-    summaries = attendance_summaries(session, [row[0].id for row in rows], today=today)
-    grid_rows = [
-        GridRow(registration, participant, agency, summaries[registration.id], marks.get(registration.id, {}))
-        for registration, participant, agency in rows
-    ]
+    held = {day.id for day in days if day.date <= today}
+    summaries = summaries_from_marks(session, [row[0] for row in rows], marks, held)
+    grid_rows = [GridRow(*row, summary=summaries[row[0]], marks=marks.get(row[0], {})) for row in rows]
     return Grid(session=session, days=days, rows=grid_rows, today=today)

@@ -67,3 +67,16 @@ def attendance_summaries(session: TrainingSession, registration_ids=None,
     counts = dict(db.session.execute(query).all())
     ids = registration_ids if registration_ids is not None else counts.keys()
     return {rid: AttendanceSummary(days_held=held, days_attended=int(counts.get(rid) or 0)) for rid in ids}
+
+
+def summaries_from_marks(session: TrainingSession, registration_ids, marks: dict[int, dict[int, AttendanceStatus]],
+                         held_day_ids: set[int]) -> dict[int, AttendanceSummary]:
+    """The same summaries as `attendance_summaries`, from marks already read ({registration id: {day id:
+    status}}) and the ids of the days held, without a query (for a page that shows every mark anyway)."""
+    attended = set(attended_statuses(session))
+    held = len(held_day_ids)
+    return {
+        rid: AttendanceSummary(days_held=held, days_attended=sum(
+            1 for day_id, status in marks.get(rid, {}).items() if day_id in held_day_ids and status in attended))
+        for rid in registration_ids
+    }

@@ -322,6 +322,14 @@ def day_marks(day_id: int) -> dict[int, AttendanceStatus]:
     ).all())
 
 
+def checked_in_count(day_id: int) -> int:
+    """How many marks of a day say present or late (one counting query)."""
+    return db.session.scalar(
+        select(func.count()).select_from(Attendance)
+        .where(Attendance.day_id == day_id, Attendance.status.in_(CHECKED_IN))
+    ) or 0
+
+
 # ---------------------------------------------------------------- check-in by personal code
 
 def todays_days(session_id: int, today: date | None = None) -> list[SessionDay]:

@@ -1,7 +1,9 @@
 """Attendance pages for the office: grid, day sheet, marks, check-in, sign-in sheet, exports."""
 
+from datetime import timezone
+
 from flask import current_app, flash, jsonify, make_response, redirect, render_template, request, url_for
-from flask_babel import format_time, get_locale, ngettext
+from flask_babel import format_time, get_locale, get_timezone, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -83,28 +85,85 @@ def grid(session_id: int):
                            statuses=list(AttendanceStatus), **_page_context(session))
 
 
+#: Participants per page of a day's sheet (a name search finds anyone on any page).
+SHEET_PER_PAGE = 50
+
+
+def _sheet_place() -> dict:
+    """Where on the sheet a form was posted from (page, search), to come back to it."""
+    place = {}
+    page = request.args.get("page", "")
+    if page.isdigit() and 1 < int(page) < 100_000:
+        place["page"] = int(page)
+    search = (request.args.get("q") or "").strip()[:100]
+    if search:
+        place["q"] = search
+    return place
+
+
+def _clock():
+    """A function writing a stored time as HH:mm in the reader's time zone (Babel's "HH:mm",
+    without looking the locale and time zone up again for each row)."""
+    zone = get_timezone()
+
+    def clock(moment) -> str:
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=timezone.utc)
+        return moment.astimezone(zone).strftime("%H:%M")
+
+    return clock
+
+
 @bp.get("/<int:session_id>/attendance/<int:day_id>")
 @allow(STAFF)
 def sheet(session_id: int, day_id: int):
-    """A day's attendance sheet: one tap per participant, works on a phone and without JavaScript."""
+    """A day's attendance sheet: one tap per participant, works on a phone and without JavaScript.
+
+    Long lists come in pages of SHEET_PER_PAGE, with a name search; the counts and "mark everyone
+    present" are about the whole day.
+    """
     session = queries.session_or_404(session_id)
     days = queries.session_days(session.id)
     day = _day_or_404(days, day_id)
     index = days.index(day)
-    rows = queries.sheet_rows(session.id, day.id)
-    counts = dict.fromkeys(AttendanceStatus, 0)
-    for row in rows:
-        if row.status:
-            counts[row.status] += 1
-    saved = request.args.get("saved", type=int)
+    place = _sheet_place()
+    search = place.get("q", "")
+    found = queries.sheet_counts(session.id, day.id)
+    total = sum(found.values())
+    matching = queries.sheet_matches(session.id, search) if search else total
+    per_page = current_app.config.get("ATTENDANCE_SHEET_PER_PAGE", SHEET_PER_PAGE)
+    pages = max((matching + per_page - 1) // per_page, 1)
+    page = min(place.get("page", 1), pages)
+    rows = queries.sheet_page(session.id, day.id, search=search, offset=(page - 1) * per_page, limit=per_page)
+    searched = {"q": search} if search else {}
+
+    def page_url(number: int) -> str:
+        return url_for("attendance.sheet", session_id=session.id, day_id=day.id, **searched,
+                       **({"page": number} if number > 1 else {}))
+
+    here = dict(searched, page=page) if page > 1 else searched
+    pager = {"previous": page_url(page - 1) if page > 1 else None,
+             "next": page_url(page + 1) if page < pages else None}
+    clock = _clock()
+    labels = {status: status.label for status in AttendanceStatus}
     return render_template(
-        "attendance/sheet.html", day=day, day_label=_day_label(day), rows=rows, counts=counts,
-        unmarked=sum(1 for row in rows if row.status is None), statuses=list(AttendanceStatus),
-        status_labels={status.value: status.label for status in AttendanceStatus},
+        "attendance/sheet.html", day=day, day_label=_day_label(day), rows=rows, total=total, search=search,
+        counts={status: found.get(status, 0) for status in AttendanceStatus}, unmarked=found.get(None, 0),
+        matching=matching, page=page, pages=pages, here=here, pager=pager,
+        times={row.registration_id: clock(row.marked_at) for row in rows if row.marked_at is not None},
+        statuses=list(AttendanceStatus), labels=labels,
+        status_labels={status.value: label for status, label in labels.items()},
         started=services.day_has_started(day), previous=days[index - 1] if index else None,
-        next_day=days[index + 1] if index + 1 < len(days) else None, saved=saved,
+        next_day=days[index + 1] if index + 1 < len(days) else None, saved=request.args.get("saved", type=int),
         **_page_context(session),
     )
+
+
+def _counts_json(session_id: int, day_id: int) -> dict:
+    """The day's counts per mark ("none": not marked), as the sheet shows them."""
+    found = queries.sheet_counts(session_id, day_id)
+    counts = {status.value: found.get(status, 0) for status in AttendanceStatus}
+    return dict(counts, none=found.get(None, 0), total=sum(found.values()))
 
 
 @bp.post("/<int:session_id>/attendance/<int:day_id>/mark")
@@ -123,10 +182,10 @@ def mark(session_id: int, day_id: int):
         return jsonify(
             ok=True, registration_id=registration_id, status=status.value, label=status.label,
             changed=result.changed, marked_at=format_time(result.attendance.marked_at, "HH:mm"),
-            message=_("Saved"), marks=_marks_json(day_id),
+            message=_("Saved"), marks=_marks_json(day_id), counts=_counts_json(session.id, day_id),
         )
-    return redirect(url_for("attendance.sheet", session_id=session_id, day_id=day_id, saved=registration_id,
-                            _anchor=f"r-{registration_id}"))
+    return redirect(url_for("attendance.sheet", session_id=session_id, day_id=day_id, **_sheet_place(),
+                            saved=registration_id, _anchor=f"r-{registration_id}"))
 
 
 @bp.post("/<int:session_id>/attendance/<int:day_id>/mark-all")
@@ -144,9 +203,10 @@ def mark_all(session_id: int, day_id: int):
         return _refuse(error)
     message = ngettext("%(num)d participant marked present.", "%(num)d participants marked present.", len(changed))
     if _wants_json():
-        return jsonify(ok=True, changed=len(changed), message=message, marks=_marks_json(day_id))
+        return jsonify(ok=True, changed=len(changed), message=message, marks=_marks_json(day_id),
+                       counts=_counts_json(session.id, day_id))
     flash(message, "success")
-    return redirect(url_for("attendance.sheet", session_id=session_id, day_id=day_id))
+    return redirect(url_for("attendance.sheet", session_id=session_id, day_id=day_id, **_sheet_place()))
 
 
 @bp.route("/<int:session_id>/checkin", methods=["GET", "POST"])
@@ -172,7 +232,7 @@ def checkin(session_id: int):
     elif request.method == "POST":
         status = 400
     day = next((d for d in days if d.id == form.day_id.data), days[0] if days else None)
-    checked = sum(1 for s in services.day_marks(day.id).values() if s in services.CHECKED_IN) if day else 0
+    checked = services.checked_in_count(day.id) if day else 0
     return render_template(
         "attendance/checkin.html", form=form, days=days, day=day, result=result, error=error,
         checked=checked, countries=get_locale().territories, **_page_context(session),

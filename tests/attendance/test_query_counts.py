@@ -44,7 +44,8 @@ def _queries(client, count_queries, url):
     return len(statements)
 
 
-@pytest.mark.parametrize("page", ["grid", "sheet", "checkin", "csv", "xlsx", "pdf"])
+@pytest.mark.parametrize("page", ["grid", "sheet", "sheet_page_2", "sheet_search", "checkin", "csv", "xlsx",
+                                  "pdf"])
 def test_pages_run_a_fixed_number_of_queries(organiser_client, count_queries, filled, page):
     counts = []
     for participants, days in SIZES:
@@ -52,6 +53,8 @@ def test_pages_run_a_fixed_number_of_queries(organiser_client, count_queries, fi
         url = {
             "grid": f"/manage/sessions/{session.id}/attendance",
             "sheet": f"/manage/sessions/{session.id}/attendance/{day_ids[-1]}",
+            "sheet_page_2": f"/manage/sessions/{session.id}/attendance/{day_ids[-1]}?page=2",
+            "sheet_search": f"/manage/sessions/{session.id}/attendance/{day_ids[-1]}?q=person+00",
             "checkin": f"/manage/sessions/{session.id}/checkin",
             "csv": f"/manage/sessions/{session.id}/attendance.csv",
             "xlsx": f"/manage/sessions/{session.id}/attendance.xlsx",

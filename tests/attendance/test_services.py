@@ -125,13 +125,13 @@ def test_a_cancelled_registration_keeps_its_marks_and_is_flagged_in_the_grid(db,
     db.session.commit()
     assert _marks(db) == 1
     data = grid(session, today)
-    row = next(r for r in data.rows if r.registration.id == reg.id)
+    row = next(r for r in data.rows if r.registration_id == reg.id)
     assert row.cancelled and row.marks == {running["days"][0].id: AttendanceStatus.PRESENT}
     assert row not in data.active_rows
     # A cancelled registration without marks is not in the grid at all.
     running["registrations"][1].state = RegistrationState.CANCELLED
     db.session.commit()
-    assert running["registrations"][1].id not in {r.registration.id for r in grid(session, today).rows}
+    assert running["registrations"][1].id not in {r.registration_id for r in grid(session, today).rows}
 
 
 def test_mark_all_marks_only_those_without_a_mark_unless_told_to_replace(db, running, organiser_user):
@@ -166,6 +166,21 @@ def test_rate_counts_present_and_late_and_excused_when_configured(db, make_sessi
     assert summary.days_held == 4 and summary.percent == expected
 
 
+@pytest.mark.parametrize("excused_counts", [False, True])
+def test_the_grid_counts_rates_by_the_same_rule_as_certificates(db, make_session, make_registration, days_of,
+                                                                 organiser_user, today, excused_counts):
+    session = make_session(days=5, start=today - timedelta(days=3), excused_counts_as_attended=excused_counts)
+    registrations = [make_registration(session) for _ in range(5)]
+    held = [day for day in days_of(session) if day.date <= today]
+    statuses = ["present", "late", "excused", "absent"]
+    for n, reg in enumerate(registrations):
+        for m, day in enumerate(held[:n]):
+            services.mark(session.id, day.id, reg.id, statuses[(n + m) % 4], organiser_user)
+    expected = attendance_summaries(session, [reg.id for reg in registrations], today=today)
+    assert {row.registration_id: row.summary for row in grid(session, today).rows} == expected
+    assert len({summary.days_attended for summary in expected.values()}) > 2
+
+
 def test_rate_is_over_days_held_so_far(db, running, organiser_user, today):
     session, (first, second, third) = running["session"], running["registrations"]
     yesterday, now = running["days"][0], running["days"][1]
@@ -174,10 +189,10 @@ def test_rate_is_over_days_held_so_far(db, running, organiser_user, today):
     services.mark(session.id, yesterday.id, second.id, "absent", organiser_user)
     services.mark(session.id, now.id, second.id, "late", organiser_user)
     data = grid(session, today)
-    rates = {row.registration.id: row.summary.percent for row in data.rows}
+    rates = {row.registration_id: row.summary.percent for row in data.rows}
     assert rates == {first.id: 100, second.id: 50, third.id: 0}
     assert len(data.held) == 2 and data.average_percent == 50
-    below = {row.registration.id for row in data.rows if data.below_threshold(row)}
+    below = {row.registration_id for row in data.rows if data.below_threshold(row)}
     assert below == {second.id, third.id} and data.below_count == 2
 
 

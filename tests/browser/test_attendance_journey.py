@@ -140,3 +140,42 @@ def test_marks_work_without_javascript(live_server, browser, session_today, tmp_
         page.screenshot(path=str(tmp_path / "sheet-no-js.png"), full_page=True)
     finally:
         context.close()
+
+
+def test_a_long_sheet_in_pages_keeps_the_days_counts_and_finds_people_by_name(app, live_server, page, session_today,
+                                                                             tmp_path):
+    app.config["ATTENDANCE_SHEET_PER_PAGE"] = 2
+    try:
+        session, today = session_today["session"], session_today["today"]
+        first, second = session_today["registrations"][:2]  # Nguyen Thi Huong (page 2 of 3), Srey Pich (page 3)
+        log_in(page, live_server, "organiser@example.test", TEST_PASSWORD)
+        page.goto(f"{live_server}/manage/sessions/{session.id}/attendance/{today.id}")
+        page.get_by_role("link", name="Suivant").click()
+        page.wait_for_load_state()
+        assert "Page 2 sur 3" in page.content()
+        counts = page.get_by_test_id("sheet-counts")
+        assert "5 participants" in counts.inner_text()
+        # With the script: a mark on page 2 updates the whole day's counts, without reloading.
+        page.evaluate("() => { window.stillTheSamePage = true; }")
+        page.locator(f"#r-{first.id}").get_by_role("button", name="En retard").click()
+        page.locator("#sheet-status").get_by_text("Enregistré : Nguyen Thi Huong, En retard").wait_for()
+        assert "En retard 1" in counts.inner_text() and "Non relevé 4" in counts.inner_text()
+        page.get_by_role("button", name="Marquer présents ceux qui n’ont pas encore de marque").click()
+        page.locator("#sheet-status").get_by_text("4 participants marqués présents.").wait_for()
+        assert "Présent 4" in counts.inner_text() and "Non relevé 0" in counts.inner_text()
+        assert page.evaluate("() => window.stillTheSamePage === true")
+        page.screenshot(path=str(tmp_path / "sheet-pages.png"), full_page=True)
+        assert_accessible(page)
+        # Someone on another page is found by name, with or without accents.
+        page.get_by_label("Rechercher un participant").fill("srey")
+        page.get_by_role("button", name="Rechercher", exact=True).click()
+        page.wait_for_load_state()
+        assert page.locator(".sheet-row").count() == 1
+        row = page.locator(f"#r-{second.id}")
+        assert row.get_by_role("button", name="Présent").get_attribute("aria-pressed") == "true"
+        row.get_by_role("button", name="Absent").click()
+        page.locator("#sheet-status").get_by_text("Enregistré : Srey Pich, Absent").wait_for()
+        assert _marks(today.id)[second.id] == AttendanceStatus.ABSENT
+        assert_accessible(page)
+    finally:
+        app.config.pop("ATTENDANCE_SHEET_PER_PAGE")

@@ -36,29 +36,28 @@
     row.setAttribute("data-shown", status || "");
   }
 
-  function showMarks(marks) {
+  // The rows of this page follow the marks saved on the server; the counts are the whole day's
+  // (the sheet may show one page of a long list).
+  function showMarks(marks, counts) {
     sheet.querySelectorAll(".sheet-row").forEach(function (row) {
       var status = marks[row.getAttribute("data-registration")] || "";
       if (status !== row.getAttribute("data-status")) {
         showRow(row, status);
       }
     });
-    updateCounts();
+    if (counts) {
+      showCounts(counts);
+    }
   }
 
-  function updateCounts() {
-    var counts = {none: 0};
-    sheet.querySelectorAll(".sheet-row").forEach(function (row) {
-      var status = row.getAttribute("data-status") || "none";
-      counts[status] = (counts[status] || 0) + 1;
-    });
+  function showCounts(counts) {
     document.querySelectorAll("[data-count]").forEach(function (element) {
       var key = element.getAttribute("data-count");
-      if (key === "total") {
+      if (key === "total" || counts[key] === undefined) {
         return;
       }
       var target = element.querySelector("strong") || element;
-      target.textContent = String(counts[key] || 0);
+      target.textContent = String(counts[key]);
     });
   }
 
@@ -111,7 +110,7 @@
       };
       post(form, body).then(function (data) {
         showRow(row, data.status, data.label + " · " + data.marked_at);
-        showMarks(data.marks);
+        showMarks(data.marks, data.counts);
         announce(messages.savedRow.replace("%(name)s", name).replace("%(status)s", data.label));
       }).catch(function (error) {
         announce(error.message || messages.error, true);
@@ -120,7 +119,7 @@
       });
     } else {
       post(form, {scope: submitter.value}).then(function (data) {
-        showMarks(data.marks);
+        showMarks(data.marks, data.counts);
         announce(data.message);
       }).catch(function (error) {
         announce(error.message || messages.error, true);
@@ -130,17 +129,6 @@
     }
   });
 
-  // Find a participant in a long list (the filter exists only where this script runs).
-  var filter = document.getElementById("sheet-filter");
-  if (filter) {
-    filter.closest(".js-only").hidden = false;
-    filter.addEventListener("input", function () {
-      var words = filter.value.toLowerCase().trim();
-      sheet.querySelectorAll(".sheet-row").forEach(function (row) {
-        row.hidden = words !== "" && row.getAttribute("data-search").indexOf(words) === -1;
-      });
-    });
-  }
   sheet.querySelectorAll(".sheet-row").forEach(function (row) {
     row.setAttribute("data-shown", row.getAttribute("data-status"));
   });
