@@ -22,13 +22,13 @@ from registrations.admin.audit_log import (
     filter_choices,
 )
 from registrations.admin.forms import AuditFilterForm, ParticipantSearchForm, as_choices
-from registrations.admin.paging import paginate
 from registrations.admin.personal_data import participant_data, record_export
 from registrations.admin.views import agency_choices
 from registrations.audit import record
 from registrations.errors import abort_with
 from registrations.extensions import db
 from registrations.models import Participant, Role
+from registrations.paging import paginate
 from registrations.text import fold
 
 

@@ -17,11 +17,11 @@ from registrations.admin.forms import (
     AgencyFilterForm,
     as_choices,
 )
-from registrations.admin.paging import Page, paginate
 from registrations.admin.services import AdminError
 from registrations.errors import abort_with
 from registrations.extensions import db
 from registrations.models import Agency, AgencyKind, Participant, Role, User
+from registrations.paging import Page, paginate
 
 
 def get_agency(agency_id: int) -> Agency:

@@ -2,13 +2,11 @@
 agency's list. A partner only ever reaches their own agency's documents (404 otherwise).
 """
 
-import math
 import re
 import zipfile
-from dataclasses import dataclass
 from datetime import date
 
-from flask import Response, current_app, render_template, request, stream_with_context
+from flask import Response, current_app, render_template, stream_with_context
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select, update
@@ -33,6 +31,7 @@ from registrations.models import (
     SessionStatus,
     TrainingSession,
 )
+from registrations.paging import Page, requested_page
 from registrations.text import fold
 
 #: Certificates read from the database at once while a ZIP is streamed.
@@ -45,36 +44,6 @@ def _scoped(query):
     if current_user.is_staff:
         return query
     return query.where(Registration.agency_id == current_user.agency_id)
-
-
-@dataclass
-class Page:
-    """One page of a list (what the `pagination` macro reads), counted on ids only."""
-
-    items: list
-    page: int
-    per_page: int
-    total: int
-
-    @property
-    def pages(self) -> int:
-        return max(math.ceil(self.total / self.per_page), 1)
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    @property
-    def prev_num(self) -> int:
-        return self.page - 1
-
-    @property
-    def next_num(self) -> int:
-        return self.page + 1
 
 
 def _pdf_response(data: bytes, filename: str) -> Response:
@@ -185,7 +154,7 @@ def session_zip(session_id: int):
 def agency_list():
     """The certificates of the partner's agency (every agency's for the office), newest first."""
     per_page = current_app.config["ITEMS_PER_PAGE"]
-    number = max(request.args.get("page", 1, type=int), 1)
+    number = requested_page()
     joined = _scoped(select(Certificate.id).join(Registration, Registration.id == Certificate.registration_id))
     total = db.session.scalar(select(func.count()).select_from(joined.subquery()))
     # The page's ids first (on indexes only), then those rows: sorting whole certificate rows

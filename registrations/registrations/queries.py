@@ -2,11 +2,11 @@
 
 from dataclasses import dataclass
 
-from flask import abort, current_app
-from flask_sqlalchemy.pagination import SelectPagination
+from flask import abort
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import contains_eager, load_only
 
+from registrations import paging
 from registrations.extensions import db
 from registrations.models import (
     Agency,
@@ -19,6 +19,7 @@ from registrations.models import (
     User,
 )
 from registrations.models.sessions import CONTENT_LOCALES
+from registrations.paging import Page
 
 
 def agency_scope(user) -> int | None:
@@ -88,21 +89,13 @@ class Filters:
         return query
 
 
-class _CountedPage(SelectPagination):
-    """A page of rows whose total comes from a separate, cheaper count query."""
-
-    def _query_count(self) -> int:
-        return self._query_args["session"].scalar(self._query_args["count_select"]) or 0
-
-
-def paginate(query: Select, count: Select) -> SelectPagination:
+def paginate(query: Select, count: Select) -> Page:
     """One page of `query` (page number from the request), its total counted by `count`.
 
     The joined tables of a list are inner joins on required foreign keys, so counting the
     registrations alone (on an index) gives the same total as counting the joined rows.
     """
-    return _CountedPage(select=query, count_select=count, session=db.session(),
-                        per_page=current_app.config["ITEMS_PER_PAGE"], error_out=False)
+    return paging.paginate(query, count=count)
 
 
 def _count(*where) -> Select:
