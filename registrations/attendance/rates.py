@@ -5,6 +5,7 @@ from datetime import date
 
 from sqlalchemy import case, func, select
 
+from registrations.clock import local_today
 from registrations.extensions import db
 from registrations.models import Attendance, AttendanceStatus, SessionDay, TrainingSession
 
@@ -40,7 +41,7 @@ def attended_statuses(session: TrainingSession) -> tuple[AttendanceStatus, ...]:
 
 def days_held(session: TrainingSession, today: date | None = None) -> int:
     """Number of the session's days that have started (all of them once it is over)."""
-    today = today or date.today()
+    today = today or local_today()
     return db.session.scalar(
         select(func.count()).select_from(SessionDay)
         .where(SessionDay.session_id == session.id, SessionDay.date <= today)
@@ -53,8 +54,8 @@ def attendance_summaries(session: TrainingSession, registration_ids=None,
 
     Registrations without any mark get a summary with zero days attended.
     """
+    today = today or local_today()
     held = days_held(session, today)
-    today = today or date.today()
     attended = func.sum(case((Attendance.status.in_(attended_statuses(session)), 1), else_=0))
     query = (
         select(Attendance.registration_id, attended)

@@ -11,9 +11,7 @@ which serialises writers; on PostgreSQL the row lock and the savepoint do the wo
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from zoneinfo import ZoneInfo
 
-from flask import current_app
 from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -21,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 
 from registrations import audit
 from registrations.attendance.queries import PART_ORDER
+from registrations.clock import local_now, local_today
 from registrations.extensions import db
 from registrations.models import (
     Agency,
@@ -74,16 +73,6 @@ class CheckInResult:
 
 
 # ---------------------------------------------------------------- time
-
-def local_now() -> datetime:
-    """The current time in the office's timezone (APP_TIMEZONE)."""
-    return datetime.now(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"]))
-
-
-def local_today() -> date:
-    """Today's date in the office's timezone: session days are local dates."""
-    return local_now().date()
-
 
 def day_has_started(day: SessionDay, today: date | None = None) -> bool:
     """Whether marks may be taken for a day (it is today or in the past)."""

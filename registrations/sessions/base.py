@@ -1,9 +1,8 @@
 """What every part of the sessions package shares: its errors and the office's local time."""
 
 from datetime import date, datetime, time, timezone
-from zoneinfo import ZoneInfo
 
-from flask_babel import get_timezone
+from registrations.clock import local_today, office_timezone  # noqa: F401 (local_today: shared by the sessions modules)
 
 
 class SessionError(Exception):
@@ -22,16 +21,6 @@ class SessionInvalid(SessionError):
         first = next(iter(errors.values()))
         super().__init__(first, 400)
         self.errors = errors
-
-
-def office_timezone() -> ZoneInfo:
-    """The time zone of displayed dates and times (Flask-Babel's, as a zoneinfo zone)."""
-    return ZoneInfo(str(get_timezone()))
-
-
-def local_today() -> date:
-    """Today in the office's time zone (dates of sessions are local dates)."""
-    return datetime.now(office_timezone()).date()
 
 
 def local_to_utc(value: datetime | None) -> datetime | None:
