@@ -45,9 +45,9 @@ def create_app(config: dict | None = None) -> Flask:
     from registrations.attendance import bp as attendance_bp
     from registrations.auth import bp as auth_bp
     from registrations.certificates import bp as certificates_bp
+    from registrations.enrolment import bp as registrations_bp
     from registrations.evaluations import bp as evaluations_bp
     from registrations.main import bp as main_bp
-    from registrations.registrations import bp as registrations_bp
     from registrations.reports import bp as reports_bp
     from registrations.sessions import bp as sessions_bp
 

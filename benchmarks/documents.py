@@ -8,7 +8,7 @@ import time
 
 import harness
 
-from registrations.perf import pages
+from benchmarks.scale import pages
 
 LOCALES = ("fr", "en", "vi", "km", "lo")
 RENDER_TARGET = 20.0  # certificates per second from one process
@@ -38,8 +38,8 @@ def zip_timing(app, server) -> dict | None:
     """Download the ZIP of the session with the most certificates, twice (first, then again)."""
     if not pages.exists(app, pages.ZIP):
         return None
+    from benchmarks.scale.generate import ORGANISER_EMAIL, PASSWORD
     from registrations.extensions import db
-    from registrations.perf.scale import ORGANISER_EMAIL, PASSWORD
 
     with app.app_context():
         planned = pages.plan(app, pages.ZIP)

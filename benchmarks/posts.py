@@ -13,6 +13,8 @@ from itertools import zip_longest
 import sqlalchemy as sa
 from harness import Browser, csrf_token, find_form
 
+from benchmarks.scale.generate import PASSWORD
+from benchmarks.scale.pages import POSTS, build_url, exists, pick_ids
 from registrations.extensions import db
 from registrations.models import (
     LIVE_STATES,
@@ -27,8 +29,6 @@ from registrations.models import (
     User,
     utcnow,
 )
-from registrations.perf.pages import POSTS, build_url, exists, pick_ids
-from registrations.perf.scale import PASSWORD
 
 
 def post_page(app):

@@ -23,7 +23,7 @@ import harness  # noqa: E402
 import posts  # noqa: E402
 import report  # noqa: E402
 
-from registrations.perf import pages  # noqa: E402
+from benchmarks.scale import pages  # noqa: E402
 
 ROOT = harness.ROOT
 HERE = Path(__file__).resolve().parent
@@ -95,8 +95,8 @@ def prepare_database(name: str, url: str, env: dict, options) -> tuple[object, s
     print(f"== {name}: schema")
     flask(["db", "upgrade"], env, capture=True)
     from app import create_app
+    from benchmarks.scale.generate import is_seeded
     from registrations.extensions import db
-    from registrations.perf.scale import is_seeded
 
     app = create_app()
     with app.app_context():
@@ -150,7 +150,7 @@ def plan_pages(app, wanted) -> list[dict]:
 
 def measure_pages(planned: list[dict], server, options) -> None:
     """Log in once per role, check each page answers 200, then load it with wrk."""
-    from registrations.perf.scale import ORGANISER_EMAIL, PARTNER_EMAIL, PASSWORD
+    from benchmarks.scale.generate import ORGANISER_EMAIL, PARTNER_EMAIL, PASSWORD
 
     cookies: dict[str, str] = {"anonymous": ""}
     for entry in planned:

@@ -1,4 +1,4 @@
-"""Command-line commands: accounts, demo data and data at scale."""
+"""Command-line commands: accounts and demo data (and data at scale, from the benchmarks folder)."""
 
 import click
 from flask.cli import with_appcontext
@@ -47,8 +47,11 @@ def seed_demo_command():
 
 
 def register_commands(app) -> None:
-    from registrations.perf.command import seed_scale_command
-
+    """Register the commands; `seed-scale` only where the benchmarks folder is shipped."""
     app.cli.add_command(create_user_command)
     app.cli.add_command(seed_demo_command)
+    try:
+        from benchmarks.scale.command import seed_scale_command
+    except ImportError:  # a deployment without the benchmarks folder
+        return
     app.cli.add_command(seed_scale_command)

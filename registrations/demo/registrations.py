@@ -11,6 +11,9 @@ from datetime import date, datetime, time, timedelta, timezone
 from sqlalchemy import exists, select
 
 from registrations.demo.people import ACCOUNTS, COLLEAGUES
+from registrations.enrolment import codes, services
+from registrations.enrolment.people import PersonDetails
+from registrations.enrolment.services import RegistrationError, RequestDetails
 from registrations.extensions import db
 from registrations.models import (
     Agency,
@@ -23,9 +26,6 @@ from registrations.models import (
     User,
     utcnow,
 )
-from registrations.registrations import codes, services
-from registrations.registrations.people import PersonDetails
-from registrations.registrations.services import RegistrationError, RequestDetails
 
 S = RegistrationState
 

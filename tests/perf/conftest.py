@@ -3,7 +3,7 @@
 import pytest
 import sqlalchemy as sa
 
-from registrations.perf.scale import Sizes, seed_scale
+from benchmarks.scale.generate import Sizes, seed_scale
 
 
 def empty_tables(db) -> None:

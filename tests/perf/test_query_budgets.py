@@ -7,8 +7,8 @@ skipped (it is built on another branch); once merged, its budget is checked here
 import pytest
 from flask import g
 
-from registrations.perf.pages import PAGES, exists, plan
-from registrations.perf.scale import Sizes
+from benchmarks.scale.generate import Sizes
+from benchmarks.scale.pages import PAGES, exists, plan
 
 SMALL = Sizes(partners=3).scaled(0.002)
 LARGER = Sizes(partners=3).scaled(0.01)
@@ -69,9 +69,9 @@ def test_the_budget_check_catches_one_query_per_row(app, db, seed_at, count_quer
     """A page that loads each registration's participant on its own is caught."""
     import sqlalchemy as sa
 
+    from benchmarks.scale.pages import Page
     from registrations.access import ANYONE, allow
     from registrations.models import Participant, Registration
-    from registrations.perf.pages import Page
 
     @allow(ANYONE)
     def one_query_per_row(session_id):

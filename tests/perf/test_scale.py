@@ -5,6 +5,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
+from benchmarks.scale.generate import PASSWORD, AlreadySeeded, Sizes, seed_scale
 from registrations.auth.services import authenticate
 from registrations.models import (
     Agency,
@@ -19,7 +20,6 @@ from registrations.models import (
     TrainingSession,
     User,
 )
-from registrations.perf.scale import PASSWORD, AlreadySeeded, Sizes, seed_scale
 from registrations.text import fold
 
 SIZES = Sizes(partners=6).scaled(0.01)

@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import func, select
 from werkzeug.serving import make_server
 
+from registrations.enrolment.people import PersonDetails
 from registrations.models import AuditEvent, Participant, Registration, RegistrationState, Role
-from registrations.registrations.people import PersonDetails
 
 
 @pytest.fixture

@@ -14,9 +14,9 @@ import urllib.request
 
 from sqlalchemy import func, select
 
+from registrations.enrolment import services
 from registrations.models import AuditEvent, Registration, TrainingSession
 from registrations.models import RegistrationState as S
-from registrations.registrations import services
 from tests.conftest import TEST_PASSWORD
 from tests.registrations.conftest import approved_count
 

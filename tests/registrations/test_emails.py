@@ -3,8 +3,8 @@
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from registrations.enrolment import services
 from registrations.models import RegistrationState as S
-from registrations.registrations import services
 
 
 def _translated(locale: str, text: str, **values) -> str:

@@ -5,10 +5,10 @@ from flask import current_app
 from sqlalchemy import select, text
 from sqlalchemy.dialects import sqlite
 
+from registrations.enrolment import queries
+from registrations.enrolment.services import expire_offers
 from registrations.models import Registration, utcnow
 from registrations.models import RegistrationState as S
-from registrations.registrations import queries
-from registrations.registrations.services import expire_offers
 
 
 @pytest.fixture

@@ -5,6 +5,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import select
 
+from registrations.enrolment import codes, services
+from registrations.enrolment.services import DuplicatePerson, NoSeatLeft, RegistrationError, RequestDetails
 from registrations.models import (
     AuditEvent,
     Participant,
@@ -13,8 +15,6 @@ from registrations.models import (
     SessionStatus,
 )
 from registrations.models import RegistrationState as S
-from registrations.registrations import codes, services
-from registrations.registrations.services import DuplicatePerson, NoSeatLeft, RegistrationError, RequestDetails
 from registrations.signals import registration_state_changed, seats_freed, session_cancelled
 from tests.registrations.conftest import approved_count, counts, person, states
 

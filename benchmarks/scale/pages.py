@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from flask import Flask, url_for
 
+from benchmarks.scale.generate import ORGANISER_EMAIL, PARTNER_EMAIL
 from registrations.access import ANYONE, AUTHENTICATED, access_rule
 from registrations.extensions import db
 from registrations.models import (
@@ -23,7 +24,6 @@ from registrations.models import (
     TrainingSession,
     User,
 )
-from registrations.perf.scale import ORGANISER_EMAIL, PARTNER_EMAIL
 
 #: Targets on the scale data: (least share of the hello app's requests/s, p99 ceiling in ms).
 TARGETS = {

@@ -16,6 +16,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from registrations import audit
+from registrations.enrolment import codes, notify
+from registrations.enrolment.errors import DuplicatePerson, NoSeatLeft, RegistrationError
+from registrations.enrolment.people import PersonDetails, email_owner, matches_in_agency
+from registrations.enrolment.seats import SeatBook, offer_is_active
 from registrations.extensions import db
 from registrations.locking import lock_row
 from registrations.models import (
@@ -29,10 +33,6 @@ from registrations.models import (
     User,
     utcnow,
 )
-from registrations.registrations import codes, notify
-from registrations.registrations.errors import DuplicatePerson, NoSeatLeft, RegistrationError
-from registrations.registrations.people import PersonDetails, email_owner, matches_in_agency
-from registrations.registrations.seats import SeatBook, offer_is_active
 from registrations.signals import registration_state_changed
 
 __all__ = ["DuplicatePerson", "NoSeatLeft", "RegistrationError", "RequestDetails"]

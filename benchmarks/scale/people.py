@@ -9,8 +9,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from benchmarks.scale import vocabulary as words
 from registrations.models import AgencyKind
-from registrations.perf import vocabulary as words
 from registrations.text import fold
 
 

@@ -5,9 +5,9 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, SelectChoice, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp, StopValidation
 
+from registrations.enrolment.people import PersonDetails
+from registrations.enrolment.services import RequestDetails
 from registrations.i18n import LANGUAGES
-from registrations.registrations.people import PersonDetails
-from registrations.registrations.services import RequestDetails
 
 PHONE = Regexp(r"^[0-9+()./ -]*$", message=_l("Use digits, spaces and + ( ) . / - only."))
 #: The shape of an address only (name@domain.tld): the office's own test domains must pass too.

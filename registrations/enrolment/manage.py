@@ -6,13 +6,13 @@ from flask_login import current_user
 from markupsafe import Markup, escape
 
 from registrations.access import STAFF, allow
+from registrations.enrolment import bp, exports, queries, services
+from registrations.enrolment.forms import RegistrationDecisionForm, RegistrationNoteForm
+from registrations.enrolment.services import NoSeatLeft, RegistrationError
 from registrations.errors import abort_with
 from registrations.extensions import db
 from registrations.formats import PageDates
 from registrations.models import RegistrationState
-from registrations.registrations import bp, exports, queries, services
-from registrations.registrations.forms import RegistrationDecisionForm, RegistrationNoteForm
-from registrations.registrations.services import NoSeatLeft, RegistrationError
 
 
 def _filter_args() -> dict:

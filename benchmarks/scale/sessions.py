@@ -8,9 +8,9 @@ import random
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 
+from benchmarks.scale import vocabulary as words
+from benchmarks.scale.people import People
 from registrations.models import DayPart, RegistrationState, SessionKind, SessionStatus, Theme
-from registrations.perf import vocabulary as words
-from registrations.perf.people import People
 from registrations.text import fold
 
 #: Eligible-country lists and how often each is used.

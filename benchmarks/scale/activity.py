@@ -7,10 +7,10 @@ from datetime import date, datetime, time, timedelta, timezone
 from flask import current_app
 from flask_babel import force_locale
 
+from benchmarks.scale.people import People
+from benchmarks.scale.sessions import SessionPlan
 from registrations.certificates.facts import DEFAULT_ISSUER, country_name, verify_url
 from registrations.models import AttendanceStatus, CertificateStatus, RegistrationState, SessionStatus
-from registrations.perf.people import People
-from registrations.perf.sessions import SessionPlan
 
 DECIDED = {RegistrationState.APPROVED, RegistrationState.REJECTED, RegistrationState.WAITLISTED,
            RegistrationState.CANCELLED}

@@ -9,7 +9,7 @@ bp = Blueprint("registrations", __name__, cli_group=None)
 def _connect_signals(state) -> None:
     """React to the sessions domain: freed seats promote the waiting list; a cancelled
     session stops promotions."""
-    from registrations.registrations import receivers
+    from registrations.enrolment import receivers
     from registrations.signals import seats_freed, session_cancelled
 
     seats_freed.connect(receivers.on_seats_freed)
@@ -22,4 +22,4 @@ def _endpoints():
     return {"has_endpoint": lambda name: name in current_app.view_functions}
 
 
-from registrations.registrations import cli, manage, views  # noqa: E402,F401
+from registrations.enrolment import cli, manage, views  # noqa: E402,F401

@@ -11,19 +11,19 @@ from sqlalchemy import select
 from wtforms import SelectChoice
 
 from registrations.access import STAFF, allow
-from registrations.errors import abort_with
-from registrations.extensions import db
-from registrations.formats import PageDates
-from registrations.models import LIVE_STATES, Participant, Registration, RegistrationState, Role, utcnow
-from registrations.registrations import bp, codes, queries, services
-from registrations.registrations.forms import (
+from registrations.enrolment import bp, codes, queries, services
+from registrations.enrolment.forms import (
     RegistrationCancelForm,
     RegistrationNominateForm,
     RegistrationNoteForm,
     RegistrationSelfForm,
 )
-from registrations.registrations.seats import offer_is_active
-from registrations.registrations.services import DuplicatePerson, RegistrationError
+from registrations.enrolment.seats import offer_is_active
+from registrations.enrolment.services import DuplicatePerson, RegistrationError
+from registrations.errors import abort_with
+from registrations.extensions import db
+from registrations.formats import PageDates
+from registrations.models import LIVE_STATES, Participant, Registration, RegistrationState, Role, utcnow
 
 
 def _actor():

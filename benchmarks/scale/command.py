@@ -3,7 +3,7 @@
 import click
 from flask.cli import with_appcontext
 
-from registrations.perf.scale import PASSWORD, AlreadySeeded, Sizes, seed_scale
+from benchmarks.scale.generate import PASSWORD, AlreadySeeded, Sizes, seed_scale
 
 
 def _size_option(name: str, default: int, what: str):

@@ -2,7 +2,7 @@
 
 import click
 
-from registrations.registrations import bp, services
+from registrations.enrolment import bp, services
 
 
 @bp.cli.command("expire-offers")

@@ -7,11 +7,11 @@ row within that transaction and never commit themselves.
 from sqlalchemy import select, update
 
 from registrations import audit
+from registrations.enrolment.seats import SeatBook
+from registrations.enrolment.services import expire_due, fill_seats
 from registrations.extensions import db
 from registrations.models import Registration, TrainingSession, utcnow
 from registrations.models import RegistrationState as S
-from registrations.registrations.seats import SeatBook
-from registrations.registrations.services import expire_due, fill_seats
 
 
 def _lock_within_transaction(session_id: int) -> TrainingSession:

@@ -19,6 +19,7 @@ from itertools import islice
 import sqlalchemy as sa
 from werkzeug.security import generate_password_hash
 
+from benchmarks.scale import activity, people, sessions
 from registrations.extensions import db
 from registrations.models import (
     Agency,
@@ -32,7 +33,6 @@ from registrations.models import (
     TrainingSession,
     User,
 )
-from registrations.perf import activity, people, sessions
 
 #: Password of every account the generator creates (printed by the command).
 PASSWORD = "scale-benchmark-2026"  # noqa: S105 (benchmark accounts, printed on purpose)

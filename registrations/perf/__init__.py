@@ -1,1 +1,0 @@
-"""Data at scale and the pages to measure on it (see README, Performance)."""
