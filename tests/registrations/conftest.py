@@ -57,7 +57,6 @@ def counts(db) -> dict:
 
 
 def states(db, session_id: int) -> list[tuple[int, RegistrationState]]:
-    db.session.expire_all()
     return list(db.session.execute(select(Registration.id, Registration.state)
                                    .where(Registration.session_id == session_id).order_by(Registration.id)))
 

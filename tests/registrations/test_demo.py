@@ -29,7 +29,6 @@ def test_demo_registrations_cover_every_state_and_are_idempotent(db, make_sessio
 
     counts = seed_demo()
     assert counts["registrations"] > 30
-    db.session.expire_all()
     sessions = {s.id: s for s in db.session.scalars(select(TrainingSession).where(TrainingSession.id.in_(ids)))}
     rows = db.session.execute(select(Registration.session_id, Registration.state, Registration.country,
                                      Registration.nominated, Registration.personal_code)).all()

@@ -156,7 +156,6 @@ def test_partner_cancels_with_a_reason_and_the_seat_goes_to_the_waiting_list(
     waiting = make_registration(session, colleagues[1], state=S.WAITLISTED)
     response = partner_client.post(f"/registrations/{approved.id}/cancel", data={"reason": "Mission au Laos"})
     assert response.status_code == 302
-    db.session.expire_all()
     assert db.session.get(Registration, approved.id).state == S.CANCELLED
     assert db.session.get(Registration, approved.id).reason == "Mission au Laos"
     assert db.session.get(Registration, waiting.id).state == S.APPROVED
@@ -176,7 +175,6 @@ def test_partner_accepts_or_declines_an_offered_seat(db, partner_client, make_se
     assert 'data-testid="seat-offer"' in page
     assert partner_client.post(f"/registrations/{first.id}/accept-offer").status_code == 302
     assert partner_client.post(f"/registrations/{second.id}/decline-offer").status_code == 302
-    db.session.expire_all()
     assert db.session.get(Registration, first.id).state == S.APPROVED
     assert db.session.get(Registration, second.id).state == S.CANCELLED
     assert partner_client.post(f"/registrations/{second.id}/accept-offer").status_code == 409
@@ -190,7 +188,6 @@ def test_an_expired_offer_is_passed_on_when_the_page_is_opened(db, partner_clien
     nxt = make_registration(session, colleagues[1], state=S.WAITLISTED)
     page = partner_client.get(f"/registrations/{lapsed.id}").get_data(as_text=True)
     assert 'data-testid="seat-offer"' not in page
-    db.session.expire_all()
     assert db.session.get(Registration, lapsed.id).state == S.CANCELLED
     assert db.session.get(Registration, nxt.id).offer_expires_at is not None
 

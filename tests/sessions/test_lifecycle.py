@@ -30,7 +30,6 @@ def test_only_the_allowed_transitions_happen(db, make_session, before, after):
     session = make_session(status=before, start=date.today() - timedelta(days=5), days=3)
     if (before, after) in ALLOWED:
         services.change_status(session.id, after, reason="Raison")
-        db.session.expire_all()
         assert db.session.get(TrainingSession, session.id).status == after
         event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "session.status"))
         assert event.before == {"status": before.value} and event.after == {"status": after.value}
@@ -38,7 +37,6 @@ def test_only_the_allowed_transitions_happen(db, make_session, before, after):
         with pytest.raises(SessionError) as error:
             services.change_status(session.id, after, reason="Raison")
         assert error.value.status == 409
-        db.session.expire_all()
         assert db.session.get(TrainingSession, session.id).status == before
         assert db.session.scalar(select(func.count()).select_from(AuditEvent)) == 0
 
@@ -73,7 +71,6 @@ def test_cancelling_needs_a_reason(db, make_session):
     with pytest.raises(SessionError) as error:
         services.cancel(session.id, "   ")
     assert error.value.status == 400
-    db.session.expire_all()
     assert db.session.get(TrainingSession, session.id).status == S.PUBLISHED
 
 
@@ -111,7 +108,6 @@ def test_cancelling_tells_every_live_registration_in_its_language(db, app, make_
     assert "Gestion de crise" in by_address["fr@example.test"].subject
     assert all("Typhon sur Hanoï" in mail.body for mail in outbox)
     assert all(f"/sessions/{session.id}" in mail.body for mail in outbox)
-    db.session.expire_all()
     cancelled = db.session.get(TrainingSession, session.id)
     assert cancelled.status == S.CANCELLED and cancelled.cancel_reason == "Typhon sur Hanoï"
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "session.status"))
@@ -160,7 +156,6 @@ def test_a_draft_nobody_registered_for_can_be_deleted(db, values):
                              .where(SessionDay.session_id == session.id)) == 0
     assert db.session.scalar(select(func.count()).select_from(SessionQuota)
                              .where(SessionQuota.session_id == session.id)) == 0
-    db.session.expire_all()
     assert db.session.get(TrainingSession, copy.id).duplicated_from_id is None
 
 

@@ -55,7 +55,6 @@ def test_partners_cannot_use_the_office_pages(request, db, make_session, who):
         assert reader.get(url.format(id=session.id)).status_code == 403
     for action in MANAGE_POSTS:
         assert reader.post(f"/manage/sessions/{session.id}/{action}", data={"reason": "x"}).status_code == 403
-    db.session.expire_all()
     assert db.session.get(TrainingSession, session.id).status == SessionStatus.DRAFT
 
 
@@ -133,7 +132,6 @@ def test_editing_shows_the_values_and_saves(db, organiser_client, values, make_r
     assert response.status_code == 400 and "2 personnes sont déjà retenues" in _text(response)
     data["capacity"] = "30"
     assert organiser_client.post(f"/manage/sessions/{session.id}/edit", data=data).status_code == 302
-    db.session.expire_all()
     edited = db.session.get(TrainingSession, session.id)
     assert edited.capacity == 30 and edited.seats_taken == 2 and edited.status == SessionStatus.PUBLISHED
 
@@ -155,7 +153,6 @@ def test_status_actions_through_the_pages(db, organiser_client, make_session, ou
                            ("reopen", SessionStatus.PUBLISHED), ("complete", SessionStatus.COMPLETED)]:
         response = organiser_client.post(f"{url}/{action}")
         assert response.status_code == 302, action
-        db.session.expire_all()
         assert db.session.get(TrainingSession, session.id).status == status
     refused = organiser_client.post(f"{url}/cancel", data={"reason": "Trop tard"})
     assert refused.status_code == 409 and "ne peut pas être annulée" in _text(refused)
@@ -168,7 +165,6 @@ def test_cancelling_through_the_page_needs_a_reason_and_tells_people(db, organis
     make_registration(session)
     response = organiser_client.post(f"/manage/sessions/{session.id}/cancel", data={"reason": ""})
     assert response.status_code == 400
-    db.session.expire_all()
     assert db.session.get(TrainingSession, session.id).status == SessionStatus.PUBLISHED
     response = organiser_client.post(f"/manage/sessions/{session.id}/cancel", data={"reason": "Typhon"})
     assert response.status_code == 302 and len(outbox) == 1
@@ -193,9 +189,10 @@ def test_duplicate_and_delete_through_the_pages(db, organiser_client, make_sessi
     bad = organiser_client.post(f"/manage/sessions/{source.id}/duplicate", data={"start_date": "demain"})
     assert bad.status_code == 400
     assert organiser_client.post(f"/manage/sessions/{source.id}/delete").status_code == 409
-    assert organiser_client.post(f"/manage/sessions/{copy.id}/delete").status_code == 302
-    assert db.session.get(TrainingSession, copy.id) is None
-    assert organiser_client.post(f"/manage/sessions/{copy.id}/delete").status_code == 404
+    copy_id = copy.id
+    assert organiser_client.post(f"/manage/sessions/{copy_id}/delete").status_code == 302
+    assert db.session.get(TrainingSession, copy_id) is None
+    assert organiser_client.post(f"/manage/sessions/{copy_id}/delete").status_code == 404
 
 
 def test_the_days_editor_page(db, organiser_client, make_session):
