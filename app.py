@@ -128,6 +128,10 @@ def _tune_sqlite(app: Flask, db) -> None:
             cursor.execute("PRAGMA cache_size=-32000")
         cursor.close()
 
+    from registrations.locking import track_sqlite_writes
+
+    track_sqlite_writes(engine)
+
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
         immediate = connection.get_execution_options().get("sqlite_immediate")

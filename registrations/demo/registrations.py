@@ -13,7 +13,7 @@ from sqlalchemy import exists, select
 from registrations.demo.people import ACCOUNTS, COLLEAGUES
 from registrations.enrolment import codes, services
 from registrations.enrolment.people import PersonDetails
-from registrations.enrolment.services import RegistrationError, RequestDetails
+from registrations.enrolment.services import RegistrationError, RegistrationRequest, RequestDetails
 from registrations.extensions import db
 from registrations.models import (
     Agency,
@@ -26,6 +26,7 @@ from registrations.models import (
     User,
     utcnow,
 )
+from registrations.transaction import run
 
 S = RegistrationState
 
@@ -94,11 +95,12 @@ def _moment(session: TrainingSession) -> datetime | None:
 def _register(session, participant, partner, nominated, index, now) -> Registration | None:
     diet, interpretation, access = NEEDS[index % len(NEEDS)]
     try:
-        return services.register(
-            session.id, agency_id=participant.agency_id, participant_id=participant.id, nominated=nominated,
-            actor=partner, now=now, details=RequestDetails(
+        return run(services.register, session.id, RegistrationRequest(
+            agency_id=participant.agency_id, participant_id=participant.id, nominated=nominated,
+            details=RequestDetails(
                 needs_diet=diet, needs_interpretation=interpretation, needs_accessibility=access,
-                motivation="Renforcer la coopération opérationnelle avec nos partenaires de la région."))
+                motivation="Renforcer la coopération opérationnelle avec nos partenaires de la région.")),
+            actor=partner, now=now)
     except RegistrationError:
         return None  # not eligible (country) or already registered
 
@@ -113,9 +115,9 @@ def _steer(registration: Registration, target: RegistrationState, organiser: Use
     reason = {S.REJECTED: "Profil déjà formé sur ce thème l’an dernier.",
               S.CANCELLED: "Indisponible à ces dates (mission)."}.get(target, "")
     try:
-        services.decide(registration.session_id, [registration.id], action, actor=organiser, reason=reason)
+        run(services.decide, registration.session_id, [registration.id], action, actor=organiser, reason=reason)
     except RegistrationError:
-        services.decide(registration.session_id, [registration.id], "waitlist", actor=organiser)
+        run(services.decide, registration.session_id, [registration.id], "waitlist", actor=organiser)
 
 
 def _seed_upcoming(session, people, organiser, offset: int, now) -> int:
@@ -150,8 +152,9 @@ def _seed_full(session, people, partners, organiser, now) -> tuple[int, int]:
         person = PersonDetails(name_latin=latin, name_native=native, email=email, rank="Capitaine",
                                unit="Police judiciaire", locale={"VN": "vi", "KH": "km", "LA": "lo"}[country])
         try:
-            registration = services.register(session.id, agency_id=partner.agency_id, person=person, nominated=True,
-                                             actor=partner, now=now)
+            registration = run(services.register, session.id,
+                               RegistrationRequest(agency_id=partner.agency_id, person=person, nominated=True),
+                               actor=partner, now=now)
         except RegistrationError:
             continue
         created += 1

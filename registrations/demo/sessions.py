@@ -13,14 +13,15 @@ from registrations.extensions import db
 from registrations.models import Agency as AgencyModel
 from registrations.models import DayPart, SessionKind, SessionStatus, Theme, TrainingSession, User
 from registrations.sessions.base import day_start_utc, local_today
+from registrations.sessions.lifecycle import change_status
 from registrations.sessions.services import (
     DayChange,
     QuotaSpec,
-    change_status,
     create_session,
     load_days,
     save_days,
 )
+from registrations.transaction import run
 
 PARTNERS = "VN,KH,LA"
 
@@ -184,12 +185,13 @@ def seed() -> dict:
         # Relative dates move every day: a session seeded yesterday is the same demo session.
         if (spec["title_fr"], start) in existing or (not fixed and spec["title_fr"] in titles):
             continue
-        created["session days"] += _create(spec, start, actor, agencies)
+        created["session days"] += run(_create, spec, start, actor, agencies)
         created["sessions"] += 1
     return created
 
 
 def _create(spec: dict, start: date, actor, agencies: dict) -> int:
+    """One demo session with its days and status: one unit of work."""
     final = spec.pop("final", SessionStatus.PUBLISHED)
     length = spec.pop("length")
     quotas = list(spec.pop("quotas", []))

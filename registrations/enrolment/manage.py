@@ -13,6 +13,7 @@ from registrations.errors import abort_with
 from registrations.extensions import db
 from registrations.formats import PageDates
 from registrations.models import RegistrationState
+from registrations.transaction import run
 
 
 def _filter_args() -> dict:
@@ -48,7 +49,7 @@ def _render_session_list(session, status: int = 200, form=None, waitlist_ids=Non
 @allow(STAFF)
 def session_list(session_id: int):
     """A session's registrations with filters (state, agency, country), to decide on."""
-    services.expire_offers(session_id)
+    run(services.expire_offers, session_id)
     return _render_session_list(queries.get_session_for_staff(session_id))
 
 
@@ -65,7 +66,7 @@ def decide(session_id: int):
         flash(_("The decision could not be read. Check the form and try again."), "danger")
         return _render_session_list(session, 400, form)
     try:
-        decided = services.decide(session.id, [int(v) for v in raw_ids], form.action.data,
+        decided = run(services.decide, session.id, [int(v) for v in raw_ids], form.action.data,
                                   actor=current_user._get_current_object(), reason=form.reason.data)
     except NoSeatLeft as error:
         flash(str(error.message), "warning")
@@ -85,7 +86,7 @@ def note(registration_id: int):
     if not form.validate_on_submit():
         abort_with(400, " ".join(form.internal_note.errors) or _("The form could not be read. Reload the page."))
     try:
-        services.set_note(registration_id, form.internal_note.data, actor=current_user._get_current_object())
+        run(services.set_note, registration_id, form.internal_note.data, actor=current_user._get_current_object())
     except RegistrationError as error:
         abort_with(error.status, error.message)
     flash(_("The note is saved."), "success")

@@ -2,17 +2,16 @@
 
 Every function that changes seats locks the session's row first (`locking.lock_row`), reads
 the seats in use once (`SeatBook`), checks everything, writes, keeps `seats_taken` in step and
-commits: one transaction per action, nothing written when a rule refuses. See the README's
-design notes for why this never overbooks.
+flushes. The caller (a view, a command, a job) commits through `transaction.run`, which rolls
+back when a rule refuses, so nothing is written then. See the README's design notes for why
+this never overbooks.
 """
 
 from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
-from functools import wraps
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from registrations import audit
@@ -35,7 +34,7 @@ from registrations.models import (
 )
 from registrations.signals import registration_state_changed
 
-__all__ = ["DuplicatePerson", "NoSeatLeft", "RegistrationError", "RequestDetails"]
+__all__ = ["DuplicatePerson", "NoSeatLeft", "RegistrationError", "RegistrationRequest", "RequestDetails"]
 
 S = RegistrationState
 
@@ -67,31 +66,8 @@ class RequestDetails:
             setattr(self, f.name, (getattr(self, f.name) or "").strip())
 
 
-def _retrying(function):
-    """Run a service again when it lost a race for a unique personal code (rare: codes are
-    drawn under the session lock); turn a clash on the one-live-registration index into a
-    clear refusal."""
-
-    @wraps(function)
-    def wrapper(*args, **kwargs):
-        for attempt in range(3):
-            try:
-                return function(*args, **kwargs)
-            except IntegrityError as error:
-                db.session.rollback()
-                text = str(error.orig)
-                if "personal_code" in text and attempt < 2:
-                    continue
-                if "uq_registration_live" in text or "registration.participant_id" in text:
-                    raise RegistrationError(_l("This person is already registered for this session.")) from error
-                raise
-        raise AssertionError("unreachable")
-
-    return wrapper
-
-
 def _refuse(message, status: int = 409):
-    db.session.rollback()
+    """Refuse the action; the unit of work is rolled back by its caller."""
     raise RegistrationError(message, status)
 
 
@@ -205,7 +181,6 @@ def _participant_for(agency_id: int | None, participant_id: int | None, person: 
     matches = matches_in_agency(agency_id, person)
     same_email = any((m.email or "").lower() == person.email for m in matches)
     if matches and (same_email or not confirm_new):
-        db.session.rollback()
         raise DuplicatePerson(matches, same_email)
     participant = Participant(agency_id=agency_id)
     person.apply_to(participant)
@@ -214,18 +189,34 @@ def _participant_for(agency_id: int | None, participant_id: int | None, person: 
     return participant
 
 
-@_retrying
-def register(session_id: int, *, agency_id: int | None, participant_id: int | None = None,
-             person: PersonDetails | None = None, update_person: bool = False, confirm_new: bool = False,
-             details: RequestDetails | None = None, nominated: bool = False, actor: User | None = None,
-             now: datetime | None = None) -> Registration:
-    """Register a participant (by id, or a new one from `person`) for a session.
+@dataclass
+class RegistrationRequest:
+    """Who is registered, by whom, and what they ask for (the input of `register`).
 
-    `agency_id` limits who may be registered (a partner's agency; None for staff). With
-    `update_person`, `person` overwrites the participant's details (self-registration).
+    `agency_id` limits who may be registered (a partner's agency; None for staff). The person
+    is an existing participant (`participant_id`) or a new one from `person`; `confirm_new`
+    registers a new person even when a namesake exists in the agency. With `update_person`,
+    `person` overwrites the participant's details (self-registration).
+    """
+
+    agency_id: int | None
+    participant_id: int | None = None
+    person: PersonDetails | None = None
+    update_person: bool = False
+    confirm_new: bool = False
+    details: RequestDetails | None = None
+    nominated: bool = False
+
+
+def register(session_id: int, request: RegistrationRequest, *, actor: User | None = None,
+             now: datetime | None = None) -> Registration:
+    """Register a participant for a session, as `request` describes.
+
     The registration is approved when the session approves automatically and a seat fits,
     waitlisted when no seat or quota is left, pending otherwise.
     """
+    agency_id, participant_id, person = request.agency_id, request.participant_id, request.person
+    details = request.details or RequestDetails()
     details = details or RequestDetails()
     session, book, now = _lock(session_id, now)
     if session.status == SessionStatus.DRAFT:
@@ -234,7 +225,7 @@ def register(session_id: int, *, agency_id: int | None, participant_id: int | No
         _refuse(_l("This session has been cancelled."))
     if not session.registration_is_open(now):
         _refuse(_l("Registrations for this session are closed."))
-    participant = _participant_for(agency_id, participant_id, person, confirm_new)
+    participant = _participant_for(agency_id, participant_id, person, request.confirm_new)
     agency = db.session.get(Agency, participant.agency_id)
     if not session.accepts_country(agency.country):
         _refuse(_l("Officers of this country are not eligible for this session."), 403)
@@ -243,7 +234,7 @@ def register(session_id: int, *, agency_id: int | None, participant_id: int | No
         Registration.state.in_(LIVE_STATES)))
     if live is not None:
         _refuse(_l("%(name)s is already registered for this session.", name=participant.name_latin))
-    if update_person and person is not None:
+    if request.update_person and person is not None:
         if email_owner(person.email, exclude_id=participant.id) is not None:
             _refuse(_l("This email address is already used by another participant. Check it, or contact "
                        "the cooperation office."))
@@ -252,7 +243,7 @@ def register(session_id: int, *, agency_id: int | None, participant_id: int | No
         fill_seats(session, book, now, actor)
     registration = Registration(
         session_id=session.id, participant_id=participant.id, agency_id=agency.id, country=agency.country,
-        nominated=nominated, created_by_id=actor.id if actor is not None else None, created_at=now,
+        nominated=request.nominated, created_by_id=actor.id if actor is not None else None, created_at=now,
         **{f.name: getattr(details, f.name) for f in fields(details)},
     )
     db.session.add(registration)
@@ -265,11 +256,10 @@ def register(session_id: int, *, agency_id: int | None, participant_id: int | No
     else:
         _change(registration, S.PENDING, session=session, participant=participant, actor=actor, now=now,
                 created=True)
-    db.session.commit()
+    db.session.flush()
     return registration
 
 
-@_retrying
 def decide(session_id: int, registration_ids: list[int], action: str, *, actor: User | None = None,
            reason: str = "", now: datetime | None = None) -> list[Registration]:
     """An organiser's decision on one or many registrations of a session, all or nothing.
@@ -305,7 +295,6 @@ def decide(session_id: int, registration_ids: list[int], action: str, *, actor: 
         if action == "approve":
             holding = offer_is_active(registration, now)
             if not book.fits(registration, holding_offer=holding):
-                db.session.rollback()
                 raise NoSeatLeft(participant, pending_ids)
             _approve(registration, session, book, participant=participant, actor=actor, now=now,
                      holding_offer=holding)
@@ -316,7 +305,7 @@ def decide(session_id: int, registration_ids: list[int], action: str, *, actor: 
                     reason=reason)
     if freed:
         fill_seats(session, book, now, actor)
-    db.session.commit()
+    db.session.flush()
     return registrations
 
 
@@ -335,7 +324,6 @@ def _locked_registration(registration_id: int, agency_id: int | None, now: datet
     return session, book, registration, now
 
 
-@_retrying
 def cancel(registration_id: int, *, agency_id: int | None, actor: User | None = None, reason: str = "",
            now: datetime | None = None) -> Registration:
     """Cancel a live registration (partner of its agency, or staff); its seat goes to the waiting list."""
@@ -351,29 +339,25 @@ def cancel(registration_id: int, *, agency_id: int | None, actor: User | None = 
             now=now, reason=(reason or "").strip())
     if expire_due(session, now) or freed:
         fill_seats(session, book, now, actor)
-    db.session.commit()
+    db.session.flush()
     return registration
 
 
-@_retrying
 def accept_offer(registration_id: int, *, agency_id: int | None, actor: User | None = None,
                  now: datetime | None = None) -> Registration:
     """Take the seat offered to a waitlisted registration, before the offer runs out."""
     session, book, registration, now = _locked_registration(registration_id, agency_id, now)
     if not offer_is_active(registration, now) or session.status not in PROMOTING:
-        if expire_due(session, now):
-            fill_seats(session, book, now, actor)
-        db.session.commit()
-        raise RegistrationError(_l("This seat offer has expired or was withdrawn."))
+        # An offer that ran out is passed on by `expire_offers` (pages showing it call it).
+        _refuse(_l("This seat offer has expired or was withdrawn."))
     if not book.fits(registration, holding_offer=True):
         _refuse(_l("No seat is left in this session."))
     _approve(registration, session, book, participant=registration.participant, actor=actor, now=now,
              holding_offer=True)
-    db.session.commit()
+    db.session.flush()
     return registration
 
 
-@_retrying
 def decline_offer(registration_id: int, *, agency_id: int | None, actor: User | None = None,
                   now: datetime | None = None) -> Registration:
     """Decline an offered seat: the registration is cancelled and the seat passes on."""
@@ -384,11 +368,10 @@ def decline_offer(registration_id: int, *, agency_id: int | None, actor: User | 
     _change(registration, S.CANCELLED, session=session, participant=registration.participant, actor=actor,
             now=now, reason=OFFER_DECLINED)
     fill_seats(session, book, now, actor)
-    db.session.commit()
+    db.session.flush()
     return registration
 
 
-@_retrying
 def expire_offers(session_id: int | None = None, now: datetime | None = None) -> int:
     """Pass every expired seat offer (of one session, or all) to the next person; return how many.
 
@@ -404,7 +387,7 @@ def expire_offers(session_id: int | None = None, now: datetime | None = None) ->
         session, book, now = _lock(due_session_id, now)
         expired += expire_due(session, now)
         fill_seats(session, book, now, None)
-        db.session.commit()
+        db.session.flush()
     return expired
 
 
@@ -417,5 +400,5 @@ def set_note(registration_id: int, note: str, *, actor: User | None = None) -> R
     audit.record("registration.note", registration, actor=actor,
                  before={"note": registration.internal_note}, after={"note": note})
     registration.internal_note = note
-    db.session.commit()
+    db.session.flush()
     return registration

@@ -19,11 +19,12 @@ from registrations.enrolment.forms import (
     RegistrationSelfForm,
 )
 from registrations.enrolment.seats import offer_is_active
-from registrations.enrolment.services import DuplicatePerson, RegistrationError
+from registrations.enrolment.services import DuplicatePerson, RegistrationError, RegistrationRequest
 from registrations.errors import abort_with
 from registrations.extensions import db
 from registrations.formats import PageDates
 from registrations.models import LIVE_STATES, Participant, Registration, RegistrationState, Role, utcnow
+from registrations.transaction import run
 
 
 def _actor():
@@ -61,9 +62,9 @@ def register(session_id: int):
     status = 200
     if form.validate_on_submit():
         try:
-            registration = services.register(
-                session.id, agency_id=current_user.agency_id, participant_id=participant.id,
-                person=form.person(), update_person=True, details=form.details(), actor=_actor())
+            registration = run(services.register, session.id, RegistrationRequest(
+                agency_id=current_user.agency_id, participant_id=participant.id, person=form.person(),
+                update_person=True, details=form.details()), actor=_actor())
         except RegistrationError as error:
             if error.status == 404:
                 abort_with(404, error.message)
@@ -109,10 +110,9 @@ def nominate(session_id: int):
         except ValueError:
             abort_with(400, _("Choose a colleague from the list."))
         try:
-            registration = services.register(
-                session.id, agency_id=current_user.agency_id, participant_id=chosen,
-                person=None if chosen else form.person(), confirm_new=form.confirm_new.data,
-                details=form.details(), nominated=True, actor=_actor())
+            registration = run(services.register, session.id, RegistrationRequest(
+                agency_id=current_user.agency_id, participant_id=chosen, person=None if chosen else form.person(),
+                confirm_new=form.confirm_new.data, details=form.details(), nominated=True), actor=_actor())
         except DuplicatePerson as error:
             flash(str(error.message), "warning")
             status, duplicate = error.status, error
@@ -134,7 +134,7 @@ def nominate(session_id: int):
 @allow(Role.PARTNER)
 def agency_list():
     """The agency's registrations across sessions, with their states (filter by state)."""
-    services.expire_offers()
+    run(services.expire_offers)
     filters = queries.Filters.from_args(request.args)
     filters.agency_id = filters.country = None
     page = queries.paginate(queries.agency_registrations(current_user.agency_id, filters),
@@ -168,7 +168,7 @@ def detail(registration_id: int):
     """One registration: state, history, and once approved the personal check-in code and QR code."""
     registration = queries.get_registration_for(current_user, registration_id)
     if registration.offer_expires_at is not None and registration.offer_expires_at <= utcnow():
-        services.expire_offers(registration.session_id)
+        run(services.expire_offers, registration.session_id)
         registration = queries.get_registration_for(current_user, registration_id)
     return _render_detail(registration)
 
@@ -189,7 +189,7 @@ def cancel(registration_id: int):
     if not form.validate_on_submit():
         abort_with(400, " ".join(form.reason.errors) or _("The form could not be read. Reload the page."))
     try:
-        services.cancel(registration_id, agency_id=queries.agency_scope(current_user), actor=_actor(),
+        run(services.cancel, registration_id, agency_id=queries.agency_scope(current_user), actor=_actor(),
                         reason=form.reason.data)
     except RegistrationError as error:
         return _after_error(registration_id, error)
@@ -205,7 +205,7 @@ def accept_offer(registration_id: int):
     if not FlaskForm().validate_on_submit():
         abort_with(400, _("The form could not be read. Reload the page."))
     try:
-        registration = services.accept_offer(registration_id, agency_id=queries.agency_scope(current_user),
+        registration = run(services.accept_offer, registration_id, agency_id=queries.agency_scope(current_user),
                                              actor=_actor())
     except RegistrationError as error:
         return _after_error(registration_id, error)
@@ -221,7 +221,7 @@ def decline_offer(registration_id: int):
     if not FlaskForm().validate_on_submit():
         abort_with(400, _("The form could not be read. Reload the page."))
     try:
-        services.decline_offer(registration_id, agency_id=queries.agency_scope(current_user), actor=_actor())
+        run(services.decline_offer, registration_id, agency_id=queries.agency_scope(current_user), actor=_actor())
     except RegistrationError as error:
         return _after_error(registration_id, error)
     flash(_("The offered seat is declined and passes to the next person waiting."), "info")

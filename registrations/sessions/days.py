@@ -118,9 +118,8 @@ def save_days(session_id: int, changes: list[DayChange], additions: list[DayAddi
         result = load_days(session_id)
         audit.record("session.days", session, actor=actor, before={"days": before},
                      after={"days": [_day_label(day) for day in result]})
-        db.session.commit()
-    except IntegrityError as error:
-        db.session.rollback()
+        db.session.flush()
+    except IntegrityError as error:  # the caller's unit of work rolls back
         raise SessionError(_l("Two days have the same date and part."), 409) from error
     return result
 

@@ -1,7 +1,8 @@
 """A session's life: publish, close, reopen, complete, cancel; duplicate; delete a draft.
 
 Every status change is checked against `TRANSITIONS`, written to the audit log in the same
-transaction, and refused with a translated message (409) when it is not allowed now.
+transaction, and refused with a translated message (409) when it is not allowed now. The
+functions flush; the caller commits the unit of work (see `registrations.transaction`).
 """
 
 from datetime import date
@@ -24,6 +25,15 @@ from registrations.models import (
     TrainingSession,
 )
 from registrations.sessions.base import SessionError, SessionInvalid, local_today
+from registrations.sessions.services import (
+    EDITABLE_FIELDS,
+    QuotaSpec,
+    _normalise,
+    current_quotas,
+    generate_days,
+    load_days,
+    validate,
+)
 from registrations.signals import session_cancelled
 
 #: target status → statuses it may be reached from.
@@ -44,8 +54,7 @@ _REFUSALS = {
 
 
 def _error(message, status: int = 409) -> SessionError:
-    """Roll back what the refused change started and return the error to raise."""
-    db.session.rollback()
+    """The error to raise for a refused change (the caller's unit of work rolls back)."""
     return SessionError(message, status)
 
 
@@ -87,7 +96,7 @@ def change_status(session_id: int, target: SessionStatus, *, actor=None, reason:
         session_cancelled.send(session, reason=reason, actor=actor)
         for email, locale in recipients:
             _queue_cancellation(session, email, locale, reason)
-    db.session.commit()
+    db.session.flush()
     return session
 
 
@@ -124,15 +133,6 @@ def duplicate_session(source_id: int, start_date: date, end_date: date | None = 
     Registration dates move with the start date; a day's programme is copied to the day at
     the same distance from the start when the source had one.
     """
-    from registrations.sessions.services import (
-        QuotaSpec,
-        _normalise,
-        current_quotas,
-        generate_days,
-        load_days,
-        validate,
-    )
-
     source = db.session.get(TrainingSession, source_id)
     if source is None:
         raise _error(_l("This session does not exist."), 404)
@@ -162,13 +162,11 @@ def duplicate_session(source_id: int, start_date: date, end_date: date | None = 
                                     seats=quota.seats))
     audit.record("session.duplicated", copy, actor=actor, before={"source_id": source.id},
                  after={"start_date": start_date.isoformat(), "end_date": end_date.isoformat()})
-    db.session.commit()
+    db.session.flush()
     return copy
 
 
 def _copied_fields():
-    from registrations.sessions.services import EDITABLE_FIELDS
-
     return [name for name in EDITABLE_FIELDS if name not in ("start_date", "end_date")]
 
 
@@ -191,7 +189,7 @@ def delete_session(session_id: int, *, actor=None) -> None:
     db.session.execute(delete(SessionQuota).where(SessionQuota.session_id == session.id))
     db.session.expunge(session)
     db.session.execute(delete(TrainingSession).where(TrainingSession.id == session_id))
-    db.session.commit()
+    db.session.flush()
 
 
 __all__ = ["TRANSITIONS", "cancel", "change_status", "delete_session", "duplicate_session", "public_url"]

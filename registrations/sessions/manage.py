@@ -12,7 +12,7 @@ from registrations.access import STAFF, allow
 from registrations.extensions import db
 from registrations.models import Agency, DayPart, Registration, SessionStatus, TrainingSession
 from registrations.navigation import session_tools
-from registrations.sessions import bp, services
+from registrations.sessions import bp, lifecycle, services
 from registrations.sessions.base import SessionError, SessionInvalid, local_today
 from registrations.sessions.forms import (
     CancelSessionForm,
@@ -23,6 +23,7 @@ from registrations.sessions.forms import (
 )
 from registrations.sessions.queries import paginate, search_condition
 from registrations.sessions.views import quota_rows
+from registrations.transaction import run
 
 
 def _actor():
@@ -84,10 +85,10 @@ def _save(form: SessionForm, session: TrainingSession | None):
         if quotas is not None:
             try:
                 if session is None:
-                    saved = services.create_session(form.values(), quotas, actor=_actor())
+                    saved = run(services.create_session, form.values(), quotas, actor=_actor())
                     flash(_("The session was saved as a draft. Check its days, then publish it."), "success")
                 else:
-                    saved = services.update_session(session.id, form.values(), quotas, actor=_actor())
+                    saved = run(services.update_session, session.id, form.values(), quotas, actor=_actor())
                     flash(_("The session was saved."), "success")
                 return redirect(url_for("sessions.manage_detail", session_id=saved.id))
             except SessionInvalid as error:
@@ -145,7 +146,7 @@ def _hub(session_id: int, status: int = 200, cancel_form=None, duplicate_form=No
         end_date=max(local_today(), session.start_date) + timedelta(days=365) + length)
     return render_template(
         "sessions/manage/detail.html", session=session, quotas=quota_rows(session), counts=counts,
-        tools=session_tools(session.id), transitions=services.TRANSITIONS, today=local_today(),
+        tools=session_tools(session.id), transitions=lifecycle.TRANSITIONS, today=local_today(),
         cancel_form=cancel_form or CancelSessionForm(formdata=None), duplicate_form=duplicate_form,
         SessionStatus=SessionStatus,
     ), status
@@ -160,7 +161,7 @@ def manage_detail(session_id: int):
 
 def _change(session_id: int, target: SessionStatus, done: str):
     try:
-        services.change_status(session_id, target, actor=_actor())
+        run(lifecycle.change_status, session_id, target, actor=_actor())
     except SessionError as error:
         if error.status == 404:
             abort(404)
@@ -208,7 +209,7 @@ def cancel(session_id: int):
         flash(_("Give the reason for the cancellation: it is sent to the registered people."), "danger")
         return _hub(session_id, 400, cancel_form=form)
     try:
-        services.cancel(session_id, form.reason.data, actor=_actor())
+        run(lifecycle.cancel, session_id, form.reason.data, actor=_actor())
     except SessionError as error:
         flash(str(error.message), "danger")
         return _hub(session_id, error.status, cancel_form=form)
@@ -224,7 +225,7 @@ def duplicate(session_id: int):
     form = DuplicateSessionForm()
     if form.validate_on_submit():
         try:
-            copy = services.duplicate_session(session_id, form.start_date.data, form.end_date.data,
+            copy = run(lifecycle.duplicate_session, session_id, form.start_date.data, form.end_date.data,
                                               actor=_actor())
         except SessionInvalid as error:
             for name, messages in error.errors.items():
@@ -242,7 +243,7 @@ def duplicate(session_id: int):
 def delete(session_id: int):
     """Delete a draft nobody registered for."""
     try:
-        services.delete_session(session_id, actor=_actor())
+        run(lifecycle.delete_session, session_id, actor=_actor())
     except SessionError as error:
         if error.status == 404:
             abort(404)
@@ -272,7 +273,7 @@ def days(session_id: int):
         additions = ([services.DayAddition(date=form.add_date.data, part=DayPart(form.add_part.data))]
                      if form.add_date.data else [])
         try:
-            services.save_days(session.id, changes, additions, actor=_actor())
+            run(services.save_days, session.id, changes, additions, actor=_actor())
         except SessionError as error:
             flash(str(error.message), "danger")
             status = error.status

@@ -2,8 +2,9 @@
 
 Views, commands, demo data and tests call these functions; they raise `SessionError` (or
 `SessionInvalid`, with one message per form field) carrying translated messages, and write
-nothing when they refuse. Days live in `days.py`; status changes, duplication and deletion
-in `lifecycle.py`; both are re-exported here.
+nothing when they refuse (they flush; the caller commits the unit of work, see
+`registrations.transaction`). Days live in `days.py` (re-exported here); status changes,
+duplication and deletion in `lifecycle.py`, which builds on this module.
 """
 
 from dataclasses import dataclass
@@ -217,7 +218,7 @@ def create_session(values: dict, quotas: list[QuotaSpec] | None = None, *, actor
         db.session.add(day)
     _write_quotas(session.id, quotas)
     audit.record("session.created", session, actor=actor, after={"title_fr": session.title_fr})
-    db.session.commit()
+    db.session.flush()
     return session
 
 
@@ -256,35 +257,30 @@ def update_session(session_id: int, values: dict, quotas: list[QuotaSpec] | None
     if session is None:
         raise SessionError(_l("This session does not exist."), 404)
     if session.status in (SessionStatus.COMPLETED, SessionStatus.CANCELLED):
-        db.session.rollback()
         raise SessionError(_l("A completed or cancelled session can no longer be edited."), 409)
-    try:
-        validate(clean, quotas, seats_taken=session.seats_taken)
-        _keep_registered_countries(session.id, clean.get("eligible_countries", session.eligible_countries))
-        old_quotas = current_quotas(session.id)
-        before = {name: _plain(getattr(session, name)) for name in clean}
-        old_capacity, old_start, old_end = session.capacity, session.start_date, session.end_date
-        for name, value in clean.items():
-            setattr(session, name, value)
-        if (old_start, old_end) != (session.start_date, session.end_date):
-            move_days(session, old_start, old_end)
-        if old_quotas != quotas:
-            _write_quotas(session.id, quotas)
-        after = {name: _plain(getattr(session, name)) for name in clean}
-        changed = [name for name in clean if before[name] != after[name]]
-        if changed or old_quotas != quotas:
-            audit.record("session.updated", session, actor=actor,
-                         before={name: before[name] for name in changed},
-                         after={name: after[name] for name in changed}
-                         | ({"quotas": len(quotas)} if old_quotas != quotas else {}))
-        freed = session.capacity > old_capacity or _loosened(old_quotas, quotas)
-        if freed and session.status in (SessionStatus.PUBLISHED, SessionStatus.CLOSED):
-            db.session.flush()
-            seats_freed.send(session)
-        db.session.commit()
-    except SessionError:
-        db.session.rollback()
-        raise
+    validate(clean, quotas, seats_taken=session.seats_taken)
+    _keep_registered_countries(session.id, clean.get("eligible_countries", session.eligible_countries))
+    old_quotas = current_quotas(session.id)
+    before = {name: _plain(getattr(session, name)) for name in clean}
+    old_capacity, old_start, old_end = session.capacity, session.start_date, session.end_date
+    for name, value in clean.items():
+        setattr(session, name, value)
+    if (old_start, old_end) != (session.start_date, session.end_date):
+        move_days(session, old_start, old_end)
+    if old_quotas != quotas:
+        _write_quotas(session.id, quotas)
+    after = {name: _plain(getattr(session, name)) for name in clean}
+    changed = [name for name in clean if before[name] != after[name]]
+    if changed or old_quotas != quotas:
+        audit.record("session.updated", session, actor=actor,
+                     before={name: before[name] for name in changed},
+                     after={name: after[name] for name in changed}
+                     | ({"quotas": len(quotas)} if old_quotas != quotas else {}))
+    freed = session.capacity > old_capacity or _loosened(old_quotas, quotas)
+    if freed and session.status in (SessionStatus.PUBLISHED, SessionStatus.CLOSED):
+        db.session.flush()
+        seats_freed.send(session)
+    db.session.flush()
     return session
 
 
@@ -308,12 +304,3 @@ def _plain(value):
     if isinstance(value, datetime | date):
         return value.isoformat()
     return value.value if hasattr(value, "value") else value
-
-
-from registrations.sessions.lifecycle import (  # noqa: E402,F401  (re-exported rules)
-    TRANSITIONS,
-    cancel,
-    change_status,
-    delete_session,
-    duplicate_session,
-)

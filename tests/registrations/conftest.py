@@ -6,8 +6,11 @@ import pytest
 from sqlalchemy import func, select
 from werkzeug.serving import make_server
 
+from registrations.enrolment import services
 from registrations.enrolment.people import PersonDetails
+from registrations.enrolment.services import RegistrationRequest
 from registrations.models import AuditEvent, Participant, Registration, RegistrationState, Role
+from registrations.transaction import run
 
 
 @pytest.fixture
@@ -79,3 +82,8 @@ def http_server(app):
 
 
 __all__ = ["Role", "person", "counts", "states", "approved_count"]
+
+
+def register(session_id: int, *, actor=None, now=None, **request) -> Registration:
+    """Register as the views do: one unit of work (`services.register` with a request)."""
+    return run(services.register, session_id, RegistrationRequest(**request), actor=actor, now=now)

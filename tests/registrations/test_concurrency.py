@@ -14,11 +14,10 @@ import urllib.request
 
 from sqlalchemy import func, select
 
-from registrations.enrolment import services
 from registrations.models import AuditEvent, Registration, TrainingSession
 from registrations.models import RegistrationState as S
 from tests.conftest import TEST_PASSWORD
-from tests.registrations.conftest import approved_count
+from tests.registrations.conftest import approved_count, register
 
 ATTEMPTS = 50
 SEATS_LEFT = 5
@@ -82,17 +81,17 @@ def test_fifty_concurrent_registrations_through_the_service(app, db, make_sessio
     session_id, participant_ids = _crowded_session(db, make_session, make_registration, make_participant,
                                                    partner_user.agency)
 
-    def register(index):
+    def register_one(index):
         with app.app_context():
             from registrations.extensions import db as thread_db
             from registrations.models import User
 
             actor = thread_db.session.get(User, actor_id)
-            registration = services.register(session_id, agency_id=agency_id,
+            registration = register(session_id, agency_id=agency_id,
                                              participant_id=participant_ids[index], nominated=True, actor=actor)
             assert registration.state in (S.APPROVED, S.WAITLISTED)
 
-    assert _race(register, ATTEMPTS) == []
+    assert _race(register_one, ATTEMPTS) == []
     _check_outcome(db, session_id, participant_ids)
 
 

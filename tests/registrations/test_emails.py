@@ -5,6 +5,8 @@ from flask_babel import gettext as _
 
 from registrations.enrolment import services
 from registrations.models import RegistrationState as S
+from registrations.transaction import run
+from tests.registrations.conftest import register
 
 
 def _translated(locale: str, text: str, **values) -> str:
@@ -19,10 +21,10 @@ def test_each_change_of_state_is_emailed_in_the_participants_language(db, make_s
                            capacity=1)
     khmer = make_participant(kh_agency, name_latin="Keo Sophea", name_native="កែវ សុភា", locale="km",
                              email="keo.sophea@example.test")
-    registration = services.register(session.id, agency_id=kh_agency.id, participant_id=khmer.id,
+    registration = register(session.id, agency_id=kh_agency.id, participant_id=khmer.id,
                                      actor=partner_kh_user)
-    services.decide(session.id, [registration.id], "approve", actor=organiser)
-    services.cancel(registration.id, agency_id=kh_agency.id, actor=partner_kh_user, reason="Mission")
+    run(services.decide, session.id, [registration.id], "approve", actor=organiser)
+    run(services.cancel, registration.id, agency_id=kh_agency.id, actor=partner_kh_user, reason="Mission")
     mails = [m for m in outbox if m.to == "keo.sophea@example.test"]
     title = "ការគ្រប់គ្រងកន្លែងកើតហេតុ"
     assert [m.subject for m in mails] == [
@@ -43,7 +45,7 @@ def test_the_colleague_who_nominated_is_told_too_in_their_language(db, make_sess
     partner_user.locale = "en"
     db.session.commit()
     session = make_session(capacity=1, auto_approve=True)
-    services.register(session.id, agency_id=partner_user.agency_id, participant_id=colleagues[2].id,
+    register(session.id, agency_id=partner_user.agency_id, participant_id=colleagues[2].id,
                       nominated=True, actor=partner_user)
     to_participant, to_partner = outbox
     assert (to_participant.to, to_participant.locale) == (colleagues[2].email, "fr")
@@ -56,8 +58,8 @@ def test_waitlisting_and_offers_are_emailed(db, make_session, make_registration,
     session = make_session(capacity=1, confirm_promotions=True)
     approved = make_registration(session, colleagues[0], state=S.APPROVED)
     pending = make_registration(session, colleagues[1], state=S.PENDING)
-    services.decide(session.id, [pending.id], "waitlist", actor=organiser)
-    services.decide(session.id, [approved.id], "cancel", actor=organiser, reason="Désistement")
+    run(services.decide, session.id, [pending.id], "waitlist", actor=organiser)
+    run(services.decide, session.id, [approved.id], "cancel", actor=organiser, reason="Désistement")
     subjects = [(m.to, m.subject) for m in outbox]
     assert subjects[0][0] == colleagues[1].email
     assert subjects[0][1] == _translated("vi", "On the waiting list: %(title)s", title=session.title_fr)

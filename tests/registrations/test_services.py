@@ -16,11 +16,12 @@ from registrations.models import (
 )
 from registrations.models import RegistrationState as S
 from registrations.signals import registration_state_changed, seats_freed, session_cancelled
-from tests.registrations.conftest import approved_count, counts, person, states
+from registrations.transaction import run
+from tests.registrations.conftest import approved_count, counts, person, register, states
 
 
 def _nominate(session, participant, actor, **kwargs):
-    return services.register(session.id, agency_id=participant.agency_id, participant_id=participant.id,
+    return register(session.id, agency_id=participant.agency_id, participant_id=participant.id,
                              nominated=True, actor=actor, **kwargs)
 
 
@@ -56,7 +57,7 @@ def test_every_change_of_state_is_audited_and_signalled(db, make_session, partne
     registration_state_changed.connect(receiver)
     try:
         registration = _nominate(session, colleagues[0], partner_user)
-        services.decide(session.id, [registration.id], "reject", actor=organiser, reason="Profil inadapté")
+        run(services.decide, session.id, [registration.id], "reject", actor=organiser, reason="Profil inadapté")
     finally:
         registration_state_changed.disconnect(receiver)
     assert seen == [(registration.id, None, S.PENDING), (registration.id, S.PENDING, S.REJECTED)]
@@ -77,7 +78,7 @@ def test_no_seat_left_means_the_waiting_list_in_order_of_arrival(db, make_sessio
     assert [first.state, second.state, third.state] == [S.APPROVED, S.WAITLISTED, S.WAITLISTED]
     # Without automatic approval a full session waitlists too.
     manual = make_session(capacity=1)
-    services.decide(manual.id, [_nominate(manual, colleagues[0], partner_user).id], "approve")
+    run(services.decide, manual.id, [_nominate(manual, colleagues[0], partner_user).id], "approve")
     assert _nominate(manual, colleagues[1], partner_user).state == S.WAITLISTED
 
 
@@ -108,7 +109,7 @@ def test_a_freed_seat_goes_to_the_first_waiting_registration_that_fits_the_quota
                            partner_kh_user)
     assert (vn_waiting.state, kh_waiting.state) == (S.WAITLISTED, S.WAITLISTED)
     outbox.clear()
-    services.cancel(kh_first.id, agency_id=kh_agency.id, actor=partner_kh_user, reason="Mission")
+    run(services.cancel, kh_first.id, agency_id=kh_agency.id, actor=partner_kh_user, reason="Mission")
     # The VN colleague arrived first but the VN quota is still full: the Khmer colleague gets the seat.
     assert dict(states(db, session.id)) == {
         vn_first.id: S.APPROVED, kh_first.id: S.CANCELLED, vn_waiting.id: S.WAITLISTED, kh_waiting.id: S.APPROVED}
@@ -116,7 +117,7 @@ def test_a_freed_seat_goes_to_the_first_waiting_registration_that_fits_the_quota
     assert promoted.personal_code
     assert any(promoted.personal_code in m.body for m in outbox)
     # Freeing the VN seat promotes the VN colleague.
-    services.cancel(vn_first.id, agency_id=None, actor=None)
+    run(services.cancel, vn_first.id, agency_id=None, actor=None)
     assert db.session.get(Registration, vn_waiting.id).state == S.APPROVED
     db.session.refresh(session)
     assert session.seats_taken == 2 == approved_count(db, session.id)
@@ -127,7 +128,7 @@ def test_organiser_approval_is_refused_when_no_seat_is_left(db, make_session, pa
     pending = [_nominate(session, c, partner_user) for c in colleagues[:2]]
     before = counts(db)
     with pytest.raises(NoSeatLeft) as refused:
-        services.decide(session.id, [r.id for r in pending], "approve", actor=organiser)
+        run(services.decide, session.id, [r.id for r in pending], "approve", actor=organiser)
     assert refused.value.waitlistable == [r.id for r in pending]
     assert "liste d’attente" in str(refused.value.message)
     # All or nothing: the first one was not approved either.
@@ -135,8 +136,8 @@ def test_organiser_approval_is_refused_when_no_seat_is_left(db, make_session, pa
     assert [state for _, state in states(db, session.id)] == [S.PENDING, S.PENDING]
     db.session.refresh(session)
     assert session.seats_taken == 0
-    services.decide(session.id, [pending[0].id], "approve", actor=organiser)
-    services.decide(session.id, [pending[1].id], "waitlist", actor=organiser)
+    run(services.decide, session.id, [pending[0].id], "approve", actor=organiser)
+    run(services.decide, session.id, [pending[1].id], "waitlist", actor=organiser)
     assert [state for _, state in states(db, session.id)] == [S.APPROVED, S.WAITLISTED]
 
 
@@ -144,12 +145,12 @@ def test_a_registration_kept_in_reserve_waits_until_a_seat_frees(db, make_sessio
                                                                  organiser):
     session = make_session(capacity=2)
     approved, reserve, newcomer = (_nominate(session, c, partner_user) for c in colleagues)
-    services.decide(session.id, [approved.id], "approve", actor=organiser)
-    services.decide(session.id, [reserve.id], "waitlist", actor=organiser)
-    services.decide(session.id, [newcomer.id], "reject", actor=organiser, reason="Hors profil")
+    run(services.decide, session.id, [approved.id], "approve", actor=organiser)
+    run(services.decide, session.id, [reserve.id], "waitlist", actor=organiser)
+    run(services.decide, session.id, [newcomer.id], "reject", actor=organiser, reason="Hors profil")
     # Waitlisting or rejecting a pending registration frees no seat: nobody is promoted.
     assert dict(states(db, session.id))[reserve.id] == S.WAITLISTED
-    services.decide(session.id, [approved.id], "cancel", actor=organiser)
+    run(services.decide, session.id, [approved.id], "cancel", actor=organiser)
     assert dict(states(db, session.id)) == {approved.id: S.CANCELLED, reserve.id: S.APPROVED,
                                             newcomer.id: S.REJECTED}
 
@@ -159,9 +160,9 @@ def test_rejecting_an_approved_registration_promotes_the_waiting_list(db, make_s
     session = make_session(capacity=1, auto_approve=True)
     approved, waiting = (_nominate(session, c, partner_user) for c in colleagues[:2])
     with pytest.raises(RegistrationError) as no_reason:
-        services.decide(session.id, [approved.id], "reject", actor=organiser)
+        run(services.decide, session.id, [approved.id], "reject", actor=organiser)
     assert no_reason.value.status == 400
-    services.decide(session.id, [approved.id], "reject", actor=organiser, reason="Grade insuffisant")
+    run(services.decide, session.id, [approved.id], "reject", actor=organiser, reason="Grade insuffisant")
     assert dict(states(db, session.id)) == {approved.id: S.REJECTED, waiting.id: S.APPROVED}
     assert db.session.get(Registration, approved.id).reason == "Grade insuffisant"
 
@@ -174,7 +175,7 @@ def test_a_decision_that_does_not_apply_to_the_state_is_refused(db, make_session
     registration = make_registration(session, colleagues[0], state=state)
     before = counts(db)
     with pytest.raises(RegistrationError) as refused:
-        services.decide(session.id, [registration.id], action, reason="x")
+        run(services.decide, session.id, [registration.id], action, reason="x")
     assert refused.value.status == 409
     assert counts(db) == before
 
@@ -183,12 +184,12 @@ def test_decisions_only_touch_registrations_of_the_session(db, make_session, mak
     one, other = make_session(), make_session()
     foreign = make_registration(other, colleagues[0], state=S.PENDING)
     with pytest.raises(RegistrationError) as refused:
-        services.decide(one.id, [foreign.id], "approve")
+        run(services.decide, one.id, [foreign.id], "approve")
     assert refused.value.status == 404
     with pytest.raises(RegistrationError):
-        services.decide(one.id, [foreign.id], "explode")
+        run(services.decide, one.id, [foreign.id], "explode")
     with pytest.raises(RegistrationError):
-        services.decide(one.id, [], "approve")
+        run(services.decide, one.id, [], "approve")
 
 
 def test_promotion_offers_the_seat_when_the_session_asks_for_confirmation(
@@ -198,7 +199,7 @@ def test_promotion_offers_the_seat_when_the_session_asks_for_confirmation(
     approved = _nominate(session, colleagues[0], partner_user, now=now)
     first, second = (_nominate(session, c, partner_user, now=now) for c in colleagues[1:3])
     outbox.clear()
-    services.cancel(approved.id, agency_id=vn_agency.id, actor=partner_user, now=now)
+    run(services.cancel, approved.id, agency_id=vn_agency.id, actor=partner_user, now=now)
     offered = db.session.get(Registration, first.id)
     assert offered.state == S.WAITLISTED
     assert offered.offer_expires_at == now + timedelta(hours=48)
@@ -208,8 +209,8 @@ def test_promotion_offers_the_seat_when_the_session_asks_for_confirmation(
     newcomer = _nominate(session, make_participant(vn_agency, name_latin="Vu Van Nam"), partner_user, now=now)
     assert newcomer.state == S.WAITLISTED
     with pytest.raises(RegistrationError):
-        services.accept_offer(second.id, agency_id=vn_agency.id, actor=partner_user, now=now)
-    accepted = services.accept_offer(first.id, agency_id=vn_agency.id, actor=partner_user,
+        run(services.accept_offer, second.id, agency_id=vn_agency.id, actor=partner_user, now=now)
+    accepted = run(services.accept_offer, first.id, agency_id=vn_agency.id, actor=partner_user,
                                      now=now + timedelta(hours=47))
     assert accepted.state == S.APPROVED and accepted.personal_code and accepted.offer_expires_at is None
     db.session.refresh(session)
@@ -222,20 +223,20 @@ def test_a_declined_or_expired_offer_passes_to_the_next_person(db, make_session,
     now = datetime.now(timezone.utc)
     people = colleagues + [make_participant(vn_agency, name_latin="Vu Van Nam")]
     regs = [_nominate(session, p, partner_user, now=now) for p in people]
-    services.cancel(regs[0].id, agency_id=vn_agency.id, actor=partner_user, now=now)
-    services.decline_offer(regs[1].id, agency_id=vn_agency.id, actor=partner_user, now=now)
+    run(services.cancel, regs[0].id, agency_id=vn_agency.id, actor=partner_user, now=now)
+    run(services.decline_offer, regs[1].id, agency_id=vn_agency.id, actor=partner_user, now=now)
     declined = db.session.get(Registration, regs[1].id)
     assert declined.state == S.CANCELLED and declined.reason == services.OFFER_DECLINED
     assert db.session.get(Registration, regs[2].id).offer_expires_at == now + timedelta(hours=72)
     # Nobody answers: after 72 hours the command passes the offer on.
     later = now + timedelta(hours=73)
-    assert services.expire_offers(now=now + timedelta(hours=71)) == 0
-    assert services.expire_offers(now=later) == 1
+    assert run(services.expire_offers, now=now + timedelta(hours=71)) == 0
+    assert run(services.expire_offers, now=later) == 1
     expired = db.session.get(Registration, regs[2].id)
     assert expired.state == S.CANCELLED and expired.reason == services.OFFER_EXPIRED
     assert db.session.get(Registration, regs[3].id).offer_expires_at == later + timedelta(hours=72)
     with pytest.raises(RegistrationError):
-        services.accept_offer(regs[2].id, agency_id=vn_agency.id, actor=partner_user, now=later)
+        run(services.accept_offer, regs[2].id, agency_id=vn_agency.id, actor=partner_user, now=later)
 
 
 def test_expire_offers_command(db, make_session, make_registration, colleagues, runner):
@@ -267,7 +268,7 @@ def test_a_cancelled_session_keeps_its_registrations_and_promotes_nobody(db, mak
                                                                          organiser):
     session = make_session(capacity=1, auto_approve=True, confirm_promotions=True)
     regs = [_nominate(session, c, partner_user) for c in colleagues]
-    services.decide(session.id, [regs[0].id], "reject", actor=organiser, reason="Absent")
+    run(services.decide, session.id, [regs[0].id], "reject", actor=organiser, reason="Absent")
     assert db.session.get(Registration, regs[1].id).offer_expires_at is not None
     session = db.session.get(type(session), session.id)
     session.status = SessionStatus.CANCELLED
@@ -276,16 +277,16 @@ def test_a_cancelled_session_keeps_its_registrations_and_promotes_nobody(db, mak
     assert [s for _, s in states(db, session.id)] == [S.REJECTED, S.WAITLISTED, S.WAITLISTED]
     assert db.session.get(Registration, regs[1].id).offer_expires_at is None
     with pytest.raises(RegistrationError):
-        services.cancel(regs[2].id, agency_id=None)
+        run(services.cancel, regs[2].id, agency_id=None)
     with pytest.raises(RegistrationError):
-        services.accept_offer(regs[1].id, agency_id=None)
+        run(services.accept_offer, regs[1].id, agency_id=None)
 
 
 def test_self_registration_updates_the_participant_record(db, make_session, partner_user):
     session = make_session()
     details = person(name_latin="Nguyen Thi Huong", name_native="Nguyễn Thị Hương", email="Huong@Example.test",
                      phone="+84 24 1234 5678", languages="Tiếng Việt, Français")
-    registration = services.register(session.id, agency_id=partner_user.agency_id,
+    registration = register(session.id, agency_id=partner_user.agency_id,
                                      participant_id=partner_user.participant_id, person=details,
                                      update_person=True, actor=partner_user)
     participant = db.session.get(Participant, partner_user.participant_id)
@@ -298,16 +299,16 @@ def test_the_same_person_is_offered_for_reuse_not_created_twice(db, make_session
     session = make_session()
     before = counts(db)
     with pytest.raises(DuplicatePerson) as same_name:
-        services.register(session.id, agency_id=partner_user.agency_id, person=person(name_latin="TRAN van  minh"),
+        register(session.id, agency_id=partner_user.agency_id, person=person(name_latin="TRAN van  minh"),
                           nominated=True, actor=partner_user)
     assert [m.id for m in same_name.value.matches] == [colleagues[0].id] and not same_name.value.same_email
     with pytest.raises(DuplicatePerson) as same_email:
-        services.register(session.id, agency_id=partner_user.agency_id, confirm_new=True, nominated=True,
+        register(session.id, agency_id=partner_user.agency_id, confirm_new=True, nominated=True,
                           person=person(name_latin="Someone Else", email=colleagues[1].email.upper()))
     assert [m.id for m in same_email.value.matches] == [colleagues[1].id] and same_email.value.same_email
     assert counts(db) == before
     # A namesake who really is another person, once confirmed.
-    registration = services.register(session.id, agency_id=partner_user.agency_id, confirm_new=True,
+    registration = register(session.id, agency_id=partner_user.agency_id, confirm_new=True,
                                      person=person(name_latin="Tran Van Minh"), nominated=True, actor=partner_user)
     assert registration.participant_id not in {c.id for c in colleagues}
 
@@ -315,7 +316,7 @@ def test_the_same_person_is_offered_for_reuse_not_created_twice(db, make_session
 def test_after_a_cancellation_the_person_may_register_again(db, make_session, partner_user, colleagues):
     session = make_session()
     first = _nominate(session, colleagues[0], partner_user)
-    services.cancel(first.id, agency_id=partner_user.agency_id)
+    run(services.cancel, first.id, agency_id=partner_user.agency_id)
     again = _nominate(session, colleagues[0], partner_user)
     assert again.id != first.id and again.state == S.PENDING
 
@@ -345,13 +346,13 @@ def test_bad_registrations_are_refused_and_write_nothing(db, make_session, partn
     chan = make_participant(kh_agency)
     _refused(db, 403, lambda: _nominate(vn_only, chan, partner_kh_user))
     khmer = make_participant(kh_agency, email="keo.sophea@example.test")
-    _refused(db, 404, lambda: services.register(open_session.id, agency_id=vn, participant_id=khmer.id))
-    _refused(db, 409, lambda: services.register(open_session.id, agency_id=vn, nominated=True,
+    _refused(db, 404, lambda: register(open_session.id, agency_id=vn, participant_id=khmer.id))
+    _refused(db, 409, lambda: register(open_session.id, agency_id=vn, nominated=True,
                                                 person=person(email="KEO.sophea@example.test")))
-    _refused(db, 409, lambda: services.register(open_session.id, agency_id=vn, update_person=True,
+    _refused(db, 409, lambda: register(open_session.id, agency_id=vn, update_person=True,
                                                 participant_id=partner_user.participant_id,
                                                 person=person(email=khmer.email)))
-    _refused(db, 404, lambda: services.register(999999, agency_id=vn, participant_id=colleagues[1].id))
+    _refused(db, 404, lambda: register(999999, agency_id=vn, participant_id=colleagues[1].id))
 
 
 def test_personal_codes_are_unique_in_a_session_and_a_lost_race_is_retried(db, make_session, partner_user,
@@ -391,7 +392,7 @@ def test_the_database_allows_one_live_registration_per_person(db, make_session, 
 
 def test_internal_notes_are_audited(db, make_session, make_registration, colleagues, organiser):
     registration = make_registration(make_session(), colleagues[0])
-    services.set_note(registration.id, "  Parle français  ", actor=organiser)
+    run(services.set_note, registration.id, "  Parle français  ", actor=organiser)
     assert db.session.get(Registration, registration.id).internal_note == "Parle français"
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "registration.note"))
     assert event.after == {"note": "Parle français"} and event.actor_id == organiser.id

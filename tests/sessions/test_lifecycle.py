@@ -14,10 +14,11 @@ from registrations.models import (
     SessionStatus,
     TrainingSession,
 )
-from registrations.sessions import services
+from registrations.sessions import lifecycle, services
 from registrations.sessions.base import local_today
 from registrations.sessions.services import QuotaSpec, SessionError
 from registrations.signals import session_cancelled
+from registrations.transaction import run
 
 S = SessionStatus
 ALLOWED = {(S.DRAFT, S.PUBLISHED), (S.PUBLISHED, S.CLOSED), (S.CLOSED, S.PUBLISHED), (S.PUBLISHED, S.COMPLETED),
@@ -29,13 +30,13 @@ ALLOWED = {(S.DRAFT, S.PUBLISHED), (S.PUBLISHED, S.CLOSED), (S.CLOSED, S.PUBLISH
 def test_only_the_allowed_transitions_happen(db, make_session, before, after):
     session = make_session(status=before, start=date.today() - timedelta(days=5), days=3)
     if (before, after) in ALLOWED:
-        services.change_status(session.id, after, reason="Raison")
+        run(lifecycle.change_status, session.id, after, reason="Raison")
         assert db.session.get(TrainingSession, session.id).status == after
         event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "session.status"))
         assert event.before == {"status": before.value} and event.after == {"status": after.value}
     else:
         with pytest.raises(SessionError) as error:
-            services.change_status(session.id, after, reason="Raison")
+            run(lifecycle.change_status, session.id, after, reason="Raison")
         assert error.value.status == 409
         assert db.session.get(TrainingSession, session.id).status == before
         assert db.session.scalar(select(func.count()).select_from(AuditEvent)) == 0
@@ -45,23 +46,23 @@ def test_completing_waits_for_the_last_day(db, make_session):
     today = local_today()  # the office's date, not the server's
     running = make_session(start=today - timedelta(days=1), days=3)
     with pytest.raises(SessionError) as error:
-        services.change_status(running.id, S.COMPLETED)
+        run(lifecycle.change_status, running.id, S.COMPLETED)
     assert error.value.status == 409
     ends_today = make_session(start=today - timedelta(days=2), days=3)
-    assert services.change_status(ends_today.id, S.COMPLETED).status == S.COMPLETED
+    assert run(lifecycle.change_status, ends_today.id, S.COMPLETED).status == S.COMPLETED
 
 
 def test_a_draft_without_days_cannot_be_published(db, values):
-    session = services.create_session(values())
+    session = run(services.create_session, values())
     db.session.execute(SessionDay.__table__.delete())
     db.session.commit()
     with pytest.raises(SessionError):
-        services.change_status(session.id, S.PUBLISHED)
+        run(lifecycle.change_status, session.id, S.PUBLISHED)
 
 
 def test_status_changes_record_the_actor(db, make_session, organiser_user):
     session = make_session(status=S.DRAFT)
-    services.change_status(session.id, S.PUBLISHED, actor=organiser_user)
+    run(lifecycle.change_status, session.id, S.PUBLISHED, actor=organiser_user)
     assert db.session.scalar(select(AuditEvent.actor_id).where(AuditEvent.action == "session.status")) == \
         organiser_user.id
 
@@ -69,7 +70,7 @@ def test_status_changes_record_the_actor(db, make_session, organiser_user):
 def test_cancelling_needs_a_reason(db, make_session):
     session = make_session()
     with pytest.raises(SessionError) as error:
-        services.cancel(session.id, "   ")
+        run(lifecycle.cancel, session.id, "   ")
     assert error.value.status == 400
     assert db.session.get(TrainingSession, session.id).status == S.PUBLISHED
 
@@ -97,7 +98,7 @@ def test_cancelling_tells_every_live_registration_in_its_language(db, app, make_
 
     session_cancelled.connect(receiver)
     try:
-        services.cancel(session.id, "Typhon sur Hanoï", actor=organiser_user)
+        run(lifecycle.cancel, session.id, "Typhon sur Hanoï", actor=organiser_user)
     finally:
         session_cancelled.disconnect(receiver)
     assert received == [(session.id, "Typhon sur Hanoï", organiser_user)]
@@ -118,19 +119,19 @@ def test_no_mail_leaves_when_the_cancellation_is_refused(db, make_session, make_
     session = make_session(status=S.COMPLETED)
     make_registration(session)
     with pytest.raises(SessionError):
-        services.cancel(session.id, "Trop tard")
+        run(lifecycle.cancel, session.id, "Trop tard")
     db.session.commit()
     assert outbox == []
 
 
 def test_duplicating_makes_a_draft_on_new_dates(db, values, make_agency, organiser_user):
-    source = services.create_session(values(capacity=12, auto_approve=True), [QuotaSpec(6, country="VN")])
+    source = run(services.create_session, values(capacity=12, auto_approve=True), [QuotaSpec(6, country="VN")])
     days = services.load_days(source.id)
-    services.save_days(source.id, [services.DayChange(id=days[0].id, part=DayPart.FULL, programme="Ouverture"),
+    run(services.save_days, source.id, [services.DayChange(id=days[0].id, part=DayPart.FULL, programme="Ouverture"),
                                    services.DayChange(id=days[1].id, part=DayPart.FULL, remove=True)])
-    services.change_status(source.id, S.PUBLISHED)
+    run(lifecycle.change_status, source.id, S.PUBLISHED)
     start = source.start_date + timedelta(days=365)
-    copy = services.duplicate_session(source.id, start, actor=organiser_user)
+    copy = run(lifecycle.duplicate_session, source.id, start, actor=organiser_user)
     assert copy.id != source.id and copy.status == S.DRAFT and copy.duplicated_from_id == source.id
     assert (copy.start_date, copy.end_date) == (start, start + timedelta(days=4))
     assert copy.title_vi == source.title_vi and copy.capacity == 12 and copy.auto_approve
@@ -143,14 +144,14 @@ def test_duplicating_makes_a_draft_on_new_dates(db, values, make_agency, organis
 def test_duplicating_with_an_end_before_the_start_is_refused(db, make_session):
     source = make_session()
     with pytest.raises(services.SessionInvalid):
-        services.duplicate_session(source.id, date(2030, 5, 10), date(2030, 5, 1))
+        run(lifecycle.duplicate_session, source.id, date(2030, 5, 10), date(2030, 5, 1))
     assert db.session.scalar(select(func.count()).select_from(TrainingSession)) == 1
 
 
 def test_a_draft_nobody_registered_for_can_be_deleted(db, values):
-    session = services.create_session(values(), [QuotaSpec(5, country="VN")])
-    copy = services.duplicate_session(session.id, session.start_date + timedelta(days=100))
-    services.delete_session(session.id)
+    session = run(services.create_session, values(), [QuotaSpec(5, country="VN")])
+    copy = run(lifecycle.duplicate_session, session.id, session.start_date + timedelta(days=100))
+    run(lifecycle.delete_session, session.id)
     assert db.session.get(TrainingSession, session.id) is None
     assert db.session.scalar(select(func.count()).select_from(SessionDay)
                              .where(SessionDay.session_id == session.id)) == 0
@@ -167,6 +168,6 @@ def test_nothing_anyone_registered_for_is_deleted(db, make_session, make_registr
         session = make_session(status=S.DRAFT)
         make_registration(session, state=RegistrationState.CANCELLED)
     with pytest.raises(SessionError) as error:
-        services.delete_session(session.id)
+        run(lifecycle.delete_session, session.id)
     assert error.value.status == 409
     assert db.session.get(TrainingSession, session.id) is not None

@@ -7,7 +7,8 @@ import pytest
 from sqlalchemy import func, select
 
 from registrations.models import AuditEvent, SessionDay, SessionQuota, SessionStatus, TrainingSession
-from registrations.sessions import services
+from registrations.sessions import lifecycle, services
+from registrations.transaction import run
 
 
 def _text(response) -> str:
@@ -120,8 +121,8 @@ def test_a_post_without_csrf_token_is_refused(db, organiser_client):
 
 
 def test_editing_shows_the_values_and_saves(db, organiser_client, values, make_registration):
-    session = services.create_session(values(capacity=10), [services.QuotaSpec(4, country="LA")])
-    services.change_status(session.id, SessionStatus.PUBLISHED)
+    session = run(services.create_session, values(capacity=10), [services.QuotaSpec(4, country="LA")])
+    run(lifecycle.change_status, session.id, SessionStatus.PUBLISHED)
     page = _text(organiser_client.get(f"/manage/sessions/{session.id}/edit"))
     assert 'value="Lutte contre la fraude documentaire"' in page and '<option selected value="country:LA">' in page
     make_registration(session)

@@ -7,7 +7,8 @@ import pytest
 from flask_babel import refresh
 
 from registrations.models import SessionKind, SessionStatus, Theme
-from registrations.sessions import services
+from registrations.sessions import lifecycle, services
+from registrations.transaction import run
 
 
 def _text(response) -> str:
@@ -200,13 +201,13 @@ def test_an_anonymous_visitor_is_invited_to_log_in(client, programme):
 
 def test_the_session_page_shows_the_day_by_day_programme_and_quotas(db, client, values, make_agency):
     vn = make_agency("VN", name="Bộ Công an")
-    session = services.create_session(values(capacity=20), [services.QuotaSpec(6, country="KH"),
+    session = run(services.create_session, values(capacity=20), [services.QuotaSpec(6, country="KH"),
                                                             services.QuotaSpec(4, agency_id=vn.id)])
     days = services.load_days(session.id)
-    services.save_days(session.id, [services.DayChange(id=days[0].id, part=days[0].part, programme="Accueil",
+    run(services.save_days, session.id, [services.DayChange(id=days[0].id, part=days[0].part, programme="Accueil",
                                                        split=True),
                                     services.DayChange(id=days[1].id, part=days[1].part, remove=True)])
-    services.change_status(session.id, SessionStatus.PUBLISHED)
+    run(lifecycle.change_status, session.id, SessionStatus.PUBLISHED)
     page = _text(client.get(f"/sessions/{session.id}"))
     assert "Accueil" in page and "Matin" in page and "Après-midi" in page
     assert page.count("list-group-item d-flex") == 5

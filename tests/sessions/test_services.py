@@ -14,9 +14,10 @@ from registrations.models import (
     SessionStatus,
     TrainingSession,
 )
-from registrations.sessions import services
+from registrations.sessions import lifecycle, services
 from registrations.sessions.services import QuotaSpec, SessionInvalid
 from registrations.signals import seats_freed
+from registrations.transaction import run
 
 
 def _count(db, model) -> int:
@@ -26,7 +27,7 @@ def _count(db, model) -> int:
 def _refused(db, values, quotas=(), field=None, **kwargs):
     """Assert that creating a session with these values is refused and writes nothing."""
     with pytest.raises(SessionInvalid) as error:
-        services.create_session(values, list(quotas), **kwargs)
+        run(services.create_session, values, list(quotas), **kwargs)
     assert _count(db, TrainingSession) == 0 and _count(db, SessionDay) == 0 and _count(db, SessionQuota) == 0
     if field:
         assert field in error.value.errors, error.value.errors
@@ -34,7 +35,7 @@ def _refused(db, values, quotas=(), field=None, **kwargs):
 
 
 def test_creating_a_session_makes_a_draft_with_one_day_per_date(db, values, organiser_user):
-    session = services.create_session(values(), actor=organiser_user)
+    session = run(services.create_session, values(), actor=organiser_user)
     assert session.status == SessionStatus.DRAFT
     days = services.load_days(session.id)
     assert [day.date for day in days] == [session.start_date + timedelta(days=n) for n in range(5)]
@@ -45,7 +46,7 @@ def test_creating_a_session_makes_a_draft_with_one_day_per_date(db, values, orga
 
 
 def test_search_text_is_folded_and_compact_in_every_language(db, values):
-    session = services.create_session(values(title_km="ការប្រយុទ្ធប្រឆាំងការក្លែងបន្លំ", venue="Tân Sơn Nhất"))
+    session = run(services.create_session, values(title_km="ការប្រយុទ្ធប្រឆាំងការក្លែងបន្លំ", venue="Tân Sơn Nhất"))
     text = session.search_text
     assert "ha noi" in text and "hanoi" in text
     assert "phong chong gian lan giay to" in text
@@ -54,8 +55,8 @@ def test_search_text_is_folded_and_compact_in_every_language(db, values):
 
 
 def test_search_text_follows_edits(db, values):
-    session = services.create_session(values())
-    services.update_session(session.id, values(city="Phnom Penh", country="KH", eligible_countries="KH"))
+    session = run(services.create_session, values())
+    run(services.update_session, session.id, values(city="Phnom Penh", country="KH", eligible_countries="KH"))
     db.session.refresh(session)
     assert "phnom penh" in session.search_text and "ha noi" not in session.search_text
 
@@ -70,8 +71,8 @@ def test_serial_prefix_is_derived_from_the_city(city, country, prefix):
 
 
 def test_serial_prefix_is_set_on_save_unless_given(db, values):
-    assert services.create_session(values()).serial_prefix == "HAN"
-    assert services.create_session(values(title_fr="Autre", serial_prefix="cyb26")).serial_prefix == "CYB26"
+    assert run(services.create_session, values()).serial_prefix == "HAN"
+    assert run(services.create_session, values(title_fr="Autre", serial_prefix="cyb26")).serial_prefix == "CYB26"
 
 
 def test_end_before_start_is_refused(db, values):
@@ -89,7 +90,7 @@ def test_deadline_after_start_is_refused(db, values):
 
 def test_a_deadline_on_the_first_day_is_accepted(db, values):
     start = values()["start_date"]
-    services.create_session(values(registration_deadline=services.day_start_utc(start) + timedelta(hours=8)))
+    run(services.create_session, values(registration_deadline=services.day_start_utc(start) + timedelta(hours=8)))
 
 
 def test_opening_after_deadline_is_refused(db, values):
@@ -105,7 +106,7 @@ def test_capacity_below_one_is_refused(db, values, capacity):
 
 def test_host_country_must_be_eligible(db, values):
     _refused(db, values(eligible_countries="KH,LA"), field="eligible_countries")
-    assert services.create_session(values(eligible_countries="")).eligible_countries == ""
+    assert run(services.create_session, values(eligible_countries="")).eligible_countries == ""
 
 
 def test_quota_total_above_capacity_is_refused(db, values):
@@ -123,8 +124,8 @@ def test_agency_quotas_are_checked_too(db, values, make_agency):
 
 def test_valid_quotas_are_stored(db, values, make_agency):
     vn = make_agency("VN")
-    session = services.create_session(values(capacity=20), [QuotaSpec(10, country="VN"), QuotaSpec(5, country="KH"),
-                                                            QuotaSpec(4, agency_id=vn.id)])
+    session = run(services.create_session, values(capacity=20),
+                  [QuotaSpec(10, country="VN"), QuotaSpec(5, country="KH"), QuotaSpec(4, agency_id=vn.id)])
     assert sorted(services.current_quotas(session.id), key=lambda q: q.seats) == [
         QuotaSpec(4, agency_id=vn.id), QuotaSpec(5, country="KH"), QuotaSpec(10, country="VN")]
 
@@ -136,20 +137,20 @@ def test_every_problem_is_reported_at_once(db, values):
 
 
 def test_capacity_cannot_go_below_the_seats_taken(db, values, make_registration):
-    session = services.create_session(values(capacity=5))
+    session = run(services.create_session, values(capacity=5))
     for _ in range(3):
         make_registration(session)
     with pytest.raises(SessionInvalid) as error:
-        services.update_session(session.id, values(capacity=2))
+        run(services.update_session, session.id, values(capacity=2))
     assert "capacity" in error.value.errors
     db.session.expire_all()
     assert db.session.get(TrainingSession, session.id).capacity == 5
 
 
 def test_lowering_capacity_to_the_seats_taken_keeps_everyone(db, values, make_registration):
-    session = services.create_session(values(capacity=5))
+    session = run(services.create_session, values(capacity=5))
     registrations = [make_registration(session) for _ in range(3)]
-    services.update_session(session.id, values(capacity=3))
+    run(services.update_session, session.id, values(capacity=3))
     db.session.expire_all()
     session = db.session.get(TrainingSession, session.id)
     assert session.capacity == 3 and session.seats_taken == 3 and session.seats_left == 0
@@ -170,50 +171,50 @@ def freed(app):
 
 
 def _published(values, **overrides):
-    session = services.create_session(values(**overrides))
-    services.change_status(session.id, SessionStatus.PUBLISHED)
+    session = run(services.create_session, values(**overrides))
+    run(lifecycle.change_status, session.id, SessionStatus.PUBLISHED)
     return session
 
 
 def test_raising_capacity_frees_seats(db, values, freed):
     session = _published(values, capacity=10)
-    services.update_session(session.id, values(capacity=10, venue="Autre salle"))
+    run(services.update_session, session.id, values(capacity=10, venue="Autre salle"))
     assert freed == []
-    services.update_session(session.id, values(capacity=12))
+    run(services.update_session, session.id, values(capacity=12))
     assert freed == [session.id]
 
 
 def test_loosening_a_quota_frees_seats(db, values, freed):
-    session = services.create_session(values(capacity=10), [QuotaSpec(3, country="KH")])
-    services.change_status(session.id, SessionStatus.PUBLISHED)
-    services.update_session(session.id, values(capacity=10), [QuotaSpec(2, country="KH")])
+    session = run(services.create_session, values(capacity=10), [QuotaSpec(3, country="KH")])
+    run(lifecycle.change_status, session.id, SessionStatus.PUBLISHED)
+    run(services.update_session, session.id, values(capacity=10), [QuotaSpec(2, country="KH")])
     assert freed == []
-    services.update_session(session.id, values(capacity=10), [QuotaSpec(4, country="KH")])
+    run(services.update_session, session.id, values(capacity=10), [QuotaSpec(4, country="KH")])
     assert freed == [session.id]
-    services.update_session(session.id, values(capacity=10), [])
+    run(services.update_session, session.id, values(capacity=10), [])
     assert freed == [session.id, session.id]
 
 
 def test_a_draft_frees_no_seats(db, values, freed):
-    session = services.create_session(values(capacity=10))
-    services.update_session(session.id, values(capacity=15))
+    session = run(services.create_session, values(capacity=10))
+    run(services.update_session, session.id, values(capacity=15))
     assert freed == []
 
 
 def test_editing_is_audited_with_what_changed(db, values, organiser_user):
-    session = services.create_session(values(capacity=10))
-    services.update_session(session.id, values(capacity=14), actor=organiser_user)
+    session = run(services.create_session, values(capacity=10))
+    run(services.update_session, session.id, values(capacity=14), actor=organiser_user)
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "session.updated"))
     assert event.before == {"capacity": 10} and event.after == {"capacity": 14}
     assert event.actor_id == organiser_user.id
 
 
 def test_moving_the_dates_moves_the_days(db, values):
-    session = services.create_session(values())
+    session = run(services.create_session, values())
     start = session.start_date
     days = services.load_days(session.id)
-    services.save_days(session.id, [services.DayChange(id=days[1].id, part=DayPart.FULL, programme="Jour 2")])
-    services.update_session(session.id, values(start_date=start + timedelta(days=1),
+    run(services.save_days, session.id, [services.DayChange(id=days[1].id, part=DayPart.FULL, programme="Jour 2")])
+    run(services.update_session, session.id, values(start_date=start + timedelta(days=1),
                                                end_date=start + timedelta(days=6)))
     dates = [(day.date, day.programme) for day in services.load_days(session.id)]
     assert dates[0] == (start + timedelta(days=1), "Jour 2")
@@ -230,31 +231,31 @@ def test_days_with_attendance_are_never_dropped_by_new_dates(db, values, make_re
     db.session.commit()
     start = session.start_date
     with pytest.raises(SessionInvalid):
-        services.update_session(session.id, values(start_date=start + timedelta(days=1)))
+        run(services.update_session, session.id, values(start_date=start + timedelta(days=1)))
     assert len(services.load_days(session.id)) == 5
 
 
 def test_completed_and_cancelled_sessions_cannot_be_edited(db, values):
-    session = services.create_session(values())
-    services.cancel(session.id, "Crise sanitaire")
+    session = run(services.create_session, values())
+    run(lifecycle.cancel, session.id, "Crise sanitaire")
     with pytest.raises(services.SessionError) as error:
-        services.update_session(session.id, values(capacity=30))
+        run(services.update_session, session.id, values(capacity=30))
     assert error.value.status == 409
 
 
 def test_days_editor_splits_removes_adds_and_writes_programmes(db, values):
-    session = services.create_session(values())
+    session = run(services.create_session, values())
     days = services.load_days(session.id)
     changes = [services.DayChange(id=days[0].id, part=DayPart.FULL, programme="Ouverture", split=True),
                services.DayChange(id=days[2].id, part=DayPart.FULL, remove=True),
                services.DayChange(id=days[4].id, part=DayPart.MORNING, programme="Clôture")]
-    result = services.save_days(session.id, changes)
+    result = run(services.save_days, session.id, changes)
     labels = [(day.date - session.start_date).days for day in result]
     parts = [day.part for day in result]
     assert labels == [0, 0, 1, 3, 4]
     assert parts == [DayPart.MORNING, DayPart.AFTERNOON, DayPart.FULL, DayPart.FULL, DayPart.MORNING]
     assert result[0].programme == "Ouverture" and result[-1].programme == "Clôture"
-    added = services.save_days(session.id, [], [services.DayAddition(session.start_date + timedelta(days=4),
+    added = run(services.save_days, session.id, [], [services.DayAddition(session.start_date + timedelta(days=4),
                                                                         DayPart.AFTERNOON, "Évaluation")])
     assert [(d.part, d.programme) for d in added][-2:] == [(DayPart.MORNING, "Clôture"),
                                                            (DayPart.AFTERNOON, "Évaluation")]
@@ -262,7 +263,7 @@ def test_days_editor_splits_removes_adds_and_writes_programmes(db, values):
 
 @pytest.mark.parametrize("problem", ["outside", "duplicate", "mixed", "empty", "foreign"])
 def test_days_editor_refuses_bad_days_and_writes_nothing(db, values, make_session, problem):
-    session = services.create_session(values())
+    session = run(services.create_session, values())
     days = services.load_days(session.id)
     changes, additions = [], []
     if problem == "outside":
@@ -277,7 +278,7 @@ def test_days_editor_refuses_bad_days_and_writes_nothing(db, values, make_sessio
         other = make_session()
         changes = [services.DayChange(id=services.load_days(other.id)[0].id, part=DayPart.FULL, remove=True)]
     with pytest.raises(services.SessionError):
-        services.save_days(session.id, changes, additions)
+        run(services.save_days, session.id, changes, additions)
     db.session.rollback()
     assert [(d.date, d.part) for d in services.load_days(session.id)] == [(d.date, d.part) for d in days]
 
@@ -287,8 +288,8 @@ def test_a_country_with_registered_officers_stays_eligible(db, values, make_regi
     session = _published(values, eligible_countries="VN,KH,LA")
     make_registration(session, make_participant(make_agency("KH")))
     with pytest.raises(SessionInvalid) as error:
-        services.update_session(session.id, values(eligible_countries="VN,LA"))
+        run(services.update_session, session.id, values(eligible_countries="VN,LA"))
     assert "eligible_countries" in error.value.errors
-    services.update_session(session.id, values(eligible_countries="VN,KH"))
+    run(services.update_session, session.id, values(eligible_countries="VN,KH"))
     db.session.expire_all()
     assert db.session.get(TrainingSession, session.id).eligible_countries == "VN,KH"
