@@ -1,12 +1,7 @@
 """Interface languages and how the reader's language is chosen."""
 
-import functools
-
-from babel import support
-from flask import Request, has_request_context, request
-from flask_babel import get_locale, get_translations
+from flask import has_request_context, request
 from flask_login import current_user
-from wtforms.i18n import messages_path
 
 #: Interface languages, each named in its own language (French is the default).
 LANGUAGES = {
@@ -30,52 +25,3 @@ def select_locale() -> str:
     if cookie in LANGUAGES:
         return cookie
     return request.accept_languages.best_match(list(LANGUAGES)) or DEFAULT_LOCALE
-
-
-def install_template_gettext(app) -> None:
-    """Give templates `_`/`gettext`/`ngettext` that find the reader's catalog in one step.
-
-    Flask-Babel's own callables look the catalog up again for every string, through several
-    context lookups; a page with thirty strings spent a fifth of its time there. The catalog of
-    each locale is kept for the life of the process (as Flask-Babel does), and the locale is
-    asked for at each string, so `force_locale` (emails) still switches language.
-    """
-    catalogs: dict = {}
-
-    def catalog():
-        locale = get_locale()
-        found = catalogs.get(locale)
-        if found is None:
-            found = catalogs[locale] = get_translations()
-        return found
-
-    app.jinja_env.install_gettext_callables(
-        gettext=lambda s: catalog().ugettext(s),
-        ngettext=lambda s, p, n: catalog().ungettext(s, p, n),
-        pgettext=lambda c, s: catalog().upgettext(c, s),
-        npgettext=lambda c, s, p, n: catalog().unpgettext(c, s, p, n),
-        newstyle=True,
-    )
-
-
-@functools.lru_cache(maxsize=16)
-def _wtforms_catalog(locale: str):
-    return support.Translations.load(messages_path(), [locale], domain="wtforms")
-
-
-class AppRequest(Request):
-    """The request class of the application.
-
-    Flask-WTF reads WTForms' own message catalog (the "This field is required." of each
-    language) from disk once per request that builds a form, and keeps it in
-    `request.wtforms_translations`; here that attribute serves one catalog per locale for the
-    life of the process instead.
-    """
-
-    @property
-    def wtforms_translations(self):
-        return _wtforms_catalog(str(get_locale() or DEFAULT_LOCALE))
-
-    @wtforms_translations.setter
-    def wtforms_translations(self, value) -> None:
-        """Ignore Flask-WTF's per-request copy: the property above already caches."""

@@ -1,7 +1,7 @@
-"""The per-request shortcuts of the foundation keep every language right."""
+"""Every language stays right request after request (forms, templates, enum labels)."""
 
 from babel import support
-from flask import g, render_template_string
+from flask import render_template_string
 from flask_babel import force_locale
 from wtforms.i18n import messages_path
 
@@ -20,7 +20,6 @@ def test_form_messages_follow_the_reader_language_request_after_request(client):
     assert french != required
     for locale, expected in (("fr", french), ("en", required), ("fr", french)):  # WTForms has no vi, km, lo
         client.set_cookie(LOCALE_COOKIE, locale)
-        g.pop("_flask_babel", None)  # the test's requests share one app context: start afresh, as a server does
         page = client.post("/login", data={"email": "", "password": ""}).get_data(as_text=True)
         assert expected in page, locale
         assert (french in page) == (locale == "fr")
@@ -31,7 +30,7 @@ def test_template_strings_follow_forced_locales(app):
         french = render_template_string("{{ _('Log in') }}")
         with force_locale("vi"):
             vietnamese = render_template_string("{{ _('Log in') }}")
-        assert french == "Se connecter" or french != "Log in"
+        assert french == "Se connecter"
         assert vietnamese not in (french, "Log in")
         assert render_template_string("{{ _('Log in') }}") == french
 
