@@ -15,6 +15,7 @@ from harness import Browser, csrf_token, find_form
 
 from benchmarks.scale.generate import PASSWORD
 from benchmarks.scale.pages import POSTS, build_url, exists, pick_ids
+from registrations.enrolment.seats import recount_seats_taken
 from registrations.extensions import db
 from registrations.models import (
     LIVE_STATES,
@@ -193,11 +194,6 @@ def undo(before: dict) -> int:
     touched = set(db.session.scalars(created.distinct()))
     removed = db.session.execute(sa.delete(Registration).where(Registration.id > before["max_registration_id"]))
     db.session.execute(sa.delete(AuditEvent).where(AuditEvent.id > before["max_audit_id"]))
-    for session_id in touched:
-        approved = (sa.select(sa.func.count()).select_from(Registration)
-                    .where(Registration.session_id == session_id, Registration.state == RegistrationState.APPROVED)
-                    .scalar_subquery())
-        db.session.execute(sa.update(TrainingSession).where(TrainingSession.id == session_id)
-                           .values(seats_taken=approved))
+    recount_seats_taken(touched)
     db.session.commit()
     return removed.rowcount

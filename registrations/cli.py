@@ -8,6 +8,7 @@ from registrations.auth.forms import PASSWORD_MIN_LENGTH
 from registrations.auth.services import AccountError, create_user
 from registrations.extensions import db
 from registrations.i18n import LANGUAGES
+from registrations.invariants import check_command
 from registrations.models import Agency, Role
 
 
@@ -50,6 +51,7 @@ def register_commands(app) -> None:
     """Register the commands; `seed-scale` only where the benchmarks folder is shipped."""
     app.cli.add_command(create_user_command)
     app.cli.add_command(seed_demo_command)
+    app.cli.add_command(check_command)
     try:
         from benchmarks.scale.command import seed_scale_command
     except ImportError:  # a deployment without the benchmarks folder

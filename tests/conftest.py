@@ -19,6 +19,7 @@ from flask.testing import FlaskClient
 from itsdangerous import URLSafeTimedSerializer
 
 from app import create_app
+from registrations.enrolment.seats import recount_seats_taken
 from registrations.extensions import db as _db
 from registrations.models import (
     Agency,
@@ -312,8 +313,8 @@ def make_registration(db, make_participant):
         registration = Registration(session_id=session.id, participant_id=participant.id,
                                     agency_id=agency.id, country=agency.country, state=state, **fields)
         db.session.add(registration)
-        if state == RegistrationState.APPROVED:
-            session.seats_taken += 1
+        db.session.flush()
+        recount_seats_taken([session.id])
         db.session.commit()
         return registration
 

@@ -13,6 +13,7 @@ from sqlalchemy import exists, select
 from registrations.demo.people import ACCOUNTS, COLLEAGUES
 from registrations.enrolment import codes, services
 from registrations.enrolment.people import PersonDetails
+from registrations.enrolment.seats import recount_seats_taken
 from registrations.enrolment.services import RegistrationError, RegistrationRequest, RequestDetails
 from registrations.extensions import db
 from registrations.models import (
@@ -185,7 +186,7 @@ def _seed_past(session: TrainingSession, people: list[Participant], index: int) 
         db.session.add(registration)
         db.session.flush()
         codes.assign_code(registration)
-        session.seats_taken += 1
+    recount_seats_taken([session.id])
     db.session.commit()
     return number
 

@@ -3,16 +3,42 @@
 A `SeatBook` is read once inside the transaction that holds the session's row lock, then kept
 in step in memory while that transaction takes and releases seats, so that deciding many
 registrations costs two queries, not two per registration.
+
+`seats_taken` (the session's approved registrations) is written in two places only:
+`SeatBook.take`/`release`, under the session's lock, for the rules; and `recount_seats_taken`,
+the bulk path for data written in bulk (demo data, the scale generator, test factories, the
+benchmark's clean-up), which sets it from the registrations themselves.
 """
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, func, or_, select, update
 
 from registrations.extensions import db
 from registrations.models import Registration, RegistrationState, SessionQuota, TrainingSession
+
+
+def approved_count_sql():
+    """The number of approved registrations of the `training_session` row at hand (a correlated
+    scalar subquery, for UPDATE statements and checks)."""
+    return (select(func.count()).select_from(Registration)
+            .where(Registration.session_id == TrainingSession.id,
+                   Registration.state == RegistrationState.APPROVED)
+            .scalar_subquery())
+
+
+def recount_seats_taken(session_ids: Iterable[int] | None = None) -> None:
+    """Set `seats_taken` of the given sessions (all when None) to their approved registrations.
+
+    The bulk path: for rows written without the rules (demo data, generated data, fixtures).
+    The caller commits."""
+    statement = update(TrainingSession).values(seats_taken=approved_count_sql())
+    if session_ids is not None:
+        statement = statement.where(TrainingSession.id.in_(list(session_ids)))
+    db.session.execute(statement.execution_options(synchronize_session=False))
 
 
 def offer_is_active(registration: Registration, now: datetime) -> bool:

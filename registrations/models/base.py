@@ -60,11 +60,12 @@ def _labels_of(enum_cls: type[LabelledEnum]) -> dict:
 
 
 def enum_column(enum_cls: type[enum.Enum], length: int = 20) -> sa.Enum:
-    """A portable enum column stored as its string value (no native database enum)."""
+    """A portable enum column stored as its string value (no native database enum), with a
+    CHECK constraint `ck_<table>_<enum name>` that admits only the enum's values."""
     return sa.Enum(
         enum_cls,
         native_enum=False,
-        create_constraint=False,
+        create_constraint=True,
         length=length,
         values_callable=lambda members: [member.value for member in members],
     )

@@ -91,7 +91,7 @@ class TrainingSession(db.Model):
     __table_args__ = (
         sa.CheckConstraint("end_date >= start_date", name="dates_in_order"),
         sa.CheckConstraint("capacity >= 1", name="capacity_positive"),
-        sa.CheckConstraint("seats_taken >= 0", name="seats_taken_positive"),
+        sa.CheckConstraint("seats_taken >= 0 AND seats_taken <= capacity", name="seats_taken_in_capacity"),
         # The catalogue: sessions of one status in date order, read from the index, no sort.
         sa.Index("ix_training_session_status_start", "status", "start_date"),
     )

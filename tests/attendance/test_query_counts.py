@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 
+from registrations.enrolment.seats import recount_seats_taken
 from registrations.models import Attendance, AttendanceStatus, Participant, Registration, RegistrationState, SessionDay
 
 SIZES = [(10, 1), (300, 20)]
@@ -30,7 +31,7 @@ def filled(db, make_session, make_agency, today):
         day_ids = [d.id for d in db.session.query(SessionDay).filter_by(session_id=session.id)]
         db.session.add_all(Attendance(registration_id=r.id, day_id=d, status=statuses[(r.id + d) % 4])
                            for r in registrations for d in day_ids)
-        session.seats_taken = participants
+        recount_seats_taken([session.id])
         db.session.commit()
         return session, day_ids
 
