@@ -45,8 +45,8 @@ def test_clean_data_has_no_difference(runner, filled):
 
 def test_each_difference_is_printed_and_fails(db, runner, filled, make_registration, make_participant):
     session, _, kh = filled
-    # One more Khmer officer approved behind the rules' back: the quota of 2 is exceeded, and
-    # 3 approved plus the open offer fill the 4 seats (not more: no capacity line).
+    # One more Khmer officer approved behind the rules' back: the quota of 2 is exceeded (3
+    # approved of 4 seats: no capacity line).
     extra = make_registration(session, make_participant(kh))
     db.session.execute(sa.update(TrainingSession).where(TrainingSession.id == session.id).values(seats_taken=1))
     db.session.commit()
