@@ -34,6 +34,7 @@ ACTION_LABELS = {
     "user.reset_sent": _l("Password reset sent"),
     "user.password_reset": _l("Password reset"),
     "user.password_changed": _l("Password changed"),
+    "message.sent_again": _l("Message sent again"),
     "agency.created": _l("Agency created"),
     "agency.updated": _l("Agency changed"),
     "agency.deactivated": _l("Agency deactivated"),
