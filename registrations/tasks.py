@@ -54,3 +54,12 @@ def daily_purge() -> dict:
 
     with job_context():
         return purge_all()
+
+
+@huey.periodic_task(crontab(minute="15"))
+def store_certificate_pdfs() -> int:
+    """Every hour: draw and keep the PDFs of valid certificates never stored (bulk-loaded data)."""
+    from registrations.certificates.storage import store_missing_pdfs
+
+    with job_context():
+        return store_missing_pdfs()
