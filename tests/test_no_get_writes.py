@@ -49,7 +49,8 @@ def _ids(db) -> dict:
     days = {sid: db.session.scalar(select(SessionDay.id).where(SessionDay.session_id == sid).limit(1))
             for sid in sessions}
     certificate.pdf = None  # a certificate never stored: its download draws it, and keeps nothing
-    tokens = {"auth.accept_invitation": make_token(invited, INVITATION), "auth.reset_password": make_token(partner, RESET)}
+    tokens = {"auth.accept_invitation": make_token(invited, INVITATION),
+              "auth.reset_password": make_token(partner, RESET)}
     db.session.commit()  # the nonces the tokens carry
     return {
         "session_id": sessions, "days": days, "registration_id": [registration],

@@ -83,7 +83,8 @@ def answer(session_id: int):
     if response_of(registration) is not None:
         return render_template("evaluations/answered.html", session=session), 200 if request.method == "GET" else 409
     questions = ensure_questions(session) if request.method == "POST" else questions_for_display(session)
-    form = answer_form(questions)(formdata=posted_answers(request.form, questions) if request.method == "POST" else None)
+    form = answer_form(questions)(
+        formdata=posted_answers(request.form, questions) if request.method == "POST" else None)
     status = 200
     if form.validate_on_submit():
         try:

@@ -19,7 +19,7 @@ from tests.messages.smtp import SMTPServer
 def _states(db) -> dict:
     db.session.expire_all()
     rows = db.session.execute(select(Message.state, func.count()).group_by(Message.state)).all()
-    return {state: count for state, count in rows}
+    return dict(rows)
 
 
 def test_smtp_down_while_fifty_register_then_each_message_is_delivered_once(
