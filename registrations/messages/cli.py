@@ -2,6 +2,7 @@
 
 import logging
 import os
+import signal
 import subprocess
 import sys
 
@@ -16,7 +17,8 @@ from registrations.messages import bp
 @bp.cli.command("worker")
 @click.option("--threads", type=click.IntRange(min=1), default=None,
               help="Jobs run at once (default: WORKER_THREADS, 2).")
-def worker_command(threads):
+@click.option("--no-periodic", is_flag=True, help="Do not schedule the periodic jobs (another worker does).")
+def worker_command(threads, no_periodic):
     """Run the job worker: sends the outbox and runs the scheduled jobs (stop with Ctrl-C)."""
     from registrations.jobs import huey
     from registrations.messages.outbox import sweep
@@ -24,12 +26,15 @@ def worker_command(threads):
     if huey.immediate:
         raise click.ClickException("JOBS_IMMEDIATE is set: jobs run in the process that enqueues them.")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    logging.getLogger("huey").setLevel(logging.WARNING)  # one line per job would drown the messages
     # Messages whose job was lost while no worker ran (or a worker was killed) go out first.
     totals = sweep()
     db.session.remove()
     click.echo(f"Outbox at start: {totals}")
+    # An idle worker looks at the queue at least every second (Redis storage blocks instead).
     consumer = huey.create_consumer(workers=threads or current_app.config["WORKER_THREADS"],
-                                    worker_type="thread", periodic=True, check_worker_health=True)
+                                    worker_type="thread", periodic=not no_periodic, check_worker_health=True,
+                                    max_delay=1.0)
     consumer.run()
 
 
@@ -38,6 +43,8 @@ def worker_command(threads):
 @click.option("--port", type=int, default=5000, show_default=True)
 def serve_command(host, port):
     """Development: the web server and a job worker, in one command (stop both with Ctrl-C)."""
+    # A stop request (Ctrl-C, or SIGTERM from a process manager) also stops the worker below.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
     env = dict(os.environ)
     app_ref = os.environ.get("FLASK_APP", "app")
     worker = subprocess.Popen([sys.executable, "-m", "flask", "--app", app_ref, "worker"], env=env)  # noqa: S603
