@@ -48,6 +48,7 @@ SESSION_TOOLS = [
     ("attendance.checkin", _l("Check-in")),
     ("certificates.session", _l("Certificates")),
     ("evaluations.results", _l("Evaluation")),
+    ("messages.announce", _l("Announcement")),
 ]
 
 

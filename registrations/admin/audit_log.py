@@ -35,6 +35,7 @@ ACTION_LABELS = {
     "user.password_reset": _l("Password reset"),
     "user.password_changed": _l("Password changed"),
     "message.sent_again": _l("Message sent again"),
+    "session.announcement": _l("Announcement sent"),
     "agency.created": _l("Agency created"),
     "agency.updated": _l("Agency changed"),
     "agency.deactivated": _l("Agency deactivated"),

@@ -2,6 +2,7 @@
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -9,12 +10,14 @@ from sqlalchemy import func, or_, select
 from wtforms import SelectField, StringField
 from wtforms.validators import Length, Optional
 
-from registrations.access import AUTHENTICATED, allow
+from registrations.access import AUTHENTICATED, STAFF, allow
+from registrations.admin.forms import as_choices
 from registrations.errors import abort_with
 from registrations.extensions import db
-from registrations.messages import bp
+from registrations.messages import announcements, bp
+from registrations.messages.announcements import AnnouncementForm
 from registrations.messages.outbox import send_again
-from registrations.models import Message, MessageState, Role
+from registrations.models import Message, MessageState, Role, TrainingSession
 from registrations.paging import paginate
 
 #: Labels of the objects a message can concern.
@@ -43,7 +46,7 @@ def _listing():
 def admin_list():
     """Every message the application sent or will send, newest first, with filters."""
     form = MessageFilterForm(request.args)
-    form.state.choices = [("", _("All states")), *MessageState.choices()]
+    form.state.choices = as_choices([("", _("All states")), *MessageState.choices()])
     if not form.validate():
         return render_template("messages/admin_list.html", form=form, page=None, resend_form=FlaskForm(),
                                object_labels=OBJECT_LABELS), 400
@@ -79,3 +82,24 @@ def mine():
     """The messages sent to the logged-in account (by account, or to its address)."""
     query = _listing().where(or_(Message.user_id == current_user.id, Message.recipient == current_user.email))
     return render_template("messages/mine.html", page=paginate(query), object_labels=OBJECT_LABELS)
+
+
+@bp.route("/manage/sessions/<int:session_id>/announcement", methods=["GET", "POST"])
+@allow(STAFF)
+def announce(session_id: int):
+    """Write one announcement to the session's approved (or waitlisted) participants."""
+    session = db.session.get(TrainingSession, session_id)
+    if session is None:
+        abort_with(404, _("This session does not exist."))
+    form = AnnouncementForm()
+    status = 200
+    if form.validate_on_submit():
+        count = announcements.announce(session, form.audience.data, form.texts(),
+                                       actor=current_user._get_current_object())
+        db.session.commit()
+        flash(ngettext("The announcement is queued for %(num)d person.",
+                       "The announcement is queued for %(num)d people.", count), "success")
+        return redirect(url_for(".announce", session_id=session.id))
+    if request.method == "POST":
+        status = 400
+    return render_template("messages/announce.html", session=session, form=form), status
