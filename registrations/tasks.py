@@ -63,3 +63,12 @@ def store_certificate_pdfs() -> int:
 
     with job_context():
         return store_missing_pdfs()
+
+
+@huey.task()
+def store_session_pdfs(session_id: int) -> int:
+    """Draw and keep the PDFs of a session's certificates (after issuing, or before its first ZIP)."""
+    from registrations.certificates.storage import store_missing_pdfs
+
+    with job_context():
+        return store_missing_pdfs(session_id, limit=100_000)
