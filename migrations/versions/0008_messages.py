@@ -1,4 +1,5 @@
-"""The outbox: one row per outgoing email, with its delivery state
+"""The outbox: one row per outgoing email, with its delivery state; the per-session choice to
+e-mail certificates on issue
 
 Revision ID: 0008_messages
 Revises: 0006_perf_public
@@ -49,9 +50,13 @@ def upgrade():
     op.create_index("ix_message_created", "message", ["created_at", "id"], unique=False)
     op.create_index("ix_message_user", "message", ["user_id", "id"], unique=False)
     op.create_index("ix_message_object", "message", ["object_type", "object_id"], unique=False)
+    with op.batch_alter_table("training_session", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("email_certificates", sa.Boolean(), server_default=sa.false(), nullable=False))
 
 
 def downgrade():
+    with op.batch_alter_table("training_session", schema=None) as batch_op:
+        batch_op.drop_column("email_certificates")
     op.drop_index("ix_message_object", table_name="message")
     op.drop_index("ix_message_user", table_name="message")
     op.drop_index("ix_message_created", table_name="message")

@@ -36,6 +36,7 @@ ACTION_LABELS = {
     "user.password_changed": _l("Password changed"),
     "message.sent_again": _l("Message sent again"),
     "session.announcement": _l("Announcement sent"),
+    "session.email_certificates": _l("E-mailing of certificates changed"),
     "agency.created": _l("Agency created"),
     "agency.updated": _l("Agency changed"),
     "agency.deactivated": _l("Agency deactivated"),
