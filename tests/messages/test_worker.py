@@ -73,7 +73,7 @@ def test_a_worker_killed_mid_job_leaves_no_message_lost_or_sent_twice(app, db, d
         for n in range(3):
             mail.queue(mail.Mail(f"officer{n}@example.test", f"Message {n}", "Corps", "fr"))
         db.session.commit()  # one job for three messages, enqueued in the queue's file
-        assert server.handler.in_rcpt.wait(20), "the worker's job reached the SMTP server"
+        assert server.handler.in_rcpt.wait(45), "the worker's job reached the SMTP server"
         first.send_signal(signal.SIGKILL)
         first.wait(10)
         assert _states(db) == [MessageState.SENDING, MessageState.QUEUED, MessageState.QUEUED]
@@ -83,7 +83,7 @@ def test_a_worker_killed_mid_job_leaves_no_message_lost_or_sent_twice(app, db, d
         time.sleep(1.2)  # past MAIL_SENDING_TIMEOUT: the sending is known to be interrupted
 
         second = _worker(database_url, tmp_path, smtp_port)
-        _wait(lambda: _states(db) == [MessageState.SENT] * 3, 20, "the next worker to send everything")
+        _wait(lambda: _states(db) == [MessageState.SENT] * 3, 45, "the next worker to send everything")
         time.sleep(0.5)
         received = server.handler.received()
     finally:
