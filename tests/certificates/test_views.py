@@ -72,7 +72,8 @@ def test_session_page_runs_a_fixed_number_of_queries_without_pdf(organiser_clien
 
     small, large = measure(2), measure(12)
     assert len(small) == len(large)
-    assert not any("certificate.pdf" in s for s in large)
+    # The PDFs' bytes are never read; only whether each is stored (the drawing job's progress).
+    assert not any("certificate.pdf" in s.replace("certificate.pdf IS NULL", "") for s in large)
 
 
 # ---------------------------------------------------------------- issuing from the page
@@ -256,6 +257,7 @@ def test_agency_list_is_paginated_with_a_fixed_number_of_queries(partner_client,
         issue(attendee(session, vn_agency).id)
     large = measure()
     assert len(small) == len(large)
-    assert not any("certificate.pdf" in s for s in large)
+    # The PDFs' bytes are never read; only whether each is stored (the drawing job's progress).
+    assert not any("certificate.pdf" in s.replace("certificate.pdf IS NULL", "") for s in large)
     second = partner_client.get("/certificates?page=3").get_data(as_text=True)
     assert "Page 3" in second or "3 / 3" in second or "3 sur 3" in second
