@@ -21,7 +21,7 @@ def create_app(config: dict | None = None) -> Flask:
         proxies = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
 
-    from registrations import errors, mail, security
+    from registrations import errors, jobs, mail, security
     from registrations.cli import register_commands
     from registrations.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
     from registrations.i18n import LANGUAGES, select_locale
@@ -37,6 +37,7 @@ def create_app(config: dict | None = None) -> Flask:
     errors.init_app(app)
     security.init_app(app)
     mail.init_app(app)
+    jobs.init_app(app)
     register_commands(app)
 
     from registrations.admin import bp as admin_bp
@@ -46,6 +47,7 @@ def create_app(config: dict | None = None) -> Flask:
     from registrations.enrolment import bp as registrations_bp
     from registrations.evaluations import bp as evaluations_bp
     from registrations.main import bp as main_bp
+    from registrations.messages import bp as messages_bp
     from registrations.reports import bp as reports_bp
     from registrations.sessions import bp as sessions_bp
 
@@ -58,6 +60,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(reports_bp)
     app.register_blueprint(certificates_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(messages_bp)
 
     @app.context_processor
     def inject_globals():

@@ -98,7 +98,7 @@ def load_config(overrides: dict | None = None) -> dict:
         "CERTIFICATE_RENDER_PROCESSES": _int("CERTIFICATE_RENDER_PROCESSES", min(os.cpu_count() or 1, 4)),
         # Number of reverse proxies in front of the app whose X-Forwarded-* headers are trusted.
         "TRUSTED_PROXIES": _int("TRUSTED_PROXIES", 0),
-        # Mail: "smtp" sends through MAIL_SERVER, "console" writes to the log, "memory" keeps
+        # Mail: "smtp" sends through MAIL_SERVER, "console" prints it, "memory" keeps
         # messages in app.extensions["mail_outbox"] (tests).
         "MAIL_BACKEND": os.environ.get("MAIL_BACKEND", "smtp" if os.environ.get("MAIL_SERVER") else "console"),
         "MAIL_SERVER": os.environ.get("MAIL_SERVER", "localhost"),
@@ -107,6 +107,20 @@ def load_config(overrides: dict | None = None) -> dict:
         "MAIL_USERNAME": os.environ.get("MAIL_USERNAME", ""),
         "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD", ""),
         "MAIL_DEFAULT_SENDER": os.environ.get("MAIL_DEFAULT_SENDER", "formation@cooperation.example"),
+        # Seconds to wait for the mail server; tries before a message fails; seconds after which
+        # a message left "sending" by a worker that died is taken again; attachments' size limit.
+        "MAIL_TIMEOUT": _int("MAIL_TIMEOUT", 10),
+        "MAIL_MAX_TRIES": _int("MAIL_MAX_TRIES", 8),
+        "MAIL_SENDING_TIMEOUT": _int("MAIL_SENDING_TIMEOUT", 300),
+        "MAIL_MAX_ATTACHMENT_BYTES": _int("MAIL_MAX_ATTACHMENT_BYTES", 10 * 1024 * 1024),
+        # Days after which the bodies of sent messages are emptied by the nightly purge.
+        "MESSAGE_RETENTION_DAYS": _int("MESSAGE_RETENTION_DAYS", 90),
+        # Job queue: Redis when REDIS_URL is set, else a SQLite file in the instance folder;
+        # JOBS_IMMEDIATE runs each job at once in the process that enqueues it (tests).
+        "REDIS_URL": os.environ.get("REDIS_URL", "").strip(),
+        "JOBS_SQLITE_PATH": os.environ.get("JOBS_SQLITE_PATH", str(INSTANCE_DIR / "jobs.sqlite3")),
+        "JOBS_IMMEDIATE": _bool("JOBS_IMMEDIATE", False),
+        "WORKER_THREADS": _int("WORKER_THREADS", 2),
         "BOOTSTRAP_SERVE_LOCAL": True,
         "ITEMS_PER_PAGE": _int("ITEMS_PER_PAGE", 20),
         # werkzeug's default scrypt parameters; each hash records its own, so lowering them
@@ -120,6 +134,7 @@ def load_config(overrides: dict | None = None) -> dict:
             TESTING=True,
             WTF_CSRF_ENABLED=True,
             MAIL_BACKEND="memory",
+            JOBS_IMMEDIATE=True,
             PASSWORD_HASH_METHOD="scrypt:4096:8:1",  # noqa: S106 (a hashing method, not a password)
             SQLALCHEMY_DATABASE_URI=os.environ.get("TEST_DATABASE_URL") or "sqlite://",
         )

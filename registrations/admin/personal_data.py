@@ -26,6 +26,7 @@ from registrations.models import (
     User,
     utcnow,
 )
+from registrations.models.messages import Message
 
 #: Keys of a certificate's facts that name or describe the person.
 PERSONAL_FACT_KEYS = {"name", "name_latin", "name_native", "rank", "unit", "email", "phone"}
@@ -152,6 +153,10 @@ def anonymise(participant_ids: list[int], *, actor: User | None = None, batch: i
     now = utcnow()
     for start in range(0, len(participant_ids), batch):
         ids = participant_ids[start:start + batch]
+        # Messages sent to these people go with their names: recipient and bodies erased.
+        emails = select(Participant.email).where(Participant.id.in_(ids), Participant.email.is_not(None))
+        db.session.execute(update(Message).where(Message.recipient.in_(emails)).values(
+            recipient="", subject="", body="", html_body=None, attachments=None))
         db.session.execute(update(Participant).where(Participant.id.in_(ids)).values(
             name_latin="", name_native="", name_key="", rank="", unit="", email=None, phone="",
             languages="", anonymised_at=now))

@@ -49,7 +49,6 @@ def _render_session_list(session, status: int = 200, form=None, waitlist_ids=Non
 @allow(STAFF)
 def session_list(session_id: int):
     """A session's registrations with filters (state, agency, country), to decide on."""
-    run(services.expire_offers, session_id)
     return _render_session_list(queries.get_session_for_staff(session_id))
 
 

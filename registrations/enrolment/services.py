@@ -375,7 +375,8 @@ def decline_offer(registration_id: int, *, agency_id: int | None, actor: User | 
 def expire_offers(session_id: int | None = None, now: datetime | None = None) -> int:
     """Pass every expired seat offer (of one session, or all) to the next person; return how many.
 
-    Costs one query when nothing is due, so pages call it whenever they show registrations.
+    Run by the scheduled job every few minutes (and `flask expire-offers`); costs one query when
+    nothing is due.
     """
     now = now or utcnow()
     query = select(Registration.session_id).where(

@@ -135,6 +135,8 @@ class TrainingSession(db.Model):
     #: When a seat frees, offer it to the next waitlisted person for confirmation instead of
     #: promoting them at once.
     confirm_promotions: Mapped[bool] = mapped_column(default=False)
+    #: Certificates are e-mailed to their holders (PDF attached) when issued.
+    email_certificates: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     offer_hours: Mapped[int] = mapped_column(default=72)
     status: Mapped[SessionStatus] = mapped_column(
         enum_column(SessionStatus), default=SessionStatus.DRAFT, index=True
