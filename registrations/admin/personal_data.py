@@ -12,6 +12,7 @@ from datetime import date, datetime, time, timezone
 from sqlalchemy import func, select, update
 
 from registrations.audit import record
+from registrations.auth.logins import end_all
 from registrations.extensions import db
 from registrations.models import (
     Attendance,
@@ -174,6 +175,7 @@ def anonymise(participant_ids: list[int], *, actor: User | None = None, batch: i
             user.invited_at = None
             user.active = False
             user.session_version += 1
+            end_all(user.id)
             with_account.add(user.participant_id)
             counts["accounts"] += 1
         for participant_id in ids:

@@ -10,6 +10,7 @@ from registrations.models.evaluations import (
     EvaluationResponse,
     ResponseSource,
 )
+from registrations.models.logins import Login, PageVersion
 from registrations.models.people import Agency, AgencyKind, Participant, Role, User
 from registrations.models.registrations import LIVE_STATES, Registration, RegistrationState
 from registrations.models.sessions import (
@@ -35,6 +36,8 @@ __all__ = [
     "EvaluationQuestion",
     "EvaluationResponse",
     "LIVE_STATES",
+    "Login",
+    "PageVersion",
     "Participant",
     "Registration",
     "RegistrationState",
