@@ -24,6 +24,7 @@ def create_app(config: dict | None = None) -> Flask:
     from registrations.cli import register_commands
     from registrations.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
     from registrations.i18n import LANGUAGES, AppRequest, install_template_gettext, select_locale
+    from registrations.sessions import version  # noqa: F401 (its events bump the page version)
 
     app.request_class = AppRequest
     db.init_app(app)

@@ -147,7 +147,7 @@ class TrainingSession(db.Model):
     duplicated_from_id: Mapped[int | None] = mapped_column(sa.ForeignKey("training_session.id"))
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    #: Indexed: its latest value tells whether any session changed (see sessions/fragments.py).
+    #: When the row last changed. Kept pages do not rely on it (a clock): see sessions/version.py.
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow, index=True)
 
     days: Mapped[list["SessionDay"]] = relationship(
