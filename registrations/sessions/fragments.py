@@ -26,7 +26,7 @@ import secrets
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta, timezone
+from datetime import datetime, timedelta
 
 from flask import current_app, render_template, request
 from flask import session as visit
@@ -35,6 +35,7 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
+from registrations.clock import local_midnight
 from registrations.extensions import db
 from registrations.models import TrainingSession, utcnow
 from registrations.sessions import version
@@ -169,7 +170,7 @@ def next_change(sessions: Iterable[TrainingSession], now: datetime) -> datetime 
         if session.registration_deadline is not None:
             moments.append(session.registration_deadline + timedelta(microseconds=1))
         else:
-            moments.append(datetime.combine(session.start_date, time.min, tzinfo=timezone.utc))
+            moments.append(local_midnight(session.start_date))
     return min((moment for moment in moments if moment > now), default=None)
 
 
