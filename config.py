@@ -81,8 +81,15 @@ def load_config(overrides: dict | None = None) -> dict:
         "BABEL_DEFAULT_LOCALE": "fr",
         "BABEL_DEFAULT_TIMEZONE": os.environ.get("APP_TIMEZONE", "Asia/Ho_Chi_Minh"),
         "BABEL_TRANSLATION_DIRECTORIES": str(BASE_DIR / "translations"),
-        # Login throttling: failed attempts allowed per account and per client address.
-        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        # Redis shared by several instances (page cache, login throttling); empty: none.
+        "REDIS_URL": os.environ.get("REDIS_URL", "").strip(),
+        # Login throttling: failed attempts allowed per account and per client address, counted
+        # in Redis when REDIS_URL is set (shared by instances), else in each process's memory.
+        # While Redis is unreachable, each process counts in memory and switches back by itself.
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "").strip()
+        or os.environ.get("REDIS_URL", "").strip() or "memory://",
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        "RATELIMIT_STORAGE_OPTIONS": {"socket_timeout": 0.5, "socket_connect_timeout": 0.5},
         "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
         "RATELIMIT_HEADERS_ENABLED": False,
         "LOGIN_LIMIT_PER_ACCOUNT": os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "5 per 15 minutes"),
@@ -137,6 +144,8 @@ def load_config(overrides: dict | None = None) -> dict:
             JOBS_IMMEDIATE=True,
             PASSWORD_HASH_METHOD="scrypt:4096:8:1",  # noqa: S106 (a hashing method, not a password)
             SQLALCHEMY_DATABASE_URI=os.environ.get("TEST_DATABASE_URL") or "sqlite://",
+            REDIS_URL="",  # a test that shares through Redis says so
+            RATELIMIT_STORAGE_URI="memory://",
         )
     config.update(overrides or {})
     if config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):

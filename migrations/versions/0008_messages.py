@@ -14,7 +14,7 @@ import registrations.models.base
 
 # revision identifiers, used by Alembic.
 revision = "0008_messages"
-down_revision = "0006_perf_public"
+down_revision = "0007_invariants"
 branch_labels = None
 depends_on = None
 
@@ -44,6 +44,7 @@ def upgrade():
         sa.ForeignKeyConstraint(["user_id"], ["user_account.id"], name=op.f("fk_message_user_id_user_account"),
                                 ondelete="SET NULL"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_message")),
+        sa.CheckConstraint("state IN ('queued', 'sending', 'sent', 'failed')", name=op.f("ck_message_messagestate")),
         sa.UniqueConstraint("idempotency_key", name=op.f("uq_message_idempotency_key")),
     )
     op.create_index("ix_message_state_next_try", "message", ["state", "next_try_at"], unique=False)

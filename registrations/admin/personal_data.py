@@ -7,11 +7,13 @@ free texts and the facts snapshot of its certificates (keys kept, names emptied)
 stored PDF is dropped.
 """
 
-from datetime import date, datetime, time, timezone
+from datetime import date
 
 from sqlalchemy import func, select, update
 
 from registrations.audit import record
+from registrations.auth.logins import end_all
+from registrations.clock import local_midnight, local_today
 from registrations.extensions import db
 from registrations.models import (
     Attendance,
@@ -115,7 +117,7 @@ def record_export(participant: Participant, actor: User) -> None:
 
 def cutoff_date(years: int, today: date | None = None) -> date:
     """The day `years` years before today (28 February for a 29 February)."""
-    today = today or date.today()
+    today = today or local_today()
     try:
         return today.replace(year=today.year - years)
     except ValueError:
@@ -126,7 +128,7 @@ def candidates(years: int, today: date | None = None) -> list[int]:
     """Participants to anonymise: not yet anonymised, known for more than `years` years, every
     session of theirs ended more than `years` years ago, and no account used since then."""
     cutoff = cutoff_date(years, today)
-    cutoff_at = datetime.combine(cutoff, time.min, tzinfo=timezone.utc)
+    cutoff_at = local_midnight(cutoff)
     recent_sessions = (select(Registration.participant_id)
                        .join(TrainingSession, TrainingSession.id == Registration.session_id)
                        .where(TrainingSession.end_date >= cutoff))
@@ -179,6 +181,7 @@ def anonymise(participant_ids: list[int], *, actor: User | None = None, batch: i
             user.invited_at = None
             user.active = False
             user.session_version += 1
+            end_all(user.id)
             with_account.add(user.participant_id)
             counts["accounts"] += 1
         for participant_id in ids:

@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from registrations import mail
 from registrations.audit import record
+from registrations.auth.logins import end_all
 from registrations.auth.services import AccountError
 from registrations.extensions import db
 from registrations.models import User, utcnow
@@ -105,6 +106,7 @@ def use_link(token: str, purpose: str, password: str, now: datetime | None = Non
     user.set_password(password)
     user.link_nonce = ""
     user.session_version += 1
+    end_all(user.id)
     record("user.invitation_accepted" if purpose == INVITATION else "user.password_reset", user, actor=user)
     db.session.commit()
     return user

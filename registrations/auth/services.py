@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from registrations.audit import record
+from registrations.auth.logins import end_all
 from registrations.extensions import db
 from registrations.models import Agency, Participant, Role, User, utcnow
 from registrations.text import fold
@@ -45,11 +46,12 @@ def authenticate(email: str, password: str) -> User:
 
 
 def change_password(user: User, current_password: str, new_password: str) -> None:
-    """Change the password after checking the current one; other open sessions end."""
+    """Change the password after checking the current one; every open login ends."""
     if not user.check_password(current_password):
         raise AccountError(_l("The current password is wrong."))
     user.set_password(new_password)
     user.session_version += 1
+    end_all(user.id)
     record("user.password_changed", user, actor=user)
     db.session.commit()
 

@@ -4,7 +4,6 @@ agency's list. A partner only ever reaches their own agency's documents (404 oth
 
 import re
 import zipfile
-from datetime import date
 
 from flask import Response, current_app, render_template, stream_with_context
 from flask_babel import gettext as _
@@ -17,6 +16,7 @@ from registrations.certificates import bp
 from registrations.certificates.facts import render
 from registrations.certificates.invitations import load_invitation, render_letter
 from registrations.certificates.services import CertificateError
+from registrations.clock import local_today
 from registrations.errors import abort_with
 from registrations.extensions import db
 from registrations.formats import PageDates
@@ -177,7 +177,7 @@ def _open_invitations(limit: int = 50) -> list:
                Registration.state == RegistrationState.APPROVED,
                TrainingSession.country != Agency.country,
                TrainingSession.status != SessionStatus.CANCELLED,
-               TrainingSession.end_date >= date.today())
+               TrainingSession.end_date >= local_today())
         .order_by(TrainingSession.start_date, Participant.name_key).limit(limit)
     ))
 

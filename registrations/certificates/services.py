@@ -21,6 +21,7 @@ from sqlalchemy.orm import aliased
 from registrations import audit
 from registrations.attendance.rates import AttendanceSummary, attendance_summaries
 from registrations.certificates.facts import build_facts
+from registrations.clock import local_today
 from registrations.extensions import db
 from registrations.locking import lock_row
 from registrations.models import (
@@ -86,7 +87,7 @@ def session_has_ended(session: TrainingSession, today: date | None = None) -> bo
     """Completed by the office, or past its last day (and not cancelled)."""
     if session.status == SessionStatus.CANCELLED:
         return False
-    return session.status == SessionStatus.COMPLETED or session.end_date < (today or date.today())
+    return session.status == SessionStatus.COMPLETED or session.end_date < (today or local_today())
 
 
 def reasons_not_eligible(session: TrainingSession, registration: Registration,
@@ -293,7 +294,7 @@ def issue(registration_id: int, actor=None, today: date | None = None) -> tuple[
 
     Returns (certificate, created): issuing twice returns the valid certificate already issued.
     """
-    today = today or date.today()
+    today = today or local_today()
     session, _registration = _lock_session_of(registration_id)
     candidate = _eligible_candidate(session, registration_id, today)
     if candidate.certificate is not None:
@@ -306,7 +307,7 @@ def issue(registration_id: int, actor=None, today: date | None = None) -> tuple[
 
 def issue_all(session_id: int, actor=None, today: date | None = None) -> list[Certificate]:
     """Issue the certificates of every eligible registration of a session that has none yet."""
-    today = today or date.today()
+    today = today or local_today()
     session = lock_row(TrainingSession, session_id)
     if session is None:
         raise CertificateError(_("This session does not exist."), 404)
@@ -345,7 +346,7 @@ def reissue(certificate_id: int, actor=None, reason: str = "", today: date | Non
     The old certificate becomes "superseded"; its public page says so without pointing to
     the new one.
     """
-    today = today or date.today()
+    today = today or local_today()
     certificate = db.session.get(Certificate, certificate_id)
     if certificate is None:
         raise CertificateError(_("This certificate does not exist."), 404)

@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, select
 
 from registrations.audit import record
+from registrations.clock import local_today
 from registrations.extensions import db
 from registrations.locking import lock_row
 from registrations.models import (
@@ -73,7 +74,7 @@ def has_ended(session: TrainingSession, today: date | None = None) -> bool:
     """Whether the session is over (marked completed, or past its last day), and not cancelled."""
     if session.status == SessionStatus.CANCELLED:
         return False
-    return session.status == SessionStatus.COMPLETED or session.end_date < (today or date.today())
+    return session.status == SessionStatus.COMPLETED or session.end_date < (today or local_today())
 
 
 def has_responses(session: TrainingSession) -> bool:

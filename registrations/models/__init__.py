@@ -10,6 +10,7 @@ from registrations.models.evaluations import (
     EvaluationResponse,
     ResponseSource,
 )
+from registrations.models.logins import Login, PageVersion
 from registrations.models.messages import Message, MessageState
 from registrations.models.people import Agency, AgencyKind, Participant, Role, User
 from registrations.models.registrations import LIVE_STATES, Registration, RegistrationState
@@ -38,6 +39,8 @@ __all__ = [
     "LIVE_STATES",
     "Message",
     "MessageState",
+    "Login",
+    "PageVersion",
     "Participant",
     "Registration",
     "RegistrationState",

@@ -134,8 +134,8 @@ def _quota_rows_of(facts: SessionFacts) -> list[tuple[str, int]]:
 def detail(session_id: int):
     """A session's page: key facts, the day-by-day programme, and how to register.
 
-    Its body is kept (see fragments.py) under everything it shows: the session's row
-    (updated_at changes with it), its days and quotas, and what the reader may do; those are
+    Its body is kept (see fragments.py) under everything it shows: the version of the public
+    pages (bumped with every change of the session), its days and quotas, and what the reader may do; those are
     read as plain rows, the session with its days only when the body is rendered."""
     facts = session_facts(session_id)
     if facts is None or not may_see(current_user, facts.session):
@@ -144,7 +144,7 @@ def detail(session_id: int):
     quotas = _quota_rows_of(facts)
     panel = registration_panel(current_user, facts.session)
     staff = bool(current_user.is_authenticated and current_user.is_staff)
-    key = ("sessions.detail", session_id, facts.session.updated_at, facts.session.seats_taken, facts.days,
+    key = ("sessions.detail", session_id, fragments.sessions_version(), facts.session.seats_taken, facts.days,
            tuple(quotas), panel.state, panel.reason, staff)
 
     def render():
