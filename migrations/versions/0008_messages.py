@@ -2,7 +2,7 @@
 e-mail certificates on issue
 
 Revision ID: 0008_messages
-Revises: 0006_perf_public
+Revises: 0007_invariants
 Create Date: 2026-12-04 23:00:00.000000
 
 """

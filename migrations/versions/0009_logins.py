@@ -1,7 +1,7 @@
 """Server-side logins (a row per open login) and the version counter of kept public pages
 
 Revision ID: 0009_logins
-Revises: 0006_perf_public
+Revises: 0008_messages
 Create Date: 2026-12-04 23:00:00.000000
 
 """
@@ -13,7 +13,7 @@ import registrations.models.base
 
 # revision identifiers, used by Alembic.
 revision = "0009_logins"
-down_revision = "0006_perf_public"
+down_revision = "0008_messages"
 branch_labels = None
 depends_on = None
 
