@@ -81,12 +81,14 @@ def load_config(overrides: dict | None = None) -> dict:
         "BABEL_DEFAULT_LOCALE": "fr",
         "BABEL_DEFAULT_TIMEZONE": os.environ.get("APP_TIMEZONE", "Asia/Ho_Chi_Minh"),
         "BABEL_TRANSLATION_DIRECTORIES": str(BASE_DIR / "translations"),
-        # Login throttling: failed attempts allowed per account and per client address.
+        # Login throttling: failed attempts allowed per account and client address together,
+        # per client address, and (slowly) per account from anywhere (README, "Login throttling").
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
         "RATELIMIT_HEADERS_ENABLED": False,
-        "LOGIN_LIMIT_PER_ACCOUNT": os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "5 per 15 minutes"),
+        "LOGIN_LIMIT_PER_PAIR": os.environ.get("LOGIN_LIMIT_PER_PAIR", "5 per 15 minutes"),
         "LOGIN_LIMIT_PER_ADDRESS": os.environ.get("LOGIN_LIMIT_PER_ADDRESS", "20 per 15 minutes"),
+        "LOGIN_LIMIT_PER_ACCOUNT": os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "50 per hour"),
         # Public certificate verification pages allowed per client address.
         "VERIFY_LIMIT_PER_ADDRESS": os.environ.get("VERIFY_LIMIT_PER_ADDRESS", "30 per minute"),
         # Who signs certificates and invitation letters (printed under the signature line).
@@ -109,6 +111,8 @@ def load_config(overrides: dict | None = None) -> dict:
         "MAIL_DEFAULT_SENDER": os.environ.get("MAIL_DEFAULT_SENDER", "formation@cooperation.example"),
         "BOOTSTRAP_SERVE_LOCAL": True,
         "ITEMS_PER_PAGE": _int("ITEMS_PER_PAGE", 20),
+        # Longest session accepted (days, first and last included): each day is a row to mark.
+        "MAX_SESSION_DAYS": _int("MAX_SESSION_DAYS", 60),
         # werkzeug's default scrypt parameters; each hash records its own, so lowering them
         # (as the tests do, for speed) never breaks existing passwords.
         "PASSWORD_HASH_METHOD": "scrypt",  # noqa: S105 (a hashing method, not a password)

@@ -12,6 +12,7 @@ from registrations.enrolment.services import NoSeatLeft, RegistrationError
 from registrations.errors import abort_with
 from registrations.extensions import db
 from registrations.formats import PageDates
+from registrations.inputs import parse_id
 from registrations.models import RegistrationState
 
 
@@ -59,13 +60,13 @@ def decide(session_id: int):
     session = queries.get_session_for_staff(session_id)
     form = RegistrationDecisionForm()
     raw_ids = request.form.getlist("ids")
-    if not all(value.isdigit() for value in raw_ids):
+    if any(parse_id(value) is None for value in raw_ids):
         abort_with(400, _("The selection could not be read. Reload the page."))
     if not form.validate_on_submit():
         flash(_("The decision could not be read. Check the form and try again."), "danger")
         return _render_session_list(session, 400, form)
     try:
-        decided = services.decide(session.id, [int(v) for v in raw_ids], form.action.data,
+        decided = services.decide(session.id, [parse_id(v) for v in raw_ids], form.action.data,
                                   actor=current_user._get_current_object(), reason=form.reason.data)
     except NoSeatLeft as error:
         flash(str(error.message), "warning")

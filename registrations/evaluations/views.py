@@ -29,6 +29,7 @@ from registrations.evaluations.services import (
     submit_response,
 )
 from registrations.extensions import db
+from registrations.inputs import parse_id
 from registrations.models import Registration, ResponseSource, Role, SessionStatus, TrainingSession
 from registrations.models.sessions import CONTENT_LOCALES
 from registrations.navigation import session_tools
@@ -109,7 +110,7 @@ def edit(session_id: int):
         if form.validate_on_submit():
             try:
                 rows = [QuestionInput(
-                    id=int(entry.form.id.data) if (entry.form.id.data or "").isdigit() else None,
+                    id=parse_id(entry.form.id.data),
                     position=entry.form.position.data if entry.form.position.data is not None else 999,
                     texts={c: getattr(entry.form, f"text_{c}").data or "" for c in CONTENT_LOCALES},
                     remove=entry.form.remove.data) for entry in form.questions]
