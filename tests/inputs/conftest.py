@@ -34,7 +34,7 @@ def world(app, db, make_agency, make_user, make_session, make_registration, make
         "partner_kh": make_user(Role.PARTNER, agency=kh, email="partner.kh@example.test",
                                 display_name="Sok Pich"),
     }
-    upcoming = make_session(days=2)
+    upcoming = make_session(days=2, city="Phnom Penh", country="KH", serial_prefix="PNH")  # abroad for VN
     registration = make_registration(upcoming, db.session.get(Participant, users["partner"].participant_id))
     ended = make_session(days=2, start=date.today() - timedelta(days=20), status=SessionStatus.COMPLETED)
     attendee = make_registration(ended, make_participant(vn, name_latin="Trần Văn Nam"))
@@ -48,6 +48,7 @@ def world(app, db, make_agency, make_user, make_session, make_registration, make
         "session_id": upcoming.id, "ended_session_id": ended.id, "registration_id": registration.id,
         "attendee_id": attendee.id, "certificate_id": certificate.id, "day_id": days[0].id,
         "agency_id": vn.id, "user_id": users["partner"].id, "participant_id": users["partner"].participant_id,
+        "code": certificate.code,
     }
     assert db.session.scalar(select(func.count()).select_from(Attendance)) == len(days)
     return World(ids=ids, users=users)
