@@ -194,7 +194,7 @@ def test_no_input_gets_a_server_error_or_writes_half(app, db, world, clients):
     """Every URL rule, every role, generated values: 4xx or success, never 5xx; a refusal
     changes no row count; stored names stay clean and seats stay counted."""
     app.config["RATELIMIT_ENABLED"] = False  # the throttle's 429 would hide the views
-    ids = sorted(set(v for v in world.ids.values() if isinstance(v, int)))
+    ids = sorted({v for v in world.ids.values() if isinstance(v, int)})
     rules = [rule for rule in app.url_map.iter_rules() if rule.endpoint not in STATIC_ENDPOINTS]
     all_fields: dict[str, st.SearchStrategy] = {}
     for rule in rules:
