@@ -246,16 +246,18 @@ def test_no_input_gets_a_server_error_or_writes_half(app, db, world, clients):
 
 
 @pytest.mark.parametrize("module", ["registrations.enrolment.forms", "registrations.sessions.forms",
-                                    "registrations.admin.forms", "registrations.auth.forms"])
+                                    "registrations.admin.forms", "registrations.auth.forms",
+                                    "registrations.evaluations.forms", "registrations.attendance.forms",
+                                    "registrations.certificates.forms"])
 def test_every_text_field_has_a_maximum_the_database_holds(module):
     """Each free-text field of a form has a Length(max=…), each number field a NumberRange max."""
     import importlib
 
-    from wtforms import StringField
+    from wtforms import Form, StringField
     from wtforms.validators import EqualTo, Length, NumberRange, Regexp
 
     forms = [value for value in vars(importlib.import_module(module)).values()
-             if inspect.isclass(value) and issubclass(value, FlaskForm) and value is not FlaskForm]
+             if inspect.isclass(value) and issubclass(value, Form) and value not in (Form, FlaskForm)]
     assert forms
     for form in forms:
         for name in dir(form):
