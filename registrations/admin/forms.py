@@ -15,7 +15,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
 from registrations.i18n import LANGUAGES
-from registrations.inputs import DateWithin, PlainName
+from registrations.inputs import DateWithin, LatinName, PlainName
 from registrations.models import AgencyKind, Role
 
 
@@ -63,6 +63,11 @@ class AccountNewForm(FlaskForm):
                          description=_l("Required for a partner."))
     locale = SelectField(_l("Language of emails"), choices=_language_choices(), default="fr")
     submit = SubmitField(_l("Create and send the invitation"))
+
+    def validate_name(self, field) -> None:
+        """A partner's name becomes their participant's Latin-script name (the certificate's main line)."""
+        if self.role.data == Role.PARTNER.value:
+            LatinName()(self, field)
 
 
 class AccountEditForm(FlaskForm):

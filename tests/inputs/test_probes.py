@@ -183,3 +183,18 @@ def test_another_agencys_email_is_not_revealed_when_nominating(clients, world, d
     assert response.status_code == 409
     assert "Cette personne ne peut pas être inscrite ici" in page
     assert "autre agence" not in page and "Police nationale" not in page
+
+
+def test_a_partner_account_needs_a_latin_name_an_organiser_need_not(clients, world, db):
+    from registrations.models import User
+
+    admin = clients["admin"]
+    partner = admin.post("/admin/users/new", data={
+        "email": "kh.new@example.test", "name": "ស្រី ពេជ្រ", "role": "partner",
+        "agency": str(world.ids["agency_id"]), "locale": "km"})
+    assert partner.status_code == 400 and "lettres latines" in partner.get_data(as_text=True)
+    organiser = admin.post("/admin/users/new", data={
+        "email": "org.new@example.test", "name": "ស្រី ពេជ្រ", "role": "organiser", "agency": "0", "locale": "km"})
+    assert organiser.status_code == 302
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count()).select_from(User).where(User.email == "kh.new@example.test")) == 0
