@@ -92,8 +92,9 @@ def load_config(overrides: dict | None = None) -> dict:
         "RATELIMIT_STORAGE_OPTIONS": {"socket_timeout": 0.5, "socket_connect_timeout": 0.5},
         "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
         "RATELIMIT_HEADERS_ENABLED": False,
-        "LOGIN_LIMIT_PER_ACCOUNT": os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "5 per 15 minutes"),
+        "LOGIN_LIMIT_PER_PAIR": os.environ.get("LOGIN_LIMIT_PER_PAIR", "5 per 15 minutes"),
         "LOGIN_LIMIT_PER_ADDRESS": os.environ.get("LOGIN_LIMIT_PER_ADDRESS", "20 per 15 minutes"),
+        "LOGIN_LIMIT_PER_ACCOUNT": os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "50 per hour"),
         # Public certificate verification pages allowed per client address.
         "VERIFY_LIMIT_PER_ADDRESS": os.environ.get("VERIFY_LIMIT_PER_ADDRESS", "30 per minute"),
         # Who signs certificates and invitation letters (printed under the signature line).
@@ -124,12 +125,13 @@ def load_config(overrides: dict | None = None) -> dict:
         "MESSAGE_RETENTION_DAYS": _int("MESSAGE_RETENTION_DAYS", 90),
         # Job queue: Redis when REDIS_URL is set, else a SQLite file in the instance folder;
         # JOBS_IMMEDIATE runs each job at once in the process that enqueues it (tests).
-        "REDIS_URL": os.environ.get("REDIS_URL", "").strip(),
         "JOBS_SQLITE_PATH": os.environ.get("JOBS_SQLITE_PATH", str(INSTANCE_DIR / "jobs.sqlite3")),
         "JOBS_IMMEDIATE": _bool("JOBS_IMMEDIATE", False),
         "WORKER_THREADS": _int("WORKER_THREADS", 2),
         "BOOTSTRAP_SERVE_LOCAL": True,
         "ITEMS_PER_PAGE": _int("ITEMS_PER_PAGE", 20),
+        # Longest session accepted (days, first and last included): each day is a row to mark.
+        "MAX_SESSION_DAYS": _int("MAX_SESSION_DAYS", 60),
         # werkzeug's default scrypt parameters; each hash records its own, so lowering them
         # (as the tests do, for speed) never breaks existing passwords.
         "PASSWORD_HASH_METHOD": "scrypt",  # noqa: S105 (a hashing method, not a password)

@@ -53,6 +53,8 @@ def init_app(app) -> None:
     def http_error(error):
         if error.code is None or error.code < 400:
             return error
+        if error.response is not None:  # an answer prepared with the error (the login throttle's)
+            return error.response
         # A view may pass a translated message as abort(4xx, description=...).
         description = error.description if getattr(error, "translated", False) else None
         return render_error(error.code, description)

@@ -1,7 +1,12 @@
 """Account rules: authentication, password changes, creating accounts."""
 
+import functools
+import secrets
+
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from registrations.audit import record
 from registrations.auth.logins import end_all
@@ -19,6 +24,16 @@ class AccountError(Exception):
         self.status = status
 
 
+@functools.cache
+def _dummy_hash_for(method: str) -> str:
+    return generate_password_hash(secrets.token_hex(16), method=method)
+
+
+def _dummy_hash() -> str:
+    """A hash of a random password made with the configured method (once per process)."""
+    return _dummy_hash_for(current_app.config.get("PASSWORD_HASH_METHOD", "scrypt"))
+
+
 def normalise_email(email: str) -> str:
     return (email or "").strip().lower()
 
@@ -30,7 +45,12 @@ def authenticate(email: str, password: str) -> User:
     reveal which addresses have accounts.
     """
     user = db.session.scalar(select(User).where(User.email == normalise_email(email)))
-    if user is None or not user.check_password(password):
+    if user is None or not user.password_hash:
+        # Hash anyway, with the same method, so that an unknown address answers as slowly as a
+        # known one: the time of the answer must not tell which addresses have accounts.
+        check_password_hash(_dummy_hash(), password)
+        raise AccountError(_l("Wrong email or password."), status=401)
+    if not user.check_password(password):
         raise AccountError(_l("Wrong email or password."), status=401)
     if not user.active:
         raise AccountError(

@@ -2,7 +2,7 @@
 
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext, refresh
 from flask_login import current_user, login_user, logout_user
@@ -11,7 +11,7 @@ from registrations.access import ANYONE, AUTHENTICATED, allow
 from registrations.auth import bp, logins
 from registrations.auth.forms import LoginForm, PasswordChangeForm
 from registrations.auth.services import AccountError, authenticate, change_password, normalise_email
-from registrations.errors import abort_with
+from registrations.errors import abort_with, render_error
 from registrations.extensions import client_address, db, limiter
 
 
@@ -31,20 +31,46 @@ def _login_failed(response) -> bool:
     return request.method == "POST" and response.status_code != 302
 
 
+def _account() -> str:
+    return normalise_email(request.form.get("email", ""))[:254]
+
+
+def _pair_key() -> str:
+    return f"login-pair:{_account()}|{client_address()}"
+
+
 def _account_key() -> str:
-    return "login-account:" + normalise_email(request.form.get("email", ""))
+    return "login-account:" + _account()
 
 
 def _address_key() -> str:
     return "login-address:" + client_address()
 
 
+def _throttled(limit):
+    """The answer once a login limit is reached: a translated page saying what to do."""
+    return make_response(render_error(429, _(
+        "Too many failed login attempts. Wait before trying again (at most one hour), or ask the "
+        "cooperation office for a link to choose a new password.")))
+
+
+#: Failed logins are counted three ways (see the README, "Login throttling"): per account *and*
+#: address (the quick limit: a stranger elsewhere cannot lock the owner out), per address (one
+#: machine trying many accounts), and per account from anywhere, slowly (a spread-out guess).
+_LIMITS = (("LOGIN_LIMIT_PER_PAIR", _pair_key), ("LOGIN_LIMIT_PER_ADDRESS", _address_key),
+           ("LOGIN_LIMIT_PER_ACCOUNT", _account_key))
+
+
+def _throttle(view):
+    for name, key in reversed(_LIMITS):
+        view = limiter.limit(lambda name=name: current_app.config[name], key_func=key, methods=["POST"],
+                             deduct_when=_login_failed, on_breach=_throttled)(view)
+    return view
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @allow(ANYONE)
-@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], key_func=_account_key,
-               methods=["POST"], deduct_when=_login_failed)
-@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], key_func=_address_key,
-               methods=["POST"], deduct_when=_login_failed)
+@_throttle
 def login():
     """Log in with email and password."""
     form = LoginForm(next=request.args.get("next", ""))

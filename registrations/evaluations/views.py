@@ -32,6 +32,7 @@ from registrations.evaluations.services import (
     submit_response,
 )
 from registrations.extensions import db
+from registrations.inputs import parse_id
 from registrations.models import Registration, ResponseSource, Role, SessionStatus, TrainingSession
 from registrations.models.sessions import CONTENT_LOCALES
 from registrations.navigation import session_tools
@@ -56,7 +57,7 @@ def _question_id(raw: str | None, by_code: dict) -> int | None:
     raw = raw or ""
     if raw.startswith("default:"):
         return by_code.get(raw.partition(":")[2])
-    return int(raw) if raw.isdigit() else None
+    return parse_id(raw)
 
 
 def _scores(form, questions) -> dict[int, int | None]:

@@ -192,7 +192,7 @@ def cached(key: tuple, render: Callable[[], tuple[str, int, list]], now: datetim
     def make() -> Fragment:
         html, status, sessions = render()
         # `html` comes from a template, escaped there.
-        return Fragment(Markup(html), status, next_change(sessions, now))  # noqa: S704
+        return Fragment(Markup(html), status, next_change(sessions, now))  # noqa: S704  # nosec B704 # from a template
 
     return _kept(key, make, now)
 
@@ -209,7 +209,7 @@ def page(template: str, key: tuple, render: Callable[[], tuple[str, int, list]],
     def make() -> Fragment:
         body = cached(key, render, now)
         html = render_template(template, **{part_name: body.html}, csrf_token=lambda: TOKEN_MARK, **context)
-        return Fragment(Markup(html), body.status, body.expires)  # noqa: S704 (rendered by a template)
+        return Fragment(Markup(html), body.status, body.expires)  # noqa: S704  # nosec B704 # rendered by a template
 
     whole = _kept(("page", request.full_path, *key), make, now)
     return whole.html.replace(TOKEN_MARK, generate_csrf()), whole.status

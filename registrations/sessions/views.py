@@ -10,6 +10,7 @@ from sqlalchemy import select
 from registrations.access import ANYONE, allow
 from registrations.errors import abort_with
 from registrations.extensions import db
+from registrations.inputs import parse_page
 from registrations.models import Agency, SessionStatus, TrainingSession, utcnow
 from registrations.sessions import bp, fragments
 from registrations.sessions.base import local_today
@@ -33,7 +34,7 @@ from registrations.sessions.queries import (
 
 
 def _page_number() -> int:
-    return request.args.get("page", 1, type=int) or 1
+    return parse_page(request.args.get("page"))
 
 
 def _filters(form: CatalogueFilterForm) -> CatalogueFilters:
