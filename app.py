@@ -24,15 +24,16 @@ def create_app(config: dict | None = None) -> Flask:
     from registrations import errors, mail, security
     from registrations.cli import register_commands
     from registrations.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
-    from registrations.i18n import LANGUAGES, AppRequest, install_template_gettext, select_locale
+    from registrations.forms import error_list
+    from registrations.i18n import LANGUAGES, install_template_gettext, select_locale
 
-    app.request_class = AppRequest
     db.init_app(app)
     _tune_sqlite(app, db)
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"))
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     install_template_gettext(app)
+    app.jinja_env.globals["form_errors"] = error_list
     limiter.init_app(app)
     bootstrap.init_app(app)
     _init_login(app, login_manager)

@@ -1,12 +1,8 @@
 """Interface languages and how the reader's language is chosen."""
 
-import functools
-
-from babel import support
-from flask import Request, has_request_context, request
+from flask import has_request_context, request
 from flask_babel import get_locale, get_translations
 from flask_login import current_user
-from wtforms.i18n import messages_path
 
 #: Interface languages, each named in its own language (French is the default).
 LANGUAGES = {
@@ -56,26 +52,3 @@ def install_template_gettext(app) -> None:
         npgettext=lambda c, s, p, n: catalog().unpgettext(c, s, p, n),
         newstyle=True,
     )
-
-
-@functools.lru_cache(maxsize=16)
-def _wtforms_catalog(locale: str):
-    return support.Translations.load(messages_path(), [locale], domain="wtforms")
-
-
-class AppRequest(Request):
-    """The request class of the application.
-
-    Flask-WTF reads WTForms' own message catalog (the "This field is required." of each
-    language) from disk once per request that builds a form, and keeps it in
-    `request.wtforms_translations`; here that attribute serves one catalog per locale for the
-    life of the process instead.
-    """
-
-    @property
-    def wtforms_translations(self):
-        return _wtforms_catalog(str(get_locale() or DEFAULT_LOCALE))
-
-    @wtforms_translations.setter
-    def wtforms_translations(self, value) -> None:
-        """Ignore Flask-WTF's per-request copy: the property above already caches."""

@@ -1,11 +1,9 @@
 """Forms of the evaluations: the questionnaire editor and the answer forms."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     FieldList,
-    Form,
     FormField,
     HiddenField,
     IntegerField,
@@ -19,6 +17,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from registrations.admin.forms import as_choices
+from registrations.forms import FlaskForm, Form
 from registrations.models.evaluations import SCORE_MAX, SCORE_MIN
 
 SCORE_LABELS = {
