@@ -11,7 +11,7 @@ import registrations.forms
 from app import create_app
 
 REQUIRED = {
-    "fr": "Ce champ est obligatoire.",
+    "fr": "Ce champ est requis.",
     "en": "This field is required.",
     "vi": "Trường này là bắt buộc.",
     "km": "ត្រូវបំពេញប្រអប់នេះ។",
