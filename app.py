@@ -24,6 +24,7 @@ def create_app(config: dict | None = None) -> Flask:
     from registrations import errors, mail, security
     from registrations.cli import register_commands
     from registrations.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
+    from registrations.formats import decimal
     from registrations.forms import error_list
     from registrations.i18n import LANGUAGES, install_template_gettext, select_locale
 
@@ -34,6 +35,7 @@ def create_app(config: dict | None = None) -> Flask:
     babel.init_app(app, locale_selector=select_locale)
     install_template_gettext(app)
     app.jinja_env.globals["form_errors"] = error_list
+    app.jinja_env.filters["decimal"] = decimal
     limiter.init_app(app)
     bootstrap.init_app(app)
     _init_login(app, login_manager)
