@@ -59,3 +59,14 @@ def test_every_form_of_the_application_uses_our_catalogs():
                     for base in (flask_wtf.FlaskForm, wtforms.Form) for cls in _subclasses(base)
                     if cls.__module__.startswith("registrations.") and not issubclass(cls, ours))
     assert strays == []
+
+
+def test_a_page_with_several_forms_summarises_the_one_sent_back(organiser_client, make_session):
+    """The session hub carries the cancel and duplicate forms: a refused cancellation is summarised."""
+    session = make_session()
+    response = organiser_client.post(f"/manage/sessions/{session.id}/cancel", data={"reason": ""})
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert re.search(r"<title>Erreur : ", html)
+    summary = re.search(r'id="error-summary".*?</div>', html, re.S).group(0)
+    assert re.findall(r'<a href="#(\w+)"', summary) == ["reason"]
