@@ -55,3 +55,19 @@ def test_a_full_open_session_says_full(client, make_session, make_registration):
     html = client.get(f"/sessions/{session.id}").get_data(as_text=True)
     assert ">Complet<" in html
     assert "Inscriptions ouvertes" not in html
+
+
+def test_french_fallback_titles_say_they_are_french(app, db, organiser_user, make_session):
+    """An organiser reading in English sees French titles marked lang="fr" (screen readers switch voice)."""
+    from registrations.models import User
+
+    session = make_session(title_fr="Gestion d’une scène de crime")
+    db.session.get(User, organiser_user.id).locale = "en"
+    db.session.commit()
+    client = app.test_client().login_as(organiser_user)
+    hub = client.get(f"/manage/sessions/{session.id}").get_data(as_text=True)
+    assert '<h1 class="h2" lang="fr">Gestion d’une scène de crime</h1>' in hub
+    results = client.get(f"/manage/sessions/{session.id}/evaluation").get_data(as_text=True)
+    assert '<h1 class="h3" lang="fr">Gestion d’une scène de crime</h1>' in results
+    registrations = client.get(f"/manage/sessions/{session.id}/registrations").get_data(as_text=True)
+    assert 'lang="fr">Gestion d’une scène de crime</a>' in registrations

@@ -94,7 +94,30 @@ def test_phone_menu_keeps_the_brand_readable(live_server, demo_data, browser):
         assert all(item["y"] >= max(brand["y"] + brand["height"], toggler["y"] + toggler["height"]) for item in items)
         assert all(item["x"] >= 0 and item["x"] + item["width"] <= PHONE["width"] for item in items)
         assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+        # The compact language bar: the five languages on one line.
+        tops = {round(button.bounding_box()["y"]) for button in page.locator(".language-bar button").all()}
+        assert len(tops) == 1, (language, tops)
     context.close()
+
+
+def test_session_hub_shows_its_tools_first_on_a_phone(app, live_server, demo_data, browser):
+    with app.test_request_context():
+        hub = next(case.path for case in catalog() if case.id == "organiser-session-hub")
+    context = _phone(browser)
+    page = context.new_page()
+    log_in(page, live_server, "organiser@demo.test", DEMO_PASSWORD)
+    page.goto(live_server + hub)
+    tools = page.locator("#tools-heading").bounding_box()
+    seats = page.locator("#seats-heading").bounding_box()
+    assert tools["y"] < seats["y"]
+    context.close()
+    wide = browser.new_context(viewport={"width": 1280, "height": 900}, locale="fr-FR")
+    page = wide.new_page()
+    log_in(page, live_server, "organiser@demo.test", DEMO_PASSWORD)
+    page.goto(live_server + hub)
+    tools, seats = page.locator("#tools-heading").bounding_box(), page.locator("#seats-heading").bounding_box()
+    assert tools["x"] > seats["x"] and abs(tools["y"] - seats["y"]) < 5  # side by side on a wide screen
+    wide.close()
 
 
 FOCUS_CHECK = """() => {
