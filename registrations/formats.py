@@ -8,8 +8,7 @@ pattern again for every value; on a list with two dates per row that was a tenth
 from datetime import date, datetime, timezone
 
 from babel import dates as babel_dates
-from babel import numbers as babel_numbers
-from flask_babel import get_locale, get_timezone
+from flask_babel import format_date, format_decimal, format_time, get_locale, get_timezone
 
 
 class PageDates:
@@ -40,14 +39,7 @@ class PageDates:
 
     def moment(self, value: datetime | None) -> str:
         """As `value|moment`: the medium date and the time to the minute, in the reader's zone."""
-        if value is None:
-            return ""
-        pattern = self._patterns.get("time.short")
-        if pattern is None:
-            pattern = self._patterns["time.short"] = babel_dates.parse_pattern(
-                babel_dates.get_time_format("short", locale=self.locale))
-        local = self._local(value)
-        return f"{self.date(local)}, {pattern.apply(local.timetz(), self.locale, reference_date=local.date())}"
+        return "" if value is None else f"{format_date(value, 'medium')}, {format_time(value, 'short')}"
 
     def datetime(self, value: datetime | None, format: str = "short") -> str:
         """As `value|datetimeformat(format)`: the date and time in the reader's zone, joined as the
@@ -70,5 +62,4 @@ def decimal(value: float | None, digits: int = 1) -> str:
     """A number with `digits` decimals in the reader's language ("3,8" in French, "3.8" in English)."""
     if value is None:
         return ""
-    return babel_numbers.format_decimal(value, format="#,##0." + "0" * digits if digits else "#,##0",
-                                        locale=get_locale())
+    return format_decimal(value, format="#,##0." + "0" * digits if digits else "#,##0")
