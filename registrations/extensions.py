@@ -3,6 +3,7 @@
 from flask import request
 from flask_babel import Babel
 from flask_bootstrap import Bootstrap5
+from flask_compress import Compress
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -40,3 +41,4 @@ csrf = CSRFProtect()
 babel = Babel()
 limiter = Limiter(key_func=client_address, default_limits=[])
 bootstrap = Bootstrap5()
+compress = Compress()

@@ -9,7 +9,7 @@ no library internal is replaced here.
 
 from datetime import date, datetime
 
-from flask_babel import format_date, format_datetime
+from flask_babel import format_date, format_datetime, format_decimal, format_time
 
 
 class PageDates:
@@ -19,6 +19,17 @@ class PageDates:
         """As `value|dateformat(format)`: a datetime is shown as its day in the reader's zone."""
         return "" if value is None else format_date(value, format)
 
+    def moment(self, value: datetime | None) -> str:
+        """As `value|moment`: the medium date and the time to the minute, in the reader's zone."""
+        return "" if value is None else f"{format_date(value, 'medium')}, {format_time(value, 'short')}"
+
     def datetime(self, value: datetime | None, format: str = "short") -> str:
         """As `value|datetimeformat(format)`: the date and time in the reader's zone."""
         return "" if value is None else format_datetime(value, format)
+
+
+def decimal(value: float | None, digits: int = 1) -> str:
+    """A number with `digits` decimals in the reader's language ("3,8" in French, "3.8" in English)."""
+    if value is None:
+        return ""
+    return format_decimal(value, format="#,##0." + "0" * digits if digits else "#,##0")

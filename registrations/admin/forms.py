@@ -1,7 +1,6 @@
 """Forms of the administration pages."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -14,6 +13,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
+from registrations.forms import FlaskForm
 from registrations.i18n import LANGUAGES
 from registrations.inputs import DateWithin, LatinName, PlainName
 from registrations.models import AgencyKind, Role

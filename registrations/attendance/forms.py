@@ -1,10 +1,10 @@
 """Forms of the attendance blueprint (marks themselves are plain posts, see views.mark)."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 
+from registrations.forms import FlaskForm
 from registrations.inputs import parse_id
 
 

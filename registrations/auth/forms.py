@@ -1,9 +1,10 @@
 """Forms of the auth blueprint."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, PasswordField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length
+
+from registrations.forms import FlaskForm
 
 PASSWORD_MIN_LENGTH = 10
 

@@ -1,9 +1,10 @@
 """Forms of the certificates blueprint."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from wtforms import Form, StringField, SubmitField, TextAreaField
+from wtforms import StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
+
+from registrations.forms import FlaskForm, Form
 
 #: What a verification code may look like: certificate codes and signed invitation codes.
 CODE_PATTERN = r"^[A-Za-z0-9_\-.]{8,120}$"

@@ -7,7 +7,6 @@ from flask import current_app, flash, jsonify, redirect, render_template, reques
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 
 from registrations.access import ANYONE, STAFF, allow
@@ -29,6 +28,7 @@ from registrations.certificates.services import (
 from registrations.certificates.storage import pdf_progress
 from registrations.errors import abort_with
 from registrations.extensions import client_address, db, limiter
+from registrations.forms import FlaskForm
 from registrations.models import Certificate, Registration, RegistrationState, TrainingSession
 from registrations.tasks import store_session_pdfs
 

@@ -1,12 +1,12 @@
 """Forms of the registrations blueprint: field formats only; the services check the rules."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, SelectChoice, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp, StopValidation
 
 from registrations.enrolment.people import PersonDetails
 from registrations.enrolment.services import RequestDetails
+from registrations.forms import FlaskForm
 from registrations.i18n import LANGUAGES
 from registrations.inputs import LatinName, PlainName, parse_id
 

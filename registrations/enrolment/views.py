@@ -6,7 +6,6 @@ The registration page, cancelling and offers are also open to staff (they see ev
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import SelectChoice
 
@@ -23,6 +22,7 @@ from registrations.enrolment.services import DuplicatePerson, RegistrationError,
 from registrations.errors import abort_with
 from registrations.extensions import db
 from registrations.formats import PageDates
+from registrations.forms import FlaskForm
 from registrations.models import LIVE_STATES, Participant, Registration, RegistrationState, Role, utcnow
 from registrations.transaction import run
 

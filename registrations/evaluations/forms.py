@@ -1,11 +1,9 @@
 """Forms of the evaluations: the questionnaire editor and the answer forms."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     FieldList,
-    Form,
     FormField,
     HiddenField,
     IntegerField,
@@ -20,6 +18,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from registrations.admin.forms import as_choices
 from registrations.evaluations.questions import field_key
+from registrations.forms import FlaskForm, Form
 from registrations.models.evaluations import SCORE_MAX, SCORE_MIN
 
 SCORE_LABELS = {

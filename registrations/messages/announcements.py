@@ -3,7 +3,6 @@
 import uuid
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
@@ -12,6 +11,7 @@ from registrations import audit, mail
 from registrations.admin.forms import as_choices
 from registrations.enrolment.notify import registration_url
 from registrations.extensions import db
+from registrations.forms import FlaskForm
 from registrations.i18n import LANGUAGES
 from registrations.models import Participant, Registration, RegistrationState, TrainingSession
 

@@ -5,7 +5,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from sqlalchemy import func, or_, select
 from wtforms import SelectField, StringField
 from wtforms.validators import Length, Optional
@@ -14,6 +13,7 @@ from registrations.access import AUTHENTICATED, STAFF, allow
 from registrations.admin.forms import as_choices
 from registrations.errors import abort_with
 from registrations.extensions import db
+from registrations.forms import FlaskForm
 from registrations.messages import announcements, bp
 from registrations.messages.announcements import AnnouncementForm
 from registrations.messages.outbox import send_again

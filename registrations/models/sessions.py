@@ -174,6 +174,12 @@ class TrainingSession(db.Model):
         return self.localized("title")
 
     @property
+    def title_lang(self) -> str:
+        """The language `title` is written in: the reader's when translated, else French (for `lang`)."""
+        code = str(get_locale() or "fr")
+        return code if code in CONTENT_LOCALES and getattr(self, f"title_{code}", "") else "fr"
+
+    @property
     def description(self) -> str:
         return self.localized("description")
 

@@ -28,3 +28,12 @@ def country_name(code: str | None) -> str:
 def language_name(code: str | None) -> str:
     """The translated name of a language code (the code itself when unknown)."""
     return str(LANGUAGE_NAMES.get(code or "", code or ""))
+
+
+def languages_in_words(text: str | None) -> str:
+    """Language codes typed in a free-text field ("km", "vi, lo") named in the reader's language;
+    any other text is kept as written."""
+    parts = [part.strip() for part in (text or "").replace(";", ",").split(",")]
+    if parts and all(part.lower() in LANGUAGE_NAMES for part in parts):
+        return ", ".join(language_name(part.lower()) for part in parts)
+    return text or ""

@@ -7,7 +7,7 @@ from flask_babel import format_date, format_time, get_locale, get_timezone
 
 from registrations.models import SessionStatus
 from registrations.sessions import bp
-from registrations.sessions.choices import country_name, language_name
+from registrations.sessions.choices import country_name, language_name, languages_in_words
 
 STATUS_BADGES = {
     SessionStatus.DRAFT: "text-bg-secondary",
@@ -47,6 +47,12 @@ def language_name_filter(code: str) -> str:
 def language_list(codes: str) -> str:
     """"vi,km" → "Vietnamese, Khmer" in the reader's language."""
     return ", ".join(language_name(code) for code in (codes or "").split(",") if code)
+
+
+@bp.app_template_filter("languages_in_words")
+def languages_in_words_filter(text: str) -> str:
+    """"km" → "Khmer"; free text is kept (interpretation needs are typed by partners)."""
+    return languages_in_words(text)
 
 
 @bp.app_template_filter()

@@ -5,13 +5,11 @@ Fields check formats; the rules (dates in order, capacity, quotas, countries) ar
 """
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
     DateTimeLocalField,
     FieldList,
-    Form,
     FormField,
     HiddenField,
     IntegerField,
@@ -27,6 +25,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from registrations.forms import FlaskForm, Form
 from registrations.inputs import DateWithin, PlainName, parse_id
 from registrations.models import DayPart, SessionKind, Theme
 from registrations.models.sessions import CONTENT_LOCALES
@@ -69,7 +68,7 @@ class CatalogueFilterForm(FlaskForm):
                           validate_choice=False)
     city = SelectField(_l("City"), choices=options(_any(_l("All cities"))), validate_choice=False)
     month = StringField(_l("Month"), validators=[Optional(), Regexp(r"^\d{4}-\d{2}$",
-                        message=_l("Choose a month."))], render_kw={"type": "month", "placeholder": "2026-09"})
+                        message=_l("Choose a month."))], render_kw={"type": "month"})
     language = SelectField(_l("Language"), choices=options(_any(_l("All languages")) + list(LANGUAGE_NAMES.items())),
                            validate_choice=False, description=_l("Working language or interpretation."))
 

@@ -36,9 +36,22 @@ def test_web_fonts_css_points_at_shipped_woff2():
     static = fonts.FONT_DIR.parents[1] / "static"
     css = (static / "css" / "fonts.css").read_text()
     urls = re.findall(r'url\("\.\./fonts/([^"]+)"\)', css)
-    assert len(urls) == 4
+    assert len(urls) == 6  # Khmer and Lao, regular and bold, and the two language names of the bar
     for name in urls:
         font = TTFont(static / "fonts" / name)
         assert font.flavor == "woff2" and "GSUB" in font
-    assert css.count("font-display: swap") == 4
+    assert css.count("font-display: swap") == 6
     assert 'font-family: "Noto Sans Khmer"' in css and 'font-family: "Noto Sans Lao"' in css
+
+
+def test_language_bar_fonts_draw_the_two_names_and_little_else():
+    """The bar's Khmer and Lao names have small fonts of their own, so pages in other languages
+    never fetch the full ones (checked in a browser by tests/browser/test_pages.py)."""
+    from registrations.i18n import LANGUAGES
+
+    static = fonts.FONT_DIR.parents[1] / "static" / "fonts"
+    for name, language in (("KhmerLanguageName.woff2", "km"), ("LaoLanguageName.woff2", "lo")):
+        path = static / name
+        cmap = TTFont(path).getBestCmap()
+        assert {ord(c) for c in LANGUAGES[language]} <= set(cmap)
+        assert path.stat().st_size < 6000

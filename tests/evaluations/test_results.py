@@ -75,6 +75,12 @@ def test_compare_sessions(db, organiser_client, make_session, make_registration)
     page = organiser_client.get(f"/manage/evaluations/compare?session={first.id}&session={second.id}")
     assert page.status_code == 200
     text = page.get_data(as_text=True)
-    assert "Drogues" in text and "Traite" in text and "4.0" in text and "2.0" in text
+    assert "Drogues" in text and "Traite" in text and "4,0" in text and "2,0" in text  # means in the reader's locale
     assert organiser_client.get("/manage/evaluations/compare?session=999999").status_code == 400
     assert organiser_client.get("/manage/evaluations/compare").status_code == 200
+
+
+def test_results_of_a_session_without_answers_link_to_no_broken_comparison(organiser_client, make_session):
+    session = make_session()
+    html = organiser_client.get(f"/manage/sessions/{session.id}/evaluation").get_data(as_text=True)
+    assert "/manage/evaluations/compare" not in html

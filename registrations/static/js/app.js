@@ -7,3 +7,22 @@ document.addEventListener("submit", function (event) {
     event.preventDefault();
   }
 });
+
+// A form sent back with errors: move focus to the summary at the top (read out at once), and let
+// its links put focus in the field they name.
+(function () {
+  var summary = document.getElementById("error-summary");
+  if (!summary) {
+    return;
+  }
+  summary.focus();
+  summary.addEventListener("click", function (event) {
+    var link = event.target.closest("a[href^='#']");
+    var target = link && document.getElementById(link.getAttribute("href").slice(1));
+    if (target) {
+      event.preventDefault();
+      target.focus();
+      target.scrollIntoView({block: "center"});
+    }
+  });
+})();
