@@ -110,7 +110,7 @@ class RedisFragments:
         expires = datetime.fromisoformat(data["e"]) if data["e"] else None
         if expires is not None and now >= expires:
             return None
-        return Fragment(Markup(data["h"]), data["s"], expires)  # noqa: S704 (rendered by a template)
+        return Fragment(Markup(data["h"]), data["s"], expires)  # noqa: S704  # nosec B704 (kept HTML that our own template rendered)
 
     def put(self, key: Hashable, part: Fragment) -> None:
         import redis
