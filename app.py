@@ -21,7 +21,7 @@ def create_app(config: dict | None = None) -> Flask:
         proxies = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
 
-    from registrations import errors, mail, security
+    from registrations import errors, mail, security, templating
     from registrations.cli import register_commands
     from registrations.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
     from registrations.i18n import LANGUAGES, select_locale
@@ -35,6 +35,7 @@ def create_app(config: dict | None = None) -> Flask:
     bootstrap.init_app(app)
     _init_login(app, login_manager)
     errors.init_app(app)
+    templating.init_app(app)
     security.init_app(app)
     mail.init_app(app)
     register_commands(app)

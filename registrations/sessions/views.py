@@ -15,7 +15,6 @@ from registrations.sessions import bp, fragments
 from registrations.sessions.base import local_today
 from registrations.sessions.calendar import feed_calendar, session_calendar
 from registrations.sessions.choices import country_name
-from registrations.sessions.filters import moment
 from registrations.sessions.forms import CatalogueFilterForm, options
 from registrations.sessions.queries import (
     CatalogueFilters,
@@ -30,6 +29,7 @@ from registrations.sessions.queries import (
     session_facts,
     upcoming_statement,
 )
+from registrations.templating import moment
 
 
 def _page_number() -> int:
