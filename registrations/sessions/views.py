@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from registrations import templating
 from registrations.access import ANYONE, allow
 from registrations.errors import abort_with
 from registrations.extensions import db
@@ -29,7 +30,6 @@ from registrations.sessions.queries import (
     session_facts,
     upcoming_statement,
 )
-from registrations.templating import moment
 
 
 def _page_number() -> int:
@@ -100,7 +100,7 @@ def registration_panel(user, session: TrainingSession) -> RegistrationPanel:
         return RegistrationPanel("closed", _("Registrations for this session are closed."))
     if session.registration_opens_at and now < session.registration_opens_at:
         return RegistrationPanel("closed", _("Registration opens on %(when)s.",
-                                             when=moment(session.registration_opens_at)))
+                                             when=templating.moment(session.registration_opens_at)))
     if not session.registration_is_open(now):
         return RegistrationPanel("closed", _("The registration deadline has passed."))
     if not user.is_authenticated:
