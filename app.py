@@ -2,7 +2,6 @@
 
 from flask import Flask
 from flask_babel import get_locale
-from sqlalchemy import select
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import BASE_DIR, INSTANCE_DIR, load_config
@@ -21,10 +20,11 @@ def create_app(config: dict | None = None) -> Flask:
         proxies = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
 
-    from registrations import errors, mail, security, templating
+    from registrations import errors, inputs, jobs, mail, security, templating
     from registrations.cli import register_commands
     from registrations.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
     from registrations.i18n import LANGUAGES, select_locale
+    from registrations.sessions import version  # noqa: F401 (its events bump the page version)
 
     db.init_app(app)
     _tune_sqlite(app, db)
@@ -37,7 +37,9 @@ def create_app(config: dict | None = None) -> Flask:
     errors.init_app(app)
     templating.init_app(app)
     security.init_app(app)
+    inputs.init_app(app)
     mail.init_app(app)
+    jobs.init_app(app)
     register_commands(app)
 
     from registrations.admin import bp as admin_bp
@@ -47,6 +49,7 @@ def create_app(config: dict | None = None) -> Flask:
     from registrations.enrolment import bp as registrations_bp
     from registrations.evaluations import bp as evaluations_bp
     from registrations.main import bp as main_bp
+    from registrations.messages import bp as messages_bp
     from registrations.reports import bp as reports_bp
     from registrations.sessions import bp as sessions_bp
 
@@ -59,6 +62,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(reports_bp)
     app.register_blueprint(certificates_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(messages_bp)
 
     @app.context_processor
     def inject_globals():
@@ -79,11 +83,14 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def _init_login(app: Flask, login_manager) -> None:
-    """Bind Flask-Login: load accounts by id and session version, translated prompts."""
+    """Bind Flask-Login: load accounts by their login row and session version, translated prompts."""
+    from flask import g, request
     from flask_babel import lazy_gettext as _l
+    from flask_login import current_user
 
+    from registrations.auth import logins
     from registrations.extensions import db
-    from registrations.models import Role, User
+    from registrations.models import Role
 
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
@@ -93,15 +100,32 @@ def _init_login(app: Flask, login_manager) -> None:
 
     @login_manager.user_loader
     def load_user(session_id: str):
+        """The account of this cookie session, if its login row still exists (server-side
+        logins: see registrations/auth/logins.py)."""
         user_id, _, version = session_id.partition(":")
-        if not user_id.isdigit() or not version.isdigit():
+        login_id = logins.current_login_id()
+        if not user_id.isdigit() or not version.isdigit() or login_id is None:
             return None
-        user = db.session.scalar(select(User).where(User.id == int(user_id)))
-        if user is None or not user.active or user.session_version != int(version):
+        found = logins.load(int(user_id), login_id)
+        if found is None:
+            return None
+        user, login = found
+        if not user.active or user.session_version != int(version):
             return None
         if user.role == Role.PARTNER and (user.agency is None or not user.agency.active):
             return None
+        g.current_login = login
         return user
+
+    @app.before_request
+    def note_login_seen():
+        """Form posts refresh the login's last-seen time (at most once a minute); page reads
+        never write."""
+        if request.method != "POST" or not current_user.is_authenticated:
+            return
+        login = g.get("current_login")
+        if login is not None and logins.note_seen(login):
+            db.session.commit()
 
 
 def _tune_sqlite(app: Flask, db) -> None:

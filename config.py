@@ -81,12 +81,20 @@ def load_config(overrides: dict | None = None) -> dict:
         "BABEL_DEFAULT_LOCALE": "fr",
         "BABEL_DEFAULT_TIMEZONE": os.environ.get("APP_TIMEZONE", "Asia/Ho_Chi_Minh"),
         "BABEL_TRANSLATION_DIRECTORIES": str(BASE_DIR / "translations"),
-        # Login throttling: failed attempts allowed per account and per client address.
-        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        # Redis shared by several instances (page cache, login throttling); empty: none.
+        "REDIS_URL": os.environ.get("REDIS_URL", "").strip(),
+        # Login throttling: failed attempts allowed per account and per client address, counted
+        # in Redis when REDIS_URL is set (shared by instances), else in each process's memory.
+        # While Redis is unreachable, each process counts in memory and switches back by itself.
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "").strip()
+        or os.environ.get("REDIS_URL", "").strip() or "memory://",
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        "RATELIMIT_STORAGE_OPTIONS": {"socket_timeout": 0.5, "socket_connect_timeout": 0.5},
         "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
         "RATELIMIT_HEADERS_ENABLED": False,
-        "LOGIN_LIMIT_PER_ACCOUNT": os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "5 per 15 minutes"),
+        "LOGIN_LIMIT_PER_PAIR": os.environ.get("LOGIN_LIMIT_PER_PAIR", "5 per 15 minutes"),
         "LOGIN_LIMIT_PER_ADDRESS": os.environ.get("LOGIN_LIMIT_PER_ADDRESS", "20 per 15 minutes"),
+        "LOGIN_LIMIT_PER_ACCOUNT": os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "50 per hour"),
         # Public certificate verification pages allowed per client address.
         "VERIFY_LIMIT_PER_ADDRESS": os.environ.get("VERIFY_LIMIT_PER_ADDRESS", "30 per minute"),
         # Who signs certificates and invitation letters (printed under the signature line).
@@ -98,7 +106,7 @@ def load_config(overrides: dict | None = None) -> dict:
         "CERTIFICATE_RENDER_PROCESSES": _int("CERTIFICATE_RENDER_PROCESSES", min(os.cpu_count() or 1, 4)),
         # Number of reverse proxies in front of the app whose X-Forwarded-* headers are trusted.
         "TRUSTED_PROXIES": _int("TRUSTED_PROXIES", 0),
-        # Mail: "smtp" sends through MAIL_SERVER, "console" writes to the log, "memory" keeps
+        # Mail: "smtp" sends through MAIL_SERVER, "console" prints it, "memory" keeps
         # messages in app.extensions["mail_outbox"] (tests).
         "MAIL_BACKEND": os.environ.get("MAIL_BACKEND", "smtp" if os.environ.get("MAIL_SERVER") else "console"),
         "MAIL_SERVER": os.environ.get("MAIL_SERVER", "localhost"),
@@ -107,8 +115,23 @@ def load_config(overrides: dict | None = None) -> dict:
         "MAIL_USERNAME": os.environ.get("MAIL_USERNAME", ""),
         "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD", ""),
         "MAIL_DEFAULT_SENDER": os.environ.get("MAIL_DEFAULT_SENDER", "formation@cooperation.example"),
+        # Seconds to wait for the mail server; tries before a message fails; seconds after which
+        # a message left "sending" by a worker that died is taken again; attachments' size limit.
+        "MAIL_TIMEOUT": _int("MAIL_TIMEOUT", 10),
+        "MAIL_MAX_TRIES": _int("MAIL_MAX_TRIES", 8),
+        "MAIL_SENDING_TIMEOUT": _int("MAIL_SENDING_TIMEOUT", 300),
+        "MAIL_MAX_ATTACHMENT_BYTES": _int("MAIL_MAX_ATTACHMENT_BYTES", 10 * 1024 * 1024),
+        # Days after which the bodies of sent messages are emptied by the nightly purge.
+        "MESSAGE_RETENTION_DAYS": _int("MESSAGE_RETENTION_DAYS", 90),
+        # Job queue: Redis when REDIS_URL is set, else a SQLite file in the instance folder;
+        # JOBS_IMMEDIATE runs each job at once in the process that enqueues it (tests).
+        "JOBS_SQLITE_PATH": os.environ.get("JOBS_SQLITE_PATH", str(INSTANCE_DIR / "jobs.sqlite3")),
+        "JOBS_IMMEDIATE": _bool("JOBS_IMMEDIATE", False),
+        "WORKER_THREADS": _int("WORKER_THREADS", 2),
         "BOOTSTRAP_SERVE_LOCAL": True,
         "ITEMS_PER_PAGE": _int("ITEMS_PER_PAGE", 20),
+        # Longest session accepted (days, first and last included): each day is a row to mark.
+        "MAX_SESSION_DAYS": _int("MAX_SESSION_DAYS", 60),
         # werkzeug's default scrypt parameters; each hash records its own, so lowering them
         # (as the tests do, for speed) never breaks existing passwords.
         "PASSWORD_HASH_METHOD": "scrypt",  # noqa: S105 (a hashing method, not a password)
@@ -120,8 +143,11 @@ def load_config(overrides: dict | None = None) -> dict:
             TESTING=True,
             WTF_CSRF_ENABLED=True,
             MAIL_BACKEND="memory",
+            JOBS_IMMEDIATE=True,
             PASSWORD_HASH_METHOD="scrypt:4096:8:1",  # noqa: S106 (a hashing method, not a password)
             SQLALCHEMY_DATABASE_URI=os.environ.get("TEST_DATABASE_URL") or "sqlite://",
+            REDIS_URL="",  # a test that shares through Redis says so
+            RATELIMIT_STORAGE_URI="memory://",
         )
     config.update(overrides or {})
     if config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):

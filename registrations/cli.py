@@ -1,4 +1,5 @@
-"""Command-line commands: accounts and demo data (and data at scale, from the benchmarks folder)."""
+"""Command-line commands: accounts, demo data, backup and restore (and data at scale, from the
+benchmarks folder)."""
 
 import click
 from flask.cli import with_appcontext
@@ -47,11 +48,47 @@ def seed_demo_command():
     click.echo("Demo data ready: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
 
 
+@click.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False, writable=True))
+@with_appcontext
+def backup_command(path):
+    """Back the database up into PATH (certificate PDFs included), while the site keeps serving."""
+    from flask import current_app
+
+    from registrations.backup import BackupError, backup
+
+    try:
+        written = backup(current_app.config["SQLALCHEMY_DATABASE_URI"], path)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Backup written to {written} ({written.stat().st_size} bytes).")
+
+
+@click.command("restore")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@with_appcontext
+def restore_command(path):
+    """Restore the backup PATH into the configured database, which must be empty."""
+    from flask import current_app
+
+    from registrations.backup import BackupError, restore
+
+    db.session.remove()
+    db.engine.dispose()
+    try:
+        restore(current_app.config["SQLALCHEMY_DATABASE_URI"], path)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Restored {path}.")
+
+
 def register_commands(app) -> None:
     """Register the commands; `seed-scale` only where the benchmarks folder is shipped."""
     app.cli.add_command(create_user_command)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(check_command)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
     try:
         from benchmarks.scale.command import seed_scale_command
     except ImportError:  # a deployment without the benchmarks folder

@@ -1,8 +1,10 @@
 """Translated error pages (and JSON errors for scripts that ask for JSON)."""
 
-from flask import jsonify, render_template, request
+from flask import g, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
+from flask_login import AnonymousUserMixin
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from registrations.extensions import db
@@ -18,6 +20,7 @@ MESSAGES = {
     422: (_l("Invalid data"), _l("Some of the data you sent is not valid.")),
     429: (_l("Too many attempts"), _l("Too many attempts. Wait a few minutes before trying again.")),
     500: (_l("Server error"), _l("Something went wrong on our side. The team has been told; please try again later.")),
+    503: (_l("Service unavailable"), _l("The service is briefly unavailable. Please try again in a few minutes.")),
 }
 
 
@@ -50,9 +53,28 @@ def init_app(app) -> None:
     def http_error(error):
         if error.code is None or error.code < 400:
             return error
+        if error.response is not None:  # an answer prepared with the error (the login throttle's)
+            return error.response
         # A view may pass a translated message as abort(4xx, description=...).
         description = error.description if getattr(error, "translated", False) else None
         return render_error(error.code, description)
+
+    @app.errorhandler(OperationalError)
+    def database_unavailable(error):
+        """The database is down or restarting: a translated 503; the pool's pre-ping replaces
+        dead connections, so the next requests recover by themselves once it is back."""
+        try:
+            db.session.rollback()
+        except Exception:  # noqa: BLE001 (the connection is gone: nothing to roll back)
+            db.session.close()
+        app.logger.warning("database unavailable: %s", error.orig)
+        # The page around the message must not read the account again (from the database).
+        g._login_user = AnonymousUserMixin()
+        response = render_error(503)
+        if isinstance(response, tuple):
+            response = app.make_response(response)
+        response.headers["Retry-After"] = "30"
+        return response
 
     @app.errorhandler(Exception)
     def unexpected_error(error):

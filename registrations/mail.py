@@ -1,14 +1,14 @@
-"""Outgoing email, written in the recipient's language.
+"""Outgoing email, written in the recipient's language and kept in the outbox.
 
-The backend is chosen by `MAIL_BACKEND`: "smtp" sends through the configured server,
-"console" writes the message to the application log (development), "memory" keeps it in
-`app.extensions["mail_outbox"]` (tests). Messages are sent after the database transaction
-that caused them has committed, so nobody is told of a change that was rolled back.
+`compose` renders a message; `queue` writes it as a `Message` row in the current transaction
+(so it is dropped with a rollback and kept with a commit); after the commit a job is enqueued to
+send it (see `registrations/messages/outbox.py`, which also retries and sweeps up lost jobs).
+The backend is chosen by `MAIL_BACKEND`: "smtp" sends through the configured server, "console"
+prints each message to the standard output (development), "memory" keeps it in
+`app.extensions["mail_outbox"]` (tests).
 """
 
-import smtplib
 from dataclasses import dataclass
-from email.message import EmailMessage
 
 from flask import current_app, render_template
 from flask_babel import force_locale
@@ -23,63 +23,64 @@ class Mail:
     subject: str
     body: str
     locale: str
+    html: str | None = None
+    #: (filename, content type, bytes) of each attachment, as delivered (memory backend).
+    attachments: tuple = ()
 
 
-def compose(to: str, locale: str, subject, template: str, **context) -> Mail:
-    """Render a message's subject and text body in the given language."""
+def compose(to: str, locale: str, subject, template: str, html_template: str | None = None, **context) -> Mail:
+    """Render a message's subject and text body (and optional HTML body) in the given language."""
     with force_locale(locale):
         return Mail(
             to=to,
             subject=str(subject),
             body=render_template(template, **context),
             locale=locale,
+            html=render_template(html_template, **context) if html_template else None,
         )
 
 
-def queue(mail: Mail) -> None:
-    """Send the message once the current transaction commits (dropped on rollback)."""
-    pending = db.session.info.setdefault("pending_mail", [])
-    pending.append(mail)
+def queue(mail: Mail, *, key: str | None = None, about: tuple[str, int] | None = None,
+          user_id: int | None = None, attachments: list[dict] | None = None):
+    """Record the message in the current transaction; it is sent after commit (dropped on rollback).
 
+    `key` identifies the event (one message per key, ever); `about` is the (type, id) of the object
+    it concerns; `attachments` are references to documents built when it is sent.
+    """
+    from registrations.messages.outbox import record
 
-def deliver(mail: Mail) -> None:
-    """Send one message now with the configured backend."""
-    app = current_app
-    backend = app.config["MAIL_BACKEND"]
-    if backend == "memory":
-        app.extensions.setdefault("mail_outbox", []).append(mail)
-        return
-    if backend == "console":
-        app.logger.info("Mail to %s: %s\n%s", mail.to, mail.subject, mail.body)
-        return
-    message = EmailMessage()
-    message["From"] = app.config["MAIL_DEFAULT_SENDER"]
-    message["To"] = mail.to
-    message["Subject"] = mail.subject
-    message.set_content(mail.body)
-    with smtplib.SMTP(app.config["MAIL_SERVER"], app.config["MAIL_PORT"], timeout=10) as smtp:
-        if app.config["MAIL_USE_TLS"]:
-            smtp.starttls()
-        if app.config["MAIL_USERNAME"]:
-            smtp.login(app.config["MAIL_USERNAME"], app.config["MAIL_PASSWORD"])
-        smtp.send_message(message)
+    return record(mail, key=key, about=about, user_id=user_id, attachments=attachments)
 
 
 def _after_commit(session):
-    for mail in session.info.pop("pending_mail", []):
-        try:
-            deliver(mail)
-        except (OSError, smtplib.SMTPException):
-            current_app.logger.exception("Could not send mail to %s", mail.to)
+    ids = session.info.pop("outbox_ids", None)
+    if ids:
+        session.info.setdefault("outbox_committed", []).extend(ids)
 
 
 def _after_rollback(session):
-    session.info.pop("pending_mail", None)
+    session.info.pop("outbox_ids", None)
+
+
+def _after_transaction_end(session, transaction):
+    # Once the transaction is over and its connection given back (a job run at once in tests
+    # needs a connection of its own), enqueue the sending of what it committed.
+    if transaction.parent is not None:
+        return
+    ids = session.info.pop("outbox_committed", None)
+    if ids:
+        from registrations.messages.outbox import enqueue_sending
+
+        try:
+            enqueue_sending(ids)
+        except Exception:  # the periodic sweep sends them anyway
+            current_app.logger.exception("Could not enqueue the sending of messages %s", ids)
 
 
 def init_app(app) -> None:
-    """Deliver queued messages after each commit; forget them after a rollback."""
+    """Enqueue the sending of recorded messages after each commit; forget them after a rollback."""
     app.extensions.setdefault("mail_outbox", [])
     if not event.contains(db.session, "after_commit", _after_commit):
         event.listen(db.session, "after_commit", _after_commit)
         event.listen(db.session, "after_rollback", _after_rollback)
+        event.listen(db.session, "after_transaction_end", _after_transaction_end)

@@ -13,6 +13,7 @@ MENU = [
     ("registrations.agency_list", _l("Our registrations"), {Role.PARTNER}),
     ("certificates.agency_list", _l("Our certificates"), {Role.PARTNER}),
     ("evaluations.mine", _l("Evaluations"), {Role.PARTNER}),
+    ("messages.mine", _l("Messages"), {Role.PARTNER}),
     ("reports.dashboard", _l("Activity"), {Role.ORGANISER, Role.ADMIN}),
     ("admin.index", _l("Administration"), {Role.ADMIN}),
     ("certificates.verify_form", _l("Verify a certificate"), {ANYONE}),
@@ -47,6 +48,7 @@ SESSION_TOOLS = [
     ("attendance.checkin", _l("Check-in")),
     ("certificates.session", _l("Certificates")),
     ("evaluations.results", _l("Evaluation")),
+    ("messages.announce", _l("Announcement")),
 ]
 
 

@@ -6,6 +6,7 @@ from flask import current_app, request
 from sqlalchemy import Select, func, select
 
 from registrations.extensions import db
+from registrations.inputs import parse_page
 
 
 @dataclass
@@ -40,8 +41,7 @@ class Page:
 
 def requested_page() -> int:
     """The `page` argument of the request (1 when absent or not a positive number)."""
-    value = request.args.get("page", "1")
-    return int(value) if value.isdigit() and 0 < int(value) < 100_000 else 1
+    return parse_page(request.args.get("page"))
 
 
 def paginate(query: Select, *, page: int | None = None, per_page: int | None = None, scalars: bool = True,

@@ -1,5 +1,7 @@
 """HTTP security headers added to every response."""
 
+from flask import request
+
 CONTENT_SECURITY_POLICY = "; ".join(
     [
         "default-src 'self'",
@@ -16,6 +18,10 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
+#: The only answers that carry nothing personal and may be kept: the application's own files.
+STATIC_ENDPOINTS = frozenset({"static", "bootstrap.static"})
+
+
 def init_app(app) -> None:
     """Register the after-request hook that sets the security headers."""
 
@@ -30,7 +36,8 @@ def init_app(app) -> None:
         headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         if app.config["SESSION_COOKIE_SECURE"]:
             headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-        if response.mimetype == "text/html":
-            # Pages differ by account and language: never let a shared cache keep them.
-            headers.setdefault("Cache-Control", "no-store")
+        if request.endpoint not in STATIC_ENDPOINTS:
+            # Pages differ by account and language, and downloads (lists, sign-in sheets,
+            # certificates) carry personal data: no cache, shared or in the browser, keeps them.
+            response.cache_control.no_store = True
         return response

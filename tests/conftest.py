@@ -151,10 +151,16 @@ class CSRFClient(FlaskClient):
         return response
 
     def login_as(self, user: User) -> "CSRFClient":
-        """Log this client in as `user` without going through the login form."""
+        """Log this client in as `user` without going through the login form (with a login
+        row, as the form would make)."""
+        from registrations.auth.logins import SESSION_KEY, open_login
+
+        token = open_login(user, user_agent="test client", address="127.0.0.1")
+        _db.session.commit()
         with self.session_transaction() as session:
             session["_user_id"] = user.get_id()
             session["_fresh"] = True
+            session[SESSION_KEY] = token
         return self
 
 

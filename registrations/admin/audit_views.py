@@ -1,7 +1,6 @@
 """Administration pages: the audit log and participants' personal data (admins only)."""
 
 import json
-from datetime import date
 
 from flask import Response, render_template, request, stream_with_context
 from flask_babel import gettext as _
@@ -25,6 +24,7 @@ from registrations.admin.forms import AuditFilterForm, ParticipantSearchForm, as
 from registrations.admin.personal_data import participant_data, record_export
 from registrations.admin.views import agency_choices
 from registrations.audit import record
+from registrations.clock import local_today
 from registrations.errors import abort_with
 from registrations.extensions import db
 from registrations.models import Participant, Role
@@ -74,7 +74,7 @@ def audit_csv():
         abort_with(400, _("These filters are not valid."))
     record("audit.exported", actor=current_user, object_type="audit_event", after=filters.as_args() or None)
     db.session.commit()
-    filename = f"audit-{date.today().isoformat()}.csv"
+    filename = f"audit-{local_today().isoformat()}.csv"
     return Response(stream_with_context(csv_lines(filters)), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"',
                              "Content-Type": "text/csv; charset=utf-8"})

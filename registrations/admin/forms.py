@@ -15,6 +15,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
 from registrations.i18n import LANGUAGES
+from registrations.inputs import DateWithin, LatinName, PlainName
 from registrations.models import AgencyKind, Role
 
 
@@ -28,8 +29,8 @@ def _language_choices():
 
 
 class AgencyEditForm(FlaskForm):
-    name = StringField(_l("Name in French"), validators=[DataRequired(), Length(max=200)])
-    name_local = StringField(_l("Name in the local language"), validators=[Optional(), Length(max=200)],
+    name = StringField(_l("Name in French"), validators=[DataRequired(), Length(max=200), PlainName()])
+    name_local = StringField(_l("Name in the local language"), validators=[Optional(), Length(max=200), PlainName()],
                              description=_l("As the agency writes it, in its own script."))
     code = StringField(_l("Code"), validators=[DataRequired(), Length(max=40)],
                        description=_l("Short unique code, such as VN-MPS-C03."))
@@ -53,18 +54,24 @@ class AccountNewForm(FlaskForm):
     email = EmailField(_l("Email"), validators=[
         DataRequired(), Length(max=254),
         Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message=_l("Enter a valid email address."))])
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)],
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200), PlainName()],
                        description=_l("For partners: the name in Latin script, as in the passport."))
-    name_native = StringField(_l("Name in the person's own script"), validators=[Optional(), Length(max=200)])
+    name_native = StringField(_l("Name in the person's own script"),
+                              validators=[Optional(), Length(max=200), PlainName()])
     role = SelectField(_l("Role"), choices=as_choices(Role.choices()), default=Role.PARTNER.value)
     agency = SelectField(_l("Agency"), coerce=int, validators=[Optional()],
                          description=_l("Required for a partner."))
     locale = SelectField(_l("Language of emails"), choices=_language_choices(), default="fr")
     submit = SubmitField(_l("Create and send the invitation"))
 
+    def validate_name(self, field) -> None:
+        """A partner's name becomes their participant's Latin-script name (the certificate's main line)."""
+        if self.role.data == Role.PARTNER.value:
+            LatinName()(self, field)
+
 
 class AccountEditForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200), PlainName()])
     agency = SelectField(_l("Agency"), coerce=int, validators=[Optional()])
     locale = SelectField(_l("Language"), choices=as_choices([("", _l("Not chosen"))]) + _language_choices())
     submit = SubmitField(_l("Save"))
@@ -94,8 +101,8 @@ class AuditFilterForm(FlaskForm):
     action = SelectField(_l("What"), validators=[Optional()])
     object_type = SelectField(_l("Object type"), validators=[Optional()])
     object_id = IntegerField(_l("Object number"), validators=[Optional(), NumberRange(min=1, max=2**31 - 1)])
-    date_from = DateField(_l("From"), validators=[Optional()])
-    date_to = DateField(_l("To"), validators=[Optional()])
+    date_from = DateField(_l("From"), validators=[Optional(), DateWithin()])
+    date_to = DateField(_l("To"), validators=[Optional(), DateWithin()])
 
 
 class ParticipantSearchForm(FlaskForm):

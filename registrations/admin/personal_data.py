@@ -7,11 +7,13 @@ free texts and the facts snapshot of its certificates (keys kept, names emptied)
 stored PDF is dropped.
 """
 
-from datetime import date, datetime, time, timezone
+from datetime import date
 
 from sqlalchemy import func, select, update
 
 from registrations.audit import record
+from registrations.auth.logins import end_all
+from registrations.clock import local_midnight, local_today
 from registrations.extensions import db
 from registrations.models import (
     Attendance,
@@ -26,6 +28,7 @@ from registrations.models import (
     User,
     utcnow,
 )
+from registrations.models.messages import Message
 
 #: Keys of a certificate's facts that name or describe the person.
 PERSONAL_FACT_KEYS = {"name", "name_latin", "name_native", "rank", "unit", "email", "phone"}
@@ -114,7 +117,7 @@ def record_export(participant: Participant, actor: User) -> None:
 
 def cutoff_date(years: int, today: date | None = None) -> date:
     """The day `years` years before today (28 February for a 29 February)."""
-    today = today or date.today()
+    today = today or local_today()
     try:
         return today.replace(year=today.year - years)
     except ValueError:
@@ -125,7 +128,7 @@ def candidates(years: int, today: date | None = None) -> list[int]:
     """Participants to anonymise: not yet anonymised, known for more than `years` years, every
     session of theirs ended more than `years` years ago, and no account used since then."""
     cutoff = cutoff_date(years, today)
-    cutoff_at = datetime.combine(cutoff, time.min, tzinfo=timezone.utc)
+    cutoff_at = local_midnight(cutoff)
     recent_sessions = (select(Registration.participant_id)
                        .join(TrainingSession, TrainingSession.id == Registration.session_id)
                        .where(TrainingSession.end_date >= cutoff))
@@ -152,6 +155,10 @@ def anonymise(participant_ids: list[int], *, actor: User | None = None, batch: i
     now = utcnow()
     for start in range(0, len(participant_ids), batch):
         ids = participant_ids[start:start + batch]
+        # Messages sent to these people go with their names: recipient and bodies erased.
+        emails = select(Participant.email).where(Participant.id.in_(ids), Participant.email.is_not(None))
+        db.session.execute(update(Message).where(Message.recipient.in_(emails)).values(
+            recipient="", subject="", body="", html_body=None, attachments=None))
         db.session.execute(update(Participant).where(Participant.id.in_(ids)).values(
             name_latin="", name_native="", name_key="", rank="", unit="", email=None, phone="",
             languages="", anonymised_at=now))
@@ -174,6 +181,7 @@ def anonymise(participant_ids: list[int], *, actor: User | None = None, batch: i
             user.invited_at = None
             user.active = False
             user.session_version += 1
+            end_all(user.id)
             with_account.add(user.participant_id)
             counts["accounts"] += 1
         for participant_id in ids:

@@ -12,6 +12,7 @@ from sqlalchemy import exists, func, select
 
 from registrations.audit import record
 from registrations.auth.invitations import INVITATION, RESET, send_link
+from registrations.auth.logins import end_all
 from registrations.auth.services import AccountError, create_user, normalise_email
 from registrations.extensions import db
 from registrations.locking import lock_row
@@ -178,6 +179,7 @@ def deactivate_account(user: User, *, actor: User) -> None:
     _check_not_last_admin(user)
     user.active = False
     user.session_version += 1
+    end_all(user.id)
     user.link_nonce = ""
     record("user.deactivated", user, actor=actor, before={"active": True}, after={"active": False})
     db.session.commit()
@@ -212,6 +214,7 @@ def change_role(user: User, role: Role, *, actor: User) -> None:
     user.role = role
     # A new role means new rights: end the sessions opened under the old one.
     user.session_version += 1
+    end_all(user.id)
     record("user.role", user, actor=actor, before={"role": before.value}, after={"role": role.value})
     db.session.commit()
 

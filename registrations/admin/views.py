@@ -2,6 +2,7 @@
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import func, or_, select
 
@@ -18,6 +19,7 @@ from registrations.admin.forms import (
     as_choices,
 )
 from registrations.admin.services import AdminError
+from registrations.auth import logins
 from registrations.errors import abort_with
 from registrations.extensions import db
 from registrations.models import Agency, AgencyKind, Participant, Role, User
@@ -285,4 +287,15 @@ def user_role(user_id: int):
     except AdminError as error:
         abort_with(error.status, error.message)
     flash(_("The role is now: %(role)s.", role=Role(form.role.data).label), "success")
+    return redirect(url_for("admin.user_edit", user_id=user_id))
+
+
+@bp.post("/users/<int:user_id>/end-logins")
+@allow(Role.ADMIN)
+def user_end_logins(user_id: int):
+    """End every open login of an account (a lost phone, a shared computer)."""
+    user = get_account(user_id)
+    count = logins.end_all_by_admin(user, actor=current_user)
+    db.session.commit()
+    flash(ngettext("%(num)d login ended.", "%(num)d logins ended.", count), "success")
     return redirect(url_for("admin.user_edit", user_id=user_id))

@@ -5,11 +5,12 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 
+from registrations.inputs import parse_id
+
 
 def _optional_int(value):
     """An int from a select's value, or None when nothing usable was sent."""
-    text = str(value if value is not None else "").strip()
-    return int(text) if text.isdigit() and len(text) < 10 else None
+    return parse_id(value)
 
 
 class CheckInForm(FlaskForm):

@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from registrations import audit
+from registrations import audit, inputs
 from registrations.attendance.queries import PART_ORDER
 from registrations.clock import local_now, local_today
 from registrations.extensions import db
@@ -97,10 +97,10 @@ def parse_status(value) -> AttendanceStatus:
 
 def parse_id(value) -> int:
     """A positive integer id from user input, or an AttendanceError (400)."""
-    text = str(value if value is not None else "").strip()
-    if not text.isdigit() or not 0 < int(text) < 2**31:
+    number = inputs.parse_id(value)
+    if number is None:
         raise AttendanceError(_("The participant is missing or not valid."))
-    return int(text)
+    return number
 
 
 def normalise_code(raw: str | None) -> str:

@@ -12,6 +12,7 @@ from registrations.attendance import bp, exports, queries, services
 from registrations.attendance.forms import CheckInForm
 from registrations.attendance.services import AttendanceError
 from registrations.errors import abort_with, wants_json
+from registrations.inputs import parse_id, parse_page
 from registrations.models import AttendanceStatus, DayPart
 from registrations.navigation import session_tools
 
@@ -92,9 +93,9 @@ SHEET_PER_PAGE = 50
 def _sheet_place() -> dict:
     """Where on the sheet a form was posted from (page, search), to come back to it."""
     place = {}
-    page = request.args.get("page", "")
-    if page.isdigit() and 1 < int(page) < 100_000:
-        place["page"] = int(page)
+    page = parse_page(request.args.get("page"))
+    if page > 1:
+        place["page"] = page
     search = (request.args.get("q") or "").strip()[:100]
     if search:
         place["q"] = search
@@ -154,7 +155,7 @@ def sheet(session_id: int, day_id: int):
         statuses=list(AttendanceStatus), labels=labels,
         status_labels={status.value: label for status, label in labels.items()},
         started=services.day_has_started(day), previous=days[index - 1] if index else None,
-        next_day=days[index + 1] if index + 1 < len(days) else None, saved=request.args.get("saved", type=int),
+        next_day=days[index + 1] if index + 1 < len(days) else None, saved=parse_id(request.args.get("saved")),
         **_page_context(session),
     )
 

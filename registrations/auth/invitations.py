@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from registrations import mail
 from registrations.audit import record
+from registrations.auth.logins import end_all
 from registrations.auth.services import AccountError
 from registrations.extensions import db
 from registrations.models import User, utcnow
@@ -82,7 +83,7 @@ def public_url(endpoint: str, **values) -> str:
 
 
 def send_link(user: User, purpose: str, *, actor: User | None = None, now: datetime | None = None) -> str:
-    """Issue a new link to the account and queue the message carrying it (sent on commit).
+    """Issue a new link to the account and record the message carrying it (sent after commit).
 
     Returns the link (for the command line and tests). The caller commits.
     """
@@ -94,7 +95,7 @@ def send_link(user: User, purpose: str, *, actor: User | None = None, now: datet
         user.invited_at = now or utcnow()
     locale = user.locale or "fr"
     mail.queue(mail.compose(user.email, locale, _SUBJECTS[purpose], _TEMPLATES[purpose], user=user, link=link,
-                            days=LINK_VALIDITY.days))
+                            days=LINK_VALIDITY.days), about=("user", user.id), user_id=user.id)
     record(f"user.{purpose}_sent", user, actor=actor, after={"email": user.email})
     return link
 
@@ -105,6 +106,7 @@ def use_link(token: str, purpose: str, password: str, now: datetime | None = Non
     user.set_password(password)
     user.link_nonce = ""
     user.session_version += 1
+    end_all(user.id)
     record("user.invitation_accepted" if purpose == INVITATION else "user.password_reset", user, actor=user)
     db.session.commit()
     return user

@@ -1,9 +1,15 @@
 """Account rules: authentication, password changes, creating accounts."""
 
+import functools
+import secrets
+
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from registrations.audit import record
+from registrations.auth.logins import end_all
 from registrations.extensions import db
 from registrations.models import Agency, Participant, Role, User, utcnow
 from registrations.text import fold
@@ -18,6 +24,16 @@ class AccountError(Exception):
         self.status = status
 
 
+@functools.cache
+def _dummy_hash_for(method: str) -> str:
+    return generate_password_hash(secrets.token_hex(16), method=method)
+
+
+def _dummy_hash() -> str:
+    """A hash of a random password made with the configured method (once per process)."""
+    return _dummy_hash_for(current_app.config.get("PASSWORD_HASH_METHOD", "scrypt"))
+
+
 def normalise_email(email: str) -> str:
     return (email or "").strip().lower()
 
@@ -29,7 +45,12 @@ def authenticate(email: str, password: str) -> User:
     reveal which addresses have accounts.
     """
     user = db.session.scalar(select(User).where(User.email == normalise_email(email)))
-    if user is None or not user.check_password(password):
+    if user is None or not user.password_hash:
+        # Hash anyway, with the same method, so that an unknown address answers as slowly as a
+        # known one: the time of the answer must not tell which addresses have accounts.
+        check_password_hash(_dummy_hash(), password)
+        raise AccountError(_l("Wrong email or password."), status=401)
+    if not user.check_password(password):
         raise AccountError(_l("Wrong email or password."), status=401)
     if not user.active:
         raise AccountError(
@@ -45,11 +66,12 @@ def authenticate(email: str, password: str) -> User:
 
 
 def change_password(user: User, current_password: str, new_password: str) -> None:
-    """Change the password after checking the current one; other open sessions end."""
+    """Change the password after checking the current one; every open login ends."""
     if not user.check_password(current_password):
         raise AccountError(_l("The current password is wrong."))
     user.set_password(new_password)
     user.session_version += 1
+    end_all(user.id)
     record("user.password_changed", user, actor=user)
     db.session.commit()
 

@@ -4,12 +4,11 @@ agency's list. A partner only ever reaches their own agency's documents (404 oth
 
 import re
 import zipfile
-from datetime import date
 
 from flask import Response, current_app, render_template, stream_with_context
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.orm import undefer
 
 from registrations.access import STAFF, allow
@@ -17,6 +16,7 @@ from registrations.certificates import bp
 from registrations.certificates.facts import render
 from registrations.certificates.invitations import load_invitation, render_letter
 from registrations.certificates.services import CertificateError
+from registrations.clock import local_today
 from registrations.errors import abort_with
 from registrations.extensions import db
 from registrations.formats import PageDates
@@ -73,10 +73,10 @@ def download(certificate_id: int):
         abort_with(410, _("This certificate was revoked. It is no longer valid and cannot be downloaded."))
     if certificate.status == CertificateStatus.SUPERSEDED:
         abort_with(410, _("This certificate was replaced by a corrected one and cannot be downloaded."))
-    if certificate.pdf is None:
-        certificate.pdf = render(certificate.facts)
-        db.session.commit()
-    return _pdf_response(certificate.pdf, _file_name(certificate.serial, certificate.facts))
+    # Drawn here when never stored (data loaded in bulk); a page read writes nothing: the
+    # scheduled job `store_certificate_pdfs` keeps it.
+    data = certificate.pdf if certificate.pdf is not None else render(certificate.facts)
+    return _pdf_response(data, _file_name(certificate.serial, certificate.facts))
 
 
 class _Sink:
@@ -115,17 +115,12 @@ def _zip_stream(certificate_ids: list[int]):
                 select(Certificate.id, Certificate.serial, Certificate.facts, Certificate.issued_at,
                        Certificate.pdf).where(Certificate.id.in_(batch)).order_by(Certificate.serial)
             ).all()
-            rendered = {}
-            for certificate_id, serial, facts, issued_at, pdf in rows:
-                if pdf is None:
-                    pdf = rendered[certificate_id] = render(facts)
+            for _certificate_id, serial, facts, issued_at, pdf in rows:
+                if pdf is None:  # never stored: drawn now, kept by the scheduled job
+                    pdf = render(facts)
                 info = zipfile.ZipInfo(_file_name(serial, facts), issued_at.timetuple()[:6])
                 archive.writestr(info, pdf)
                 yield sink.take()
-            if rendered:
-                for certificate_id, pdf in rendered.items():
-                    db.session.execute(update(Certificate).where(Certificate.id == certificate_id).values(pdf=pdf))
-                db.session.commit()
     yield sink.take()
 
 
@@ -182,7 +177,7 @@ def _open_invitations(limit: int = 50) -> list:
                Registration.state == RegistrationState.APPROVED,
                TrainingSession.country != Agency.country,
                TrainingSession.status != SessionStatus.CANCELLED,
-               TrainingSession.end_date >= date.today())
+               TrainingSession.end_date >= local_today())
         .order_by(TrainingSession.start_date, Participant.name_key).limit(limit)
     ))
 

@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from registrations.certificates.facts import country_name, kind_label, verify_url
 from registrations.certificates.services import CertificateError
+from registrations.clock import local_today
 from registrations.documents import InvitationLetter, render_invitation_letter
 from registrations.extensions import db
 from registrations.models import (
@@ -113,7 +114,7 @@ def letter_for(invitation: Invitation, today: date | None = None) -> InvitationL
         country_name_en=country_name(session.country, "en"),
         start_date=session.start_date,
         end_date=session.end_date,
-        letter_date=today or date.today(),
+        letter_date=today or local_today(),
         verification_code=code,
         signatory_name=config["CERTIFICATE_SIGNATORY_NAME"],
         signatory_title=config["CERTIFICATE_SIGNATORY_TITLE"],

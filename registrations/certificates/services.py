@@ -4,7 +4,7 @@ Eligible: an approved registration whose attendance rate reaches the session's t
 in a session that is completed or has ended. Each action is one transaction that writes an
 audit event; serial numbers are allocated per prefix and year without duplicates (the session
 row is locked, and a serial taken meanwhile by another session of the same prefix is retried).
-The PDFs are drawn right after that transaction and stored (see `_commit_and_render`).
+The PDFs are drawn by a job right after that transaction and stored (see `_commit_and_render`).
 """
 
 import re
@@ -14,14 +14,14 @@ from datetime import date
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
 from registrations import audit
 from registrations.attendance.rates import AttendanceSummary, attendance_summaries
 from registrations.certificates.facts import build_facts
-from registrations.certificates.rendering import render_many
+from registrations.clock import local_today
 from registrations.extensions import db
 from registrations.locking import lock_row
 from registrations.models import (
@@ -87,7 +87,7 @@ def session_has_ended(session: TrainingSession, today: date | None = None) -> bo
     """Completed by the office, or past its last day (and not cancelled)."""
     if session.status == SessionStatus.CANCELLED:
         return False
-    return session.status == SessionStatus.COMPLETED or session.end_date < (today or date.today())
+    return session.status == SessionStatus.COMPLETED or session.end_date < (today or local_today())
 
 
 def reasons_not_eligible(session: TrainingSession, registration: Registration,
@@ -221,25 +221,51 @@ def _create(session: TrainingSession, items: list[Candidate], actor, today: date
         audit.record(action, certificate, actor=actor, reason=reason,
                      after={"serial": serial, "registration_id": item.registration.id, "status": "valid"})
         created.append(certificate)
+        if session.email_certificates:
+            _queue_certificate_mail(session, item.participant, certificate)
     return created
 
 
-def _commit_and_render(created: list[Certificate]) -> None:
-    """Commit the issued certificates, then draw their PDFs once and store them.
+def _queue_certificate_mail(session: TrainingSession, participant, certificate: Certificate) -> None:
+    """Record the message carrying the certificate (its PDF attached when it is sent)."""
+    from registrations import mail
+    from registrations.certificates.facts import verify_url
+    from registrations.i18n import LANGUAGES
 
-    Drawing happens after the commit so that the session's lock is held only for the short
-    database work: other organisers issuing at the same time wait milliseconds, not seconds.
-    If drawing fails, the certificates stay issued and their PDFs are drawn on first download.
-    """
-    pending = [(certificate.id, certificate.facts) for certificate in created]
-    db.session.commit()
-    if not pending:
+    if not participant.email or participant.anonymised_at is not None:
         return
-    pdfs = render_many([facts for _id, facts in pending])
-    for (certificate_id, _facts), pdf in zip(pending, pdfs, strict=True):
-        db.session.execute(update(Certificate).where(Certificate.id == certificate_id, Certificate.pdf.is_(None))
-                           .values(pdf=pdf))
+    locale = participant.locale if participant.locale in LANGUAGES else "fr"
+    title = session.localized("title", locale)
+    mail.queue(mail.compose(
+        participant.email, locale, _CertificateSubject(title), "emails/certificate_issued.txt",
+        name=participant.name_latin, title=title, session=session, serial=certificate.serial,
+        verify_url=verify_url(certificate.code)),
+        key=f"certificate:{certificate.id}", about=("certificate", certificate.id),
+        attachments=[{"kind": "certificate", "certificate_id": certificate.id}])
+
+
+class _CertificateSubject:
+    """The subject, translated when the message is composed in the holder's language."""
+
+    def __init__(self, title: str):
+        self.title = title
+
+    def __str__(self) -> str:
+        return _("Your certificate: %(title)s", title=self.title)
+
+
+def _commit_and_render(created: list[Certificate], session_id: int) -> None:
+    """Commit the issued certificates, then have a job draw their PDFs once and store them.
+
+    Drawing happens in the job worker, after the commit: the session's lock is held only for the
+    short database work, and the request answers at once; the certificates page shows the
+    progress. Until a PDF is stored, its download draws it.
+    """
     db.session.commit()
+    if created:
+        from registrations.tasks import store_session_pdfs
+
+        store_session_pdfs(session_id)
 
 
 def _lock_session_of(registration_id: int) -> tuple[TrainingSession, Registration]:
@@ -268,20 +294,20 @@ def issue(registration_id: int, actor=None, today: date | None = None) -> tuple[
 
     Returns (certificate, created): issuing twice returns the valid certificate already issued.
     """
-    today = today or date.today()
+    today = today or local_today()
     session, _registration = _lock_session_of(registration_id)
     candidate = _eligible_candidate(session, registration_id, today)
     if candidate.certificate is not None:
         db.session.rollback()
         return candidate.certificate, False
     certificate = _create(session, [candidate], actor, today)[0]
-    _commit_and_render([certificate])
+    _commit_and_render([certificate], session.id)
     return certificate, True
 
 
 def issue_all(session_id: int, actor=None, today: date | None = None) -> list[Certificate]:
     """Issue the certificates of every eligible registration of a session that has none yet."""
-    today = today or date.today()
+    today = today or local_today()
     session = lock_row(TrainingSession, session_id)
     if session is None:
         raise CertificateError(_("This session does not exist."), 404)
@@ -289,7 +315,7 @@ def issue_all(session_id: int, actor=None, today: date | None = None) -> list[Ce
         raise CertificateError(_("Certificates are issued once the session has ended."), 409)
     pending = [c for c in candidates(session, today=today) if c.eligible and c.certificate is None]
     created = _create(session, pending, actor, today)
-    _commit_and_render(created)
+    _commit_and_render(created, session.id)
     return created
 
 
@@ -320,7 +346,7 @@ def reissue(certificate_id: int, actor=None, reason: str = "", today: date | Non
     The old certificate becomes "superseded"; its public page says so without pointing to
     the new one.
     """
-    today = today or date.today()
+    today = today or local_today()
     certificate = db.session.get(Certificate, certificate_id)
     if certificate is None:
         raise CertificateError(_("This certificate does not exist."), 404)
@@ -337,5 +363,5 @@ def reissue(certificate_id: int, actor=None, reason: str = "", today: date | Non
     old.superseded_by_id = new.id
     audit.record("certificate.supersede", old, actor=actor, reason=reason,
                  before={"status": "valid"}, after={"status": "superseded", "superseded_by": new.serial})
-    _commit_and_render([new])
+    _commit_and_render([new], session.id)
     return new

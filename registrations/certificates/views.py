@@ -3,13 +3,15 @@
 from datetime import date
 from typing import NoReturn
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
+from flask_wtf import FlaskForm
 from sqlalchemy import select
 
 from registrations.access import ANYONE, STAFF, allow
+from registrations.audit import record
 from registrations.certificates import bp
 from registrations.certificates.facts import snapshot_date
 from registrations.certificates.forms import CertificateReissueForm, CertificateRevokeForm, VerifyCodeForm
@@ -24,9 +26,11 @@ from registrations.certificates.services import (
     session_certificates,
     session_has_ended,
 )
+from registrations.certificates.storage import pdf_progress
 from registrations.errors import abort_with
 from registrations.extensions import client_address, db, limiter
 from registrations.models import Certificate, Registration, RegistrationState, TrainingSession
+from registrations.tasks import store_session_pdfs
 
 
 @bp.app_template_filter("fact_date")
@@ -67,6 +71,7 @@ def session(session_id: int):
     """A session's certificates: who is eligible, who is not and why, what was issued."""
     training = _session_or_404(session_id)
     overview = session_certificates(training)
+    pdf_total, pdf_done = pdf_progress(training.id)
     if len(overview.eligible) >= MIN_BATCH:
         warm_up()  # the organiser is likely to issue them all next
     return render_template(
@@ -79,6 +84,7 @@ def session(session_id: int):
         reissue_forms={c.id: CertificateReissueForm(prefix=f"reissue-{c.id}") for c in overview.certificates},
         session_url=_link("sessions.manage_detail", session_id=training.id),
         registration_url=lambda rid: _link("registrations.detail", registration_id=rid),
+        pdf_total=pdf_total, pdf_done=pdf_done,
     )
 
 
@@ -185,3 +191,45 @@ def verify(code: str):
         if invitation is not None:
             return render_template("certificates/verify_invitation.html", invitation=invitation, code=code)
     abort_with(404, _("Not found."))
+
+
+@bp.get("/manage/sessions/<int:session_id>/certificates/progress.json", endpoint="progress")
+@allow(STAFF)
+def progress(session_id: int):
+    """How many of the session's valid certificates have their PDF stored (polled by the page)."""
+    _session_or_404(session_id)
+    total, done = pdf_progress(session_id)
+    return jsonify({"total": total, "done": done, "percent": 100 if total == 0 else round(100 * done / total),
+                    "finished": done >= total,
+                    "zip_url": url_for("certificates.session_zip", session_id=session_id) if total else None})
+
+
+@bp.post("/manage/sessions/<int:session_id>/certificates/prepare", endpoint="prepare")
+@allow(STAFF)
+def prepare(session_id: int):
+    """Have the job worker draw the PDFs never stored, so that the ZIP is ready at once."""
+    if not FlaskForm().validate():
+        abort_with(400, _("The form has expired or its security token is missing. Reload the page and try again."))
+    _session_or_404(session_id)
+    db.session.commit()  # end this request's read before the job writes
+    store_session_pdfs(session_id)
+    flash(_("The certificates are being prepared; the download link appears when they are ready."), "info")
+    return redirect(url_for("certificates.session", session_id=session_id))
+
+
+@bp.post("/manage/sessions/<int:session_id>/certificates/email-choice", endpoint="email_choice")
+@allow(STAFF)
+def email_choice(session_id: int):
+    """Choose whether certificates are e-mailed to their holders (PDF attached) when issued."""
+    if not FlaskForm().validate():
+        abort_with(400, _("The form has expired or its security token is missing. Reload the page and try again."))
+    training = _session_or_404(session_id)
+    chosen = request.form.get("email_certificates") == "1"
+    if training.email_certificates != chosen:
+        record("session.email_certificates", training, actor=current_user,
+               before={"email_certificates": training.email_certificates}, after={"email_certificates": chosen})
+        training.email_certificates = chosen
+        db.session.commit()
+    flash(_("Certificates will be e-mailed to their holders when issued.") if chosen
+          else _("Certificates will not be e-mailed when issued."), "success")
+    return redirect(url_for("certificates.session", session_id=session_id))

@@ -3,7 +3,16 @@
 Each step adds what is missing and leaves what exists, so `seed-demo` is idempotent.
 """
 
-from registrations.demo import attendance, certificates, evaluations, invitations, people, registrations, sessions
+from registrations.demo import (
+    attendance,
+    certificates,
+    evaluations,
+    invitations,
+    messages,
+    people,
+    registrations,
+    sessions,
+)
 
 #: Password of every demo account (written in the README).
 DEMO_PASSWORD = people.DEMO_PASSWORD
@@ -17,6 +26,7 @@ STEPS = [
     attendance.seed,
     certificates.seed,
     evaluations.seed,
+    messages.seed,
 ]
 
 

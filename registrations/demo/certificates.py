@@ -5,11 +5,11 @@ revoked with a reason, so that the verification page shows both outcomes. Idempo
 was issued stays, and issuing is itself idempotent.
 """
 
-from datetime import date
 
 from sqlalchemy import func, or_, select
 
 from registrations.certificates.services import candidates, issue, revoke, session_has_ended
+from registrations.clock import local_today
 from registrations.extensions import db
 from registrations.models import (
     Certificate,
@@ -26,7 +26,7 @@ REVOKE_REASON = "Délivré par erreur : nom mal orthographié, un certificat cor
 
 def seed() -> dict:
     """Issue the certificates of the ended demo sessions and revoke one of them."""
-    today = date.today()
+    today = local_today()
     actor = db.session.scalar(select(User).where(User.role == Role.ORGANISER).order_by(User.id).limit(1))
     sessions = db.session.scalars(
         select(TrainingSession).where(

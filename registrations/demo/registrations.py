@@ -6,10 +6,11 @@ and emails are real); past ones are written directly, with `seats_taken` kept ri
 that already has registrations is left as it is, so running the step twice changes nothing.
 """
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import datetime, time, timedelta, timezone
 
 from sqlalchemy import exists, select
 
+from registrations.clock import local_today
 from registrations.demo.people import ACCOUNTS, COLLEAGUES
 from registrations.enrolment import codes, services
 from registrations.enrolment.people import PersonDetails
@@ -204,7 +205,7 @@ def seed() -> dict:
         .where(~exists().where(Registration.session_id == TrainingSession.id),
                TrainingSession.status.not_in([SessionStatus.DRAFT, SessionStatus.CANCELLED]))
         .order_by(TrainingSession.start_date, TrainingSession.id)))
-    today = date.today()
+    today = local_today()
     past = [s for s in sessions if s.status == SessionStatus.COMPLETED or s.start_date <= today]
     upcoming = [(s, _moment(s)) for s in sessions if s not in past and s.status == SessionStatus.PUBLISHED]
     upcoming = [(s, moment) for s, moment in upcoming if moment is not None]

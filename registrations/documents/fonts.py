@@ -13,6 +13,7 @@ temporary directory that is removed when the process exits.
 from __future__ import annotations
 
 import atexit
+import re
 import shutil
 import tempfile
 import threading
@@ -175,5 +176,12 @@ def new_pdf(scripts: set[str], orientation: str = "portrait", styles: str = "RB"
 
 def clean(text: str | None) -> str:
     """Normalise ``text`` to NFC and trim it, so Vietnamese typed in decomposed form
-    uses the precomposed glyphs and empty values become ``""``."""
-    return unicodedata.normalize("NFC", text or "").strip()
+    uses the precomposed glyphs and empty values become ``""``; bidirectional controls and
+    other invisible controls (from data older than the input checks) are dropped, since the
+    PDF writer would reverse or garble the line after them."""
+    return unicodedata.normalize("NFC", _UNDRAWABLE.sub("", text or "")).strip()
+
+
+#: Characters never drawn: bidi controls and C0/C1 controls other than tab and line breaks.
+_UNDRAWABLE = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+                         "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from fpdf import FPDF
 from fpdf.enums import Align, MethodReturnValue, XPos, YPos
 
-from .fonts import LATIN
+from .fonts import LATIN, clean
 
 __all__ = ["NAVY", "GOLD", "GREY", "BLACK", "select_font", "fit_size", "line", "block",
            "wrap_lines"]
@@ -56,6 +56,7 @@ def line(pdf: FPDF, text: str, y: float, *, style: str = "", size: float = 11,
     """
     x = pdf.l_margin if x is None else x
     width = pdf.epw if width is None else width
+    text = clean(text)
     if not text:
         return y
     used = fit_size(pdf, text, style, size, width, min_size)
@@ -83,6 +84,7 @@ def block(pdf: FPDF, text: str, y: float, *, style: str = "", size: float = 11,
     """
     x = pdf.l_margin if x is None else x
     width = pdf.epw if width is None else width
+    text = clean(text)
     if not text:
         return y
     used = size

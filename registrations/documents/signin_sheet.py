@@ -72,6 +72,7 @@ def _cell(pdf: FPDF, text: str, x: float, y: float, w: float, h: float, align: s
           style: str = "", size: float = 9.5) -> None:
     """Draw ``text`` inside one table cell: on one line if it fits at a readable size,
     else wrapped on two lines, shrinking it so it never spills over."""
+    text = clean(text)
     if not text:
         return
     pad = 1.5

@@ -8,6 +8,7 @@ from wtforms.validators import DataRequired, Length, Optional, Regexp, StopValid
 from registrations.enrolment.people import PersonDetails
 from registrations.enrolment.services import RequestDetails
 from registrations.i18n import LANGUAGES
+from registrations.inputs import LatinName, PlainName, parse_id
 
 PHONE = Regexp(r"^[0-9+()./ -]*$", message=_l("Use digits, spaces and + ( ) . / - only."))
 #: The shape of an address only (name@domain.tld): the office's own test domains must pass too.
@@ -27,12 +28,13 @@ class _Required(DataRequired):
 class PersonFieldsMixin:
     """The participant's details organisers need."""
 
-    name_latin = StringField(_l("Name in Latin script"), validators=[_Required(), Length(max=200)],
+    name_latin = StringField(_l("Name in Latin script"),
+                             validators=[_Required(), Length(max=200), PlainName(), LatinName()],
                              description=_l("As written in the passport."))
-    name_native = StringField(_l("Name in own script"), validators=[Optional(), Length(max=200)],
+    name_native = StringField(_l("Name in own script"), validators=[Optional(), Length(max=200), PlainName()],
                               description=_l("Vietnamese, Khmer, Lao…, if different."))
-    rank = StringField(_l("Rank"), validators=[_Required(), Length(max=120)])
-    unit = StringField(_l("Unit"), validators=[_Required(), Length(max=200)])
+    rank = StringField(_l("Rank"), validators=[_Required(), Length(max=120), PlainName()])
+    unit = StringField(_l("Unit"), validators=[_Required(), Length(max=200), PlainName()])
     email = EmailField(_l("Email"), validators=[_Required(), Length(max=254), EMAIL])
     phone = StringField(_l("Phone"), validators=[Optional(), Length(max=40), PHONE])
     languages = StringField(_l("Languages spoken"), validators=[Optional(), Length(max=200)],
@@ -80,9 +82,10 @@ class RegistrationNominateForm(PersonFieldsMixin, RequestFieldsMixin, FlaskForm)
         value = (self.participant_id.data or "").strip()
         if not value:
             return None
-        if not value.isdigit():
+        number = parse_id(value)
+        if number is None:
             raise ValueError(value)
-        return int(value)
+        return number
 
     @property
     def person_needed(self) -> bool:

@@ -34,24 +34,24 @@ def state_changed(registration: Registration, session: TrainingSession, particip
                   event: str, reason: str = "") -> None:
     """Queue the message of one event (a state, or "offered") to the people concerned.
 
-    Sent after commit, in each recipient's language.
+    Recorded in the outbox with the change, sent after commit, in each recipient's language.
     """
     recipients = []
     if participant.email:
-        recipients.append((participant.email, _locale(participant.locale)))
+        recipients.append((participant.email, _locale(participant.locale), None))
     if registration.nominated and registration.created_by_id:
         nominator = db.session.get(User, registration.created_by_id)
         if (nominator is not None and nominator.role == Role.PARTNER and nominator.email
                 and nominator.email != participant.email):
-            recipients.append((nominator.email, _locale(nominator.locale or participant.locale)))
-    for address, locale in recipients:
+            recipients.append((nominator.email, _locale(nominator.locale or participant.locale), nominator.id))
+    for address, locale, user_id in recipients:
         title = session.localized("title", locale)
         mail.queue(mail.compose(
             address, locale, _Formatted(SUBJECTS[event], title=title), "emails/registration_changed.txt",
             event=event, session=session, title=title, participant=participant,
             registration=registration, reason=reason, url=registration_url(registration),
             for_nominator=address != participant.email,
-        ))
+        ), about=("registration", registration.id), user_id=user_id)
 
 
 class _Formatted:

@@ -8,6 +8,7 @@ from sqlalchemy.orm import contains_eager, load_only
 
 from registrations import paging
 from registrations.extensions import db
+from registrations.inputs import parse_id
 from registrations.models import (
     Agency,
     AuditEvent,
@@ -75,7 +76,7 @@ class Filters:
         country = args.get("country", "").strip().upper()
         return cls(
             state=RegistrationState(state) if state in RegistrationState._value2member_map_ else None,
-            agency_id=int(agency) if agency.isdigit() else None,
+            agency_id=parse_id(agency),
             country=country if len(country) == 2 and country.isalpha() else None,
         )
 

@@ -66,6 +66,10 @@ class RequestDetails:
             setattr(self, f.name, (getattr(self, f.name) or "").strip())
 
 
+#: The answer when a person's email is another agency's participant's.
+CANNOT_NOMINATE = _l("This person cannot be registered here. Contact the cooperation office.")
+
+
 def _refuse(message, status: int = 409):
     """Refuse the action; the unit of work is rolled back by its caller."""
     raise RegistrationError(message, status)
@@ -176,8 +180,8 @@ def _participant_for(agency_id: int | None, participant_id: int | None, person: 
         raise ValueError("a new participant needs details and an agency")
     owner = email_owner(person.email)
     if owner is not None and owner.agency_id != agency_id:
-        _refuse(_l("This email address belongs to a participant of another agency. Check it, or contact "
-                   "the cooperation office."))
+        # Say no more than that: naming the other agency would tell who is registered where.
+        _refuse(CANNOT_NOMINATE)
     matches = matches_in_agency(agency_id, person)
     same_email = any((m.email or "").lower() == person.email for m in matches)
     if matches and (same_email or not confirm_new):
@@ -235,7 +239,10 @@ def register(session_id: int, request: RegistrationRequest, *, actor: User | Non
     if live is not None:
         _refuse(_l("%(name)s is already registered for this session.", name=participant.name_latin))
     if request.update_person and person is not None:
-        if email_owner(person.email, exclude_id=participant.id) is not None:
+        owner = email_owner(person.email, exclude_id=participant.id)
+        if owner is not None and owner.agency_id != participant.agency_id:
+            _refuse(CANNOT_NOMINATE)
+        if owner is not None:
             _refuse(_l("This email address is already used by another participant. Check it, or contact "
                        "the cooperation office."))
         person.apply_to(participant)
@@ -375,7 +382,8 @@ def decline_offer(registration_id: int, *, agency_id: int | None, actor: User | 
 def expire_offers(session_id: int | None = None, now: datetime | None = None) -> int:
     """Pass every expired seat offer (of one session, or all) to the next person; return how many.
 
-    Costs one query when nothing is due, so pages call it whenever they show registrations.
+    Run by the scheduled job every few minutes (and `flask expire-offers`); costs one query when
+    nothing is due.
     """
     now = now or utcnow()
     query = select(Registration.session_id).where(

@@ -134,7 +134,6 @@ def nominate(session_id: int):
 @allow(Role.PARTNER)
 def agency_list():
     """The agency's registrations across sessions, with their states (filter by state)."""
-    run(services.expire_offers)
     filters = queries.Filters.from_args(request.args)
     filters.agency_id = filters.country = None
     page = queries.paginate(queries.agency_registrations(current_user.agency_id, filters),
@@ -167,9 +166,6 @@ def _system_reasons() -> dict:
 def detail(registration_id: int):
     """One registration: state, history, and once approved the personal check-in code and QR code."""
     registration = queries.get_registration_for(current_user, registration_id)
-    if registration.offer_expires_at is not None and registration.offer_expires_at <= utcnow():
-        run(services.expire_offers, registration.session_id)
-        registration = queries.get_registration_for(current_user, registration_id)
     return _render_detail(registration)
 
 

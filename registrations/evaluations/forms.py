@@ -19,6 +19,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from registrations.admin.forms import as_choices
+from registrations.evaluations.questions import field_key
 from registrations.models.evaluations import SCORE_MAX, SCORE_MIN
 
 SCORE_LABELS = {
@@ -69,7 +70,7 @@ def answer_form(questions, *, paper_choices=None) -> type[FlaskForm]:
         AnswerForm.registration = SelectField(_l("Participant"), coerce=int, choices=as_choices(paper_choices),
                                               validators=[InputRequired()])
     for question in questions:
-        setattr(AnswerForm, f"q{question.id}", RadioField(
+        setattr(AnswerForm, field_key(question), RadioField(
             question.text, coerce=int, validators=[Optional()],
             choices=as_choices((score, SCORE_LABELS[score]) for score in range(SCORE_MAX, SCORE_MIN - 1, -1))))
     AnswerForm.comment = TextAreaField(_l("Comments and suggestions"), validators=[Optional(), Length(max=5000)])

@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, select
 
 from registrations.audit import record
+from registrations.clock import local_today
 from registrations.extensions import db
 from registrations.locking import lock_row
 from registrations.models import (
@@ -73,7 +74,7 @@ def has_ended(session: TrainingSession, today: date | None = None) -> bool:
     """Whether the session is over (marked completed, or past its last day), and not cancelled."""
     if session.status == SessionStatus.CANCELLED:
         return False
-    return session.status == SessionStatus.COMPLETED or session.end_date < (today or date.today())
+    return session.status == SessionStatus.COMPLETED or session.end_date < (today or local_today())
 
 
 def has_responses(session: TrainingSession) -> bool:
@@ -89,6 +90,33 @@ def questions_of(session: TrainingSession) -> list[EvaluationQuestion]:
     return list(db.session.scalars(
         select(EvaluationQuestion).where(EvaluationQuestion.session_id == session.id)
         .order_by(EvaluationQuestion.position, EvaluationQuestion.id)))
+
+
+def field_key(question: EvaluationQuestion) -> str:
+    """The form field of a question: `q<id>`, or `c_<code>` for a default question shown unsaved."""
+    return f"q{question.id}" if question.id is not None else f"c_{question.code}"
+
+
+def posted_answers(formdata, questions: list[EvaluationQuestion]):
+    """The posted form with answers to default questions shown unsaved (`c_<code>`) renamed to
+    the fields of the questions now saved (`q<id>`)."""
+    data = formdata.copy()
+    for question in questions:
+        unsaved = f"c_{question.code}"
+        if question.code and unsaved in data and f"q{question.id}" not in data:
+            data.setlist(f"q{question.id}", data.poplist(unsaved))
+    return data
+
+
+def questions_for_display(session: TrainingSession) -> list[EvaluationQuestion]:
+    """The session's questions, or the default questionnaire unsaved (a page read writes nothing;
+    the first form posted creates it, see `ensure_questions`)."""
+    questions = questions_of(session)
+    if questions:
+        return questions
+    return [EvaluationQuestion(session_id=session.id, position=position, code=code,
+                               **{f"text_{locale}": texts[locale] for locale in CONTENT_LOCALES})
+            for position, (code, texts) in enumerate(DEFAULT_QUESTIONS, start=1)]
 
 
 def ensure_questions(session: TrainingSession) -> list[EvaluationQuestion]:

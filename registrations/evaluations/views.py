@@ -14,8 +14,11 @@ from registrations.evaluations.questions import (
     EvaluationError,
     QuestionInput,
     ensure_questions,
+    field_key,
     has_ended,
     has_responses,
+    posted_answers,
+    questions_for_display,
     save_questions,
 )
 from registrations.evaluations.services import (
@@ -29,6 +32,7 @@ from registrations.evaluations.services import (
     submit_response,
 )
 from registrations.extensions import db
+from registrations.inputs import parse_id
 from registrations.models import Registration, ResponseSource, Role, SessionStatus, TrainingSession
 from registrations.models.sessions import CONTENT_LOCALES
 from registrations.navigation import session_tools
@@ -48,8 +52,16 @@ def session_nav(session: TrainingSession) -> dict:
     return {"home": home, "tools": session_tools(session.id)}
 
 
+def _question_id(raw: str | None, by_code: dict) -> int | None:
+    """The id posted by the editor: a number, or `default:<code>` for a default question shown unsaved."""
+    raw = raw or ""
+    if raw.startswith("default:"):
+        return by_code.get(raw.partition(":")[2])
+    return parse_id(raw)
+
+
 def _scores(form, questions) -> dict[int, int | None]:
-    return {question.id: getattr(form, f"q{question.id}").data for question in questions}
+    return {question.id: getattr(form, field_key(question)).data for question in questions}
 
 
 @bp.get("/evaluations")
@@ -71,8 +83,9 @@ def answer(session_id: int):
         abort_with(409, _("The evaluation opens once the session has ended."))
     if response_of(registration) is not None:
         return render_template("evaluations/answered.html", session=session), 200 if request.method == "GET" else 409
-    questions = ensure_questions(session)
-    form = answer_form(questions)()
+    questions = ensure_questions(session) if request.method == "POST" else questions_for_display(session)
+    form = answer_form(questions)(
+        formdata=posted_answers(request.form, questions) if request.method == "POST" else None)
     status = 200
     if form.validate_on_submit():
         try:
@@ -94,12 +107,13 @@ def answer(session_id: int):
 def edit(session_id: int):
     """Edit the questionnaire (texts per language, order, additions, removals) until it locks."""
     session = get_session(session_id)
-    questions = ensure_questions(session)
+    questions = ensure_questions(session) if request.method == "POST" else questions_for_display(session)
     locked = has_ended(session) or has_responses(session)
     form = QuestionnaireEditForm()
     if request.method == "GET":
         for question in questions:
-            form.questions.append_entry({"id": str(question.id), "position": question.position,
+            form.questions.append_entry({"id": str(question.id or f"default:{question.code}"),
+                                         "position": question.position,
                                          **{f"text_{c}": getattr(question, f"text_{c}") for c in CONTENT_LOCALES}})
         form.questions.append_entry({"id": "", "position": len(questions) + 1})
     status = 200
@@ -108,8 +122,9 @@ def edit(session_id: int):
             abort_with(409, _("The questionnaire is locked: the session has ended or answers have been received."))
         if form.validate_on_submit():
             try:
+                by_code = {question.code: question.id for question in questions if question.code}
                 rows = [QuestionInput(
-                    id=int(entry.form.id.data) if (entry.form.id.data or "").isdigit() else None,
+                    id=_question_id(entry.form.id.data, by_code),
                     position=entry.form.position.data if entry.form.position.data is not None else 999,
                     texts={c: getattr(entry.form, f"text_{c}").data or "" for c in CONTENT_LOCALES},
                     remove=entry.form.remove.data) for entry in form.questions]
@@ -131,7 +146,6 @@ def edit(session_id: int):
 def results(session_id: int):
     """A session's results: response rate, distribution and mean per question, comments."""
     session = get_session(session_id)
-    ensure_questions(session)
     return render_template("evaluations/results.html", session=session, results=session_results(session),
                            ended=has_ended(session), nav=session_nav(session),
                            cancelled=session.status == SessionStatus.CANCELLED, score_labels=SCORE_LABELS)
@@ -144,11 +158,12 @@ def paper(session_id: int):
     session = get_session(session_id)
     if not has_ended(session):
         abort_with(409, _("The evaluation opens once the session has ended."))
-    questions = ensure_questions(session)
+    questions = ensure_questions(session) if request.method == "POST" else questions_for_display(session)
     candidates = paper_candidates(session)
     choices = [(registration.id, participant.name_latin or f"#{participant.id}")
                for registration, participant in candidates]
-    form = answer_form(questions, paper_choices=[(0, _("Choose a participant"))] + choices)()
+    form = answer_form(questions, paper_choices=[(0, _("Choose a participant"))] + choices)(
+        formdata=posted_answers(request.form, questions) if request.method == "POST" else None)
     status = 200
     if form.validate_on_submit():
         registration = db.session.get(Registration, form.registration.data) if form.registration.data else None

@@ -10,6 +10,8 @@ from registrations.models.evaluations import (
     EvaluationResponse,
     ResponseSource,
 )
+from registrations.models.logins import Login, PageVersion
+from registrations.models.messages import Message, MessageState
 from registrations.models.people import Agency, AgencyKind, Participant, Role, User
 from registrations.models.registrations import LIVE_STATES, Registration, RegistrationState
 from registrations.models.sessions import (
@@ -35,6 +37,10 @@ __all__ = [
     "EvaluationQuestion",
     "EvaluationResponse",
     "LIVE_STATES",
+    "Message",
+    "MessageState",
+    "Login",
+    "PageVersion",
     "Participant",
     "Registration",
     "RegistrationState",

@@ -7,6 +7,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from registrations.clock import local_midnight
 from registrations.extensions import db
 from registrations.models.base import LabelledEnum, UTCDateTime, enum_column, utcnow
 
@@ -135,6 +136,8 @@ class TrainingSession(db.Model):
     #: When a seat frees, offer it to the next waitlisted person for confirmation instead of
     #: promoting them at once.
     confirm_promotions: Mapped[bool] = mapped_column(default=False)
+    #: Certificates are e-mailed to their holders (PDF attached) when issued.
+    email_certificates: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     offer_hours: Mapped[int] = mapped_column(default=72)
     status: Mapped[SessionStatus] = mapped_column(
         enum_column(SessionStatus), default=SessionStatus.DRAFT, index=True
@@ -147,7 +150,7 @@ class TrainingSession(db.Model):
     duplicated_from_id: Mapped[int | None] = mapped_column(sa.ForeignKey("training_session.id"))
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    #: Indexed: its latest value tells whether any session changed (see sessions/fragments.py).
+    #: When the row last changed. Kept pages do not rely on it (a clock): see sessions/version.py.
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow, index=True)
 
     days: Mapped[list["SessionDay"]] = relationship(
@@ -188,7 +191,8 @@ class TrainingSession(db.Model):
         return not eligible or country in eligible
 
     def registration_is_open(self, now: datetime | None = None) -> bool:
-        """Published, past the opening time (if any) and before the deadline (or the start)."""
+        """Published, past the opening time (if any) and before the deadline (or the office's
+        midnight starting the first day)."""
         now = now or utcnow()
         if self.status != SessionStatus.PUBLISHED:
             return False
@@ -196,7 +200,8 @@ class TrainingSession(db.Model):
             return False
         if self.registration_deadline:
             return now <= self.registration_deadline
-        return now.date() < self.start_date
+        # Without a deadline, registration closes when the first day begins at the office.
+        return now < local_midnight(self.start_date)
 
     def __repr__(self) -> str:
         return f"<TrainingSession {self.id} {self.title_fr!r}>"

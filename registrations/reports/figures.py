@@ -17,6 +17,7 @@ from babel import Locale
 from flask_babel import get_locale
 from sqlalchemy import and_, case, distinct, extract, func, or_, select
 
+from registrations.clock import local_today
 from registrations.extensions import db
 from registrations.models import (
     Agency,
@@ -101,7 +102,7 @@ def _held(today: date):
 
 def compute(filters: ReportFilters, today: date | None = None) -> Figures:
     """All the figures for a year and a country (each optional), in eight queries."""
-    today = today or date.today()
+    today = today or local_today()
     figures = Figures(filters=filters)
     _officers(figures, filters)
     _sessions(figures, filters, today)

@@ -15,7 +15,7 @@ from registrations.reports.spreadsheet import workbook_bytes
 def _filters(years: list[int], countries: list[str]) -> ReportFilters:
     """The year and country asked for in the query string; 400 for values that do not exist."""
     year, country = request.args.get("year", ""), request.args.get("country", "")
-    if year and (not year.isdigit() or int(year) not in years):
+    if year and (not (year.isascii() and year.isdigit()) or int(year) not in years):
         abort_with(400, _("There is no session in this year."))
     if country and country not in countries:
         abort_with(400, _("No agency is in this country."))

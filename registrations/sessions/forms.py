@@ -27,10 +27,11 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from registrations.inputs import DateWithin, PlainName, parse_id
 from registrations.models import DayPart, SessionKind, Theme
 from registrations.models.sessions import CONTENT_LOCALES
 from registrations.sessions.choices import COUNTRY_NAMES, LANGUAGE_NAMES
-from registrations.sessions.services import QuotaSpec, local_to_utc, utc_to_local
+from registrations.sessions.services import CAPACITY_MAX, QuotaSpec, local_to_utc, utc_to_local
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 #: Languages offered for the other titles and descriptions (French is required).
@@ -77,42 +78,44 @@ class QuotaRowForm(Form):
     """One row of the quota table: a country or an agency, and its seats."""
 
     target = SelectField(_l("Quota for"), choices=[], validate_choice=False)
-    seats = IntegerField(_l("Seats"), validators=[Optional(), NumberRange(min=0, max=10000)])
+    seats = IntegerField(_l("Seats"), validators=[Optional(), NumberRange(min=0, max=CAPACITY_MAX)])
 
 
 class SessionForm(FlaskForm):
     """Create or edit a session."""
 
-    title_fr = StringField(_l("Title (French)"), validators=[DataRequired(), Length(max=250)])
+    title_fr = StringField(_l("Title (French)"), validators=[DataRequired(), Length(max=250), PlainName()])
     description_fr = TextAreaField(_l("Description (French)"), validators=[Optional(), Length(max=10000)],
                                    render_kw={"rows": 5})
-    title_en = StringField(_l("Title (English)"), validators=[Optional(), Length(max=250)])
+    title_en = StringField(_l("Title (English)"), validators=[Optional(), Length(max=250), PlainName()])
     description_en = TextAreaField(_l("Description (English)"), validators=[Optional(), Length(max=10000)],
                                    render_kw={"rows": 4})
-    title_vi = StringField(_l("Title (Vietnamese)"), validators=[Optional(), Length(max=250)])
+    title_vi = StringField(_l("Title (Vietnamese)"), validators=[Optional(), Length(max=250), PlainName()])
     description_vi = TextAreaField(_l("Description (Vietnamese)"), validators=[Optional(), Length(max=10000)],
                                    render_kw={"rows": 4})
-    title_km = StringField(_l("Title (Khmer)"), validators=[Optional(), Length(max=250)])
+    title_km = StringField(_l("Title (Khmer)"), validators=[Optional(), Length(max=250), PlainName()])
     description_km = TextAreaField(_l("Description (Khmer)"), validators=[Optional(), Length(max=10000)],
                                    render_kw={"rows": 4})
-    title_lo = StringField(_l("Title (Lao)"), validators=[Optional(), Length(max=250)])
+    title_lo = StringField(_l("Title (Lao)"), validators=[Optional(), Length(max=250), PlainName()])
     description_lo = TextAreaField(_l("Description (Lao)"), validators=[Optional(), Length(max=10000)],
                                    render_kw={"rows": 4})
     kind = SelectField(_l("Kind"), choices=options(SessionKind.choices()), validators=[InputRequired()])
     theme = SelectField(_l("Theme"), choices=options(Theme.choices()), validators=[InputRequired()])
-    city = StringField(_l("City"), validators=[DataRequired(), Length(max=120)])
+    city = StringField(_l("City"), validators=[DataRequired(), Length(max=120), PlainName()])
     country = SelectField(_l("Host country"), choices=options(COUNTRY_NAMES.items()), validators=[InputRequired()])
-    venue = StringField(_l("Venue"), validators=[Optional(), Length(max=250)])
-    start_date = DateField(_l("Start date"), validators=[InputRequired(message=_l("Give a valid date."))])
-    end_date = DateField(_l("End date"), validators=[InputRequired(message=_l("Give a valid date."))])
+    venue = StringField(_l("Venue"), validators=[Optional(), Length(max=250), PlainName()])
+    start_date = DateField(_l("Start date"), validators=[InputRequired(message=_l("Give a valid date.")), DateWithin()])
+    end_date = DateField(_l("End date"), validators=[InputRequired(message=_l("Give a valid date.")), DateWithin()])
     working_language = SelectField(_l("Working language"), choices=options(LANGUAGE_NAMES.items()))
     interpretation = CheckboxesField(_l("Interpretation into"), choices=options(LANGUAGE_NAMES.items()))
-    capacity = IntegerField(_l("Capacity (seats)"), validators=[InputRequired(message=_l("Give a number."))])
+    capacity = IntegerField(_l("Capacity (seats)"), validators=[
+        InputRequired(message=_l("Give a number.")),
+        NumberRange(max=CAPACITY_MAX, message=_l("A session has at most %(max)d seats."))])
     registration_opens_at = DateTimeLocalField(
-        _l("Registration opens"), format=DATETIME_FORMAT, validators=[Optional()],
+        _l("Registration opens"), format=DATETIME_FORMAT, validators=[Optional(), DateWithin()],
         description=_l("Leave empty to open registration as soon as the session is published."))
     registration_deadline = DateTimeLocalField(
-        _l("Registration deadline"), format=DATETIME_FORMAT, validators=[Optional()],
+        _l("Registration deadline"), format=DATETIME_FORMAT, validators=[Optional(), DateWithin()],
         description=_l("Leave empty to accept registrations until the day before the start."))
     eligible_countries = CheckboxesField(_l("Eligible countries"), choices=options(COUNTRY_NAMES.items()),
                                          description=_l("None ticked: officers of every country may register."))
@@ -188,8 +191,8 @@ class SessionForm(FlaskForm):
                 complete = False
                 continue
             kind, _, value = target.partition(":")
-            if kind == "agency" and value.isdigit():
-                specs.append(QuotaSpec(seats=seats, agency_id=int(value)))
+            if kind == "agency" and parse_id(value) is not None:
+                specs.append(QuotaSpec(seats=seats, agency_id=parse_id(value)))
             elif kind == "country" and value in COUNTRY_NAMES:
                 specs.append(QuotaSpec(seats=seats, country=value))
             else:
@@ -224,7 +227,7 @@ class SessionDaysForm(FlaskForm):
     """Edit the days of a session and add one."""
 
     days = FieldList(FormField(DayRowForm), min_entries=0)
-    add_date = DateField(_l("Add a day on"), validators=[Optional()])
+    add_date = DateField(_l("Add a day on"), validators=[Optional(), DateWithin()])
     add_part = SelectField(_l("Part of the day"), choices=options(DayPart.choices()), default="full")
     submit = SubmitField(_l("Save the days"))
 
@@ -237,7 +240,7 @@ class CancelSessionForm(FlaskForm):
 
 class DuplicateSessionForm(FlaskForm):
     start_date = DateField(_l("Start date of the new session"),
-                           validators=[InputRequired(message=_l("Give a valid date."))])
-    end_date = DateField(_l("End date of the new session"), validators=[Optional()],
+                           validators=[InputRequired(message=_l("Give a valid date.")), DateWithin()])
+    end_date = DateField(_l("End date of the new session"), validators=[Optional(), DateWithin()],
                          description=_l("Leave empty to keep the same length."))
     submit = SubmitField(_l("Duplicate as a new draft"))

@@ -1,24 +1,32 @@
-"""Rendered parts of the public session pages, kept by each process while they stay true.
+"""Rendered parts of the public session pages, kept while they stay true.
 
-The catalogue, the archive and the home page's next sessions show columns of
-`training_session` only. Their rendered part is kept under the reader's language, the page's
-arguments, the office's date and the *version* of the sessions table: its latest `updated_at`
-(every change through the ORM or an UPDATE statement sets it) and its number of rows (a
-deletion). A session's page is kept under the facts it shows (its row, days, quotas and who
-reads it). Every part expires at the next moment one of its sessions opens or closes its
-registrations, so that the "Registration open / closed" badges stay exact.
+The catalogue, the archive and the home page's next sessions are kept under the reader's
+language, the page's arguments, the office's date and the *version* of what public pages show
+(sessions/version.py): a counter bumped in the same transaction as every change of a session,
+its days or quotas, a registration or an agency. It only goes up and no clock is involved, so a
+kept part can never outlive the data it shows. A session's page is kept under the facts it shows
+(its row, days, quotas and who reads it) and that version too. Every part expires at the next
+moment one of its sessions opens or closes its registrations, so that the "Registration open /
+closed" badges stay exact.
 
 For an anonymous visitor with no message waiting, the whole page is kept (under its path and
 arguments too): the page around the part shows nothing personal then, except the CSRF token of
 the language form, which is written into the kept page at each request. Anyone else gets the
 page rendered around the kept part (menu, account, messages).
+
+With `REDIS_URL` set, the parts are kept in Redis and shared by every instance; without it each
+process keeps its own (a bounded LRU). When Redis cannot be reached, pages are rendered without
+keeping anything, and served all the same.
 """
 
+import hashlib
+import json
+import logging
 import secrets
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta, timezone
+from datetime import datetime, timedelta
 
 from flask import current_app, render_template, request
 from flask import session as visit
@@ -27,9 +35,13 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
+from registrations.clock import local_midnight
 from registrations.extensions import db
 from registrations.models import TrainingSession, utcnow
+from registrations.sessions import version
 from registrations.sessions.base import local_today
+
+log = logging.getLogger(__name__)
 
 #: Rendered fragments kept per process (the least recently used go first).
 SIZE = 256
@@ -71,20 +83,81 @@ class Fragments:
         self._items.clear()
 
 
-def fragments() -> Fragments:
-    """This application's store (one per process and application)."""
-    return current_app.extensions.setdefault("session_fragments", Fragments())
+class RedisFragments:
+    """The same store in Redis, shared by every instance; entries expire with their part (or
+    after KEEP_SECONDS, since a newer version makes them unreachable anyway)."""
+
+    KEEP_SECONDS = 6 * 3600
+
+    def __init__(self, client, prefix: str = "fragments:"):
+        self.client = client
+        self.prefix = prefix
+
+    def _name(self, key: Hashable) -> str:
+        return self.prefix + hashlib.sha256(repr(key).encode()).hexdigest()
+
+    def get(self, key: Hashable, now: datetime) -> Fragment | None:
+        import redis
+
+        try:
+            raw = self.client.get(self._name(key))
+        except redis.RedisError as error:
+            log.warning("page cache unavailable, rendering without it: %s", error)
+            return None
+        if raw is None:
+            return None
+        data = json.loads(raw)
+        expires = datetime.fromisoformat(data["e"]) if data["e"] else None
+        if expires is not None and now >= expires:
+            return None
+        return Fragment(Markup(data["h"]), data["s"], expires)  # noqa: S704 (rendered by a template)
+
+    def put(self, key: Hashable, part: Fragment) -> None:
+        import redis
+
+        seconds = self.KEEP_SECONDS
+        if part.expires is not None:
+            seconds = min(seconds, (part.expires - utcnow()).total_seconds())
+        if seconds <= 0:
+            return
+        value = json.dumps({"h": str(part.html), "s": part.status,
+                            "e": part.expires.isoformat() if part.expires else None})
+        try:
+            self.client.set(self._name(key), value, px=max(1, int(seconds * 1000)))
+        except redis.RedisError as error:
+            log.warning("page cache unavailable, not keeping the page: %s", error)
+
+    def clear(self) -> None:
+        import redis
+
+        try:
+            names = list(self.client.scan_iter(match=self.prefix + "*", count=500))
+            if names:
+                self.client.delete(*names)
+        except redis.RedisError as error:
+            log.warning("page cache unavailable, nothing to clear: %s", error)
 
 
-#: The version of the sessions: one statement on two indexes (written out: it runs at every
-#: request of the public pages, and building it with the ORM cost more than running it).
-VERSION_SQL = ("SELECT (SELECT max(updated_at) FROM training_session), "
-               "(SELECT count(*) FROM training_session)")
+def fragments() -> Fragments | RedisFragments:
+    """This application's store: shared through Redis when `REDIS_URL` is set, else one per
+    process and application."""
+    store = current_app.extensions.get("session_fragments")
+    if store is None:
+        url = current_app.config.get("REDIS_URL")
+        if url:
+            import redis
+
+            client = redis.Redis.from_url(url, socket_timeout=0.5, socket_connect_timeout=0.5)
+            store = RedisFragments(client)
+        else:
+            store = Fragments()
+        current_app.extensions["session_fragments"] = store
+    return store
 
 
-def sessions_version() -> tuple:
-    """(latest updated_at, number of sessions)."""
-    return tuple(db.session.connection().exec_driver_sql(VERSION_SQL).one())
+def sessions_version() -> int:
+    """The version of what public pages show (see sessions/version.py)."""
+    return version.current(db.session)
 
 
 def next_change(sessions: Iterable[TrainingSession], now: datetime) -> datetime | None:
@@ -97,7 +170,7 @@ def next_change(sessions: Iterable[TrainingSession], now: datetime) -> datetime 
         if session.registration_deadline is not None:
             moments.append(session.registration_deadline + timedelta(microseconds=1))
         else:
-            moments.append(datetime.combine(session.start_date, time.min, tzinfo=timezone.utc))
+            moments.append(local_midnight(session.start_date))
     return min((moment for moment in moments if moment > now), default=None)
 
 
@@ -119,7 +192,7 @@ def cached(key: tuple, render: Callable[[], tuple[str, int, list]], now: datetim
     def make() -> Fragment:
         html, status, sessions = render()
         # `html` comes from a template, escaped there.
-        return Fragment(Markup(html), status, next_change(sessions, now))  # noqa: S704
+        return Fragment(Markup(html), status, next_change(sessions, now))  # noqa: S704  # nosec B704 # from a template
 
     return _kept(key, make, now)
 
@@ -136,7 +209,7 @@ def page(template: str, key: tuple, render: Callable[[], tuple[str, int, list]],
     def make() -> Fragment:
         body = cached(key, render, now)
         html = render_template(template, **{part_name: body.html}, csrf_token=lambda: TOKEN_MARK, **context)
-        return Fragment(Markup(html), body.status, body.expires)  # noqa: S704 (rendered by a template)
+        return Fragment(Markup(html), body.status, body.expires)  # noqa: S704  # nosec B704 # rendered by a template
 
     whole = _kept(("page", request.full_path, *key), make, now)
     return whole.html.replace(TOKEN_MARK, generate_csrf()), whole.status

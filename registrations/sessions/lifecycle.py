@@ -130,7 +130,7 @@ def _queue_cancellation(session: TrainingSession, email: str, locale: str, reaso
     mail.queue(mail.compose(
         email, locale, _l("Session cancelled: %(title)s", title=title), "emails/session_cancelled.txt",
         session=session, title=title, reason=reason, url=public_url("sessions.detail", session_id=session.id),
-    ))
+    ), about=("session", session.id))
 
 
 def duplicate_session(source_id: int, start_date: date, end_date: date | None = None, *,

@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from registrations.access import STAFF, allow
 from registrations.extensions import db
+from registrations.inputs import parse_page
 from registrations.models import Agency, DayPart, Registration, SessionStatus, TrainingSession
 from registrations.navigation import session_tools
 from registrations.sessions import bp, lifecycle, services
@@ -53,7 +54,7 @@ def manage():
         statement = statement.where(TrainingSession.status == status)
     if query:
         statement = statement.where(search_condition(query))
-    page = paginate(statement, request.args.get("page", 1, type=int) or 1, current_app.config["ITEMS_PER_PAGE"])
+    page = paginate(statement, parse_page(request.args.get("page")), current_app.config["ITEMS_PER_PAGE"])
     return render_template("sessions/manage/list.html", page=page, status=status, query=query,
                            statuses=list(SessionStatus))
 

@@ -10,6 +10,7 @@ duplication and deletion in `lifecycle.py`, which builds on this module.
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, event, select
 
@@ -117,6 +118,10 @@ def _keep_derived_fields(mapper, connection, session: TrainingSession) -> None:
 
 # ---------------------------------------------------------------- validation
 
+#: The most seats a session may have (and so any quota): a number every database holds.
+CAPACITY_MAX = 10_000
+
+
 def validate(values: dict, quotas: list[QuotaSpec], *, seats_taken: int = 0) -> None:
     """Check the rules of a session's data; raise SessionInvalid listing every broken one."""
     errors: dict[str, list] = {}
@@ -129,6 +134,8 @@ def validate(values: dict, quotas: list[QuotaSpec], *, seats_taken: int = 0) -> 
     start, end = values.get("start_date"), values.get("end_date")
     if start and end and end < start:
         refuse("end_date", _l("The end date is before the start date."))
+    elif start and end and (end - start).days + 1 > current_app.config["MAX_SESSION_DAYS"]:
+        refuse("end_date", _l("A session lasts at most %(num)d days.", num=current_app.config["MAX_SESSION_DAYS"]))
     opens, deadline = values.get("registration_opens_at"), values.get("registration_deadline")
     if deadline and start and utc_to_local(deadline).date() > start:
         refuse("registration_deadline", _l("The registration deadline is after the start of the session."))
@@ -139,6 +146,8 @@ def validate(values: dict, quotas: list[QuotaSpec], *, seats_taken: int = 0) -> 
     capacity = values.get("capacity")
     if capacity is None or capacity < 1:
         refuse("capacity", _l("The capacity must be at least one seat."))
+    elif capacity > CAPACITY_MAX:
+        refuse("capacity", _l("A session has at most %(max)d seats.", max=CAPACITY_MAX))
     elif capacity < seats_taken:
         refuse("capacity", _l("%(num)d people are already approved: the capacity cannot be lower.",
                               num=seats_taken))

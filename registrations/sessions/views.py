@@ -11,6 +11,7 @@ from registrations import templating
 from registrations.access import ANYONE, allow
 from registrations.errors import abort_with
 from registrations.extensions import db
+from registrations.inputs import parse_page
 from registrations.models import Agency, SessionStatus, TrainingSession, utcnow
 from registrations.sessions import bp, fragments
 from registrations.sessions.base import local_today
@@ -33,7 +34,7 @@ from registrations.sessions.queries import (
 
 
 def _page_number() -> int:
-    return request.args.get("page", 1, type=int) or 1
+    return parse_page(request.args.get("page"))
 
 
 def _filters(form: CatalogueFilterForm) -> CatalogueFilters:
@@ -134,8 +135,8 @@ def _quota_rows_of(facts: SessionFacts) -> list[tuple[str, int]]:
 def detail(session_id: int):
     """A session's page: key facts, the day-by-day programme, and how to register.
 
-    Its body is kept (see fragments.py) under everything it shows: the session's row
-    (updated_at changes with it), its days and quotas, and what the reader may do; those are
+    Its body is kept (see fragments.py) under everything it shows: the version of the public
+    pages (bumped with every change of the session), its days and quotas, and what the reader may do; those are
     read as plain rows, the session with its days only when the body is rendered."""
     facts = session_facts(session_id)
     if facts is None or not may_see(current_user, facts.session):
@@ -144,7 +145,7 @@ def detail(session_id: int):
     quotas = _quota_rows_of(facts)
     panel = registration_panel(current_user, facts.session)
     staff = bool(current_user.is_authenticated and current_user.is_staff)
-    key = ("sessions.detail", session_id, facts.session.updated_at, facts.session.seats_taken, facts.days,
+    key = ("sessions.detail", session_id, fragments.sessions_version(), facts.session.seats_taken, facts.days,
            tuple(quotas), panel.state, panel.reason, staff)
 
     def render():

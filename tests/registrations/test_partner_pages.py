@@ -180,14 +180,21 @@ def test_partner_accepts_or_declines_an_offered_seat(db, partner_client, make_se
     assert partner_client.post(f"/registrations/{second.id}/accept-offer").status_code == 409
 
 
-def test_an_expired_offer_is_passed_on_when_the_page_is_opened(db, partner_client, make_session, make_registration,
-                                                               colleagues):
+def test_an_expired_offer_is_not_shown_and_the_scheduled_job_passes_it_on(db, partner_client, make_session,
+                                                                          make_registration, colleagues):
+    from registrations.tasks import expire_offers
+
     session = make_session(capacity=1, confirm_promotions=True)
     lapsed = make_registration(session, colleagues[0], state=S.WAITLISTED,
                                offer_expires_at=datetime.now(timezone.utc) - timedelta(minutes=1))
     nxt = make_registration(session, colleagues[1], state=S.WAITLISTED)
     page = partner_client.get(f"/registrations/{lapsed.id}").get_data(as_text=True)
     assert 'data-testid="seat-offer"' not in page
+    db.session.expire_all()
+    assert db.session.get(Registration, lapsed.id).state == S.WAITLISTED  # opening a page writes nothing
+    db.session.rollback()  # the job runs in a session of its own: end this one's read
+    assert expire_offers.call_local() == 1
+    db.session.expire_all()
     assert db.session.get(Registration, lapsed.id).state == S.CANCELLED
     assert db.session.get(Registration, nxt.id).offer_expires_at is not None
 

@@ -1,0 +1,99 @@
+"""Server-side logins: the cookie session carries a random token, the database a row under
+the token's digest. Logging out, changing the password, deactivating the account or an
+administrator's "end all logins" delete rows, which ends those logins on every instance and
+for every copy of the cookie."""
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from flask import request, session
+from sqlalchemy import delete, select, update
+
+from registrations.audit import record
+from registrations.extensions import client_address, db
+from registrations.models import Login, User, utcnow
+
+#: Key of the login token in the cookie session.
+SESSION_KEY = "_login"
+#: The last-seen time of a login is written at most this often (and only by form posts).
+SEEN_EVERY = timedelta(minutes=1)
+
+
+def digest(token: str) -> str:
+    """The id under which a login token is stored (the token itself never is)."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def open_login(user: User, *, user_agent: str = "", address: str = "") -> str:
+    """Add a login row for `user` (the caller commits); returns the token for the cookie."""
+    token = secrets.token_urlsafe(32)
+    now = utcnow()
+    db.session.add(Login(id=digest(token), user_id=user.id, created_at=now, last_seen_at=now,
+                         user_agent=(user_agent or "")[:300], address=(address or "")[:64]))
+    return token
+
+
+def start(user: User) -> None:
+    """Open a login for `user` in this request's cookie session (the caller commits)."""
+    session[SESSION_KEY] = open_login(user, user_agent=request.user_agent.string, address=client_address())
+
+
+def current_login_id() -> str | None:
+    """The id of this request's login, or None."""
+    token = session.get(SESSION_KEY)
+    return digest(token) if isinstance(token, str) and token else None
+
+
+def end_current() -> None:
+    """Delete this request's login row (the caller commits) and forget its token."""
+    login_id = current_login_id()
+    if login_id is not None:
+        db.session.execute(delete(Login).where(Login.id == login_id))
+    session.pop(SESSION_KEY, None)
+
+
+def end_all(user_id: int, *, keep: str | None = None) -> int:
+    """Delete every login of an account, except `keep` (a login id); returns how many ended."""
+    statement = delete(Login).where(Login.user_id == user_id)
+    if keep is not None:
+        statement = statement.where(Login.id != keep)
+    return db.session.execute(statement).rowcount or 0
+
+
+def end_one(user_id: int, login_id: str) -> bool:
+    """End one of the account's own logins; False when it has no such login."""
+    return bool(db.session.execute(
+        delete(Login).where(Login.user_id == user_id, Login.id == login_id)).rowcount)
+
+
+def end_all_by_admin(user: User, *, actor: User) -> int:
+    """An administrator ends every open login of an account (recorded in the audit log)."""
+    count = end_all(user.id)
+    record("user.logins_ended", user, actor=actor, after={"logins": count})
+    return count
+
+
+def logins_of(user_id: int) -> list[Login]:
+    """The account's open logins, the most recently used first."""
+    return list(db.session.scalars(
+        select(Login).where(Login.user_id == user_id).order_by(Login.last_seen_at.desc(), Login.created_at.desc())))
+
+
+def load(user_id: int, login_id: str) -> tuple[User, Login] | None:
+    """The account and its login for a cookie session, in one query; None when the login has
+    ended (or never belonged to that account)."""
+    row = db.session.execute(
+        select(User, Login).join(Login, Login.user_id == User.id)
+        .where(User.id == user_id, Login.id == login_id)).first()
+    return (row[0], row[1]) if row is not None else None
+
+
+def note_seen(login: Login) -> bool:
+    """Write the login's last-seen time if it is older than SEEN_EVERY (the caller commits);
+    True when a write was made."""
+    now = utcnow()
+    if login.last_seen_at is not None and now - login.last_seen_at < SEEN_EVERY:
+        return False
+    db.session.execute(update(Login).where(Login.id == login.id).values(last_seen_at=now))
+    return True

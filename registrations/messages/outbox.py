@@ -1,0 +1,173 @@
+"""The outbox: record messages with the change that causes them, then send each exactly once.
+
+A message row is written in the caller's transaction (`record`). After the commit a job sends it
+(`send_batch`): the worker claims the row with a conditional UPDATE (queued → sending), commits,
+talks to the SMTP server, then marks it sent. A second worker, or the same job run twice, finds
+the row no longer queued and skips it. Connection failures and temporary refusals (4xx) put the
+row back in the queue with a growing delay; permanent refusals (5xx), invalid addresses and
+oversized attachments fail it at once with the reason. A row left in `sending` by a worker that
+died is taken again after `MAIL_SENDING_TIMEOUT` seconds by the sweep (`sweep`), which also
+sends queued rows whose job was lost.
+"""
+
+import json
+import uuid
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import and_, or_, select, update
+
+from registrations.clock import local_now
+from registrations.extensions import db
+from registrations.messages import delivery
+from registrations.models.messages import Message, MessageState
+
+#: Delay before the n-th retry (seconds); the last one repeats until MAIL_MAX_TRIES.
+BACKOFF = (30, 60, 300, 900, 1800, 3600)
+
+
+def record(mail, *, key: str | None = None, about: tuple[str, int] | None = None,
+           user_id: int | None = None, attachments: list[dict] | None = None) -> Message | None:
+    """Add the message to the current transaction; None when its key was already recorded."""
+    if key is not None and db.session.scalar(select(Message.id).where(Message.idempotency_key == key)):
+        return None
+    object_type, object_id = about or ("", None)
+    message = Message(
+        idempotency_key=key or uuid.uuid4().hex, recipient=mail.to, subject=mail.subject[:500],
+        language=mail.locale, body=mail.body, html_body=mail.html,
+        attachments=json.dumps(attachments) if attachments else None,
+        state=MessageState.QUEUED, tries=0, last_error="", created_at=local_now(),
+        object_type=object_type, object_id=object_id, user_id=user_id,
+    )
+    db.session.add(message)
+    db.session.flush()
+    db.session.info.setdefault("outbox_ids", []).append(message.id)
+    return message
+
+
+def enqueue_sending(ids: list[int]) -> None:
+    """Enqueue the job that sends these messages (called after the commit that recorded them)."""
+    from registrations.tasks import send_messages
+
+    send_messages(list(ids))
+
+
+def _claim(message_id: int, now: datetime) -> bool:
+    """Take the message for sending if nobody has (queued and due, or an interrupted sending)."""
+    stale = now - timedelta(seconds=current_app.config["MAIL_SENDING_TIMEOUT"])
+    result = db.session.execute(
+        update(Message)
+        .where(Message.id == message_id, _claimable(now, stale))
+        .values(state=MessageState.SENDING, claimed_at=now, tries=Message.tries + 1)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    return result.rowcount == 1
+
+
+def _claimable(now: datetime, stale: datetime):
+    return or_(
+        and_(Message.state == MessageState.QUEUED,
+             or_(Message.next_try_at.is_(None), Message.next_try_at <= now)),
+        and_(Message.state == MessageState.SENDING, Message.claimed_at < stale),
+    )
+
+
+def _finish(message_id: int, **values) -> None:
+    db.session.execute(
+        update(Message).where(Message.id == message_id, Message.state == MessageState.SENDING)
+        .values(**values).execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+
+
+def _retry_later(message: Message, error: str, now: datetime) -> None:
+    tries = message.tries
+    if tries >= current_app.config["MAIL_MAX_TRIES"]:
+        _finish(message.id, state=MessageState.FAILED, last_error=f"{error} (gave up after {tries} tries)"[:1000])
+        return
+    delay = BACKOFF[min(tries, len(BACKOFF)) - 1]
+    _finish(message.id, state=MessageState.QUEUED, last_error=error[:1000], claimed_at=None,
+            next_try_at=now + timedelta(seconds=delay))
+
+
+def send_batch(ids: list[int], now: datetime | None = None) -> dict:
+    """Send the given messages over one connection; return counts by outcome.
+
+    The edge of a job: commits after each state change, so a crash loses at most one sending.
+    """
+    now = now or local_now()
+    counts = {"sent": 0, "failed": 0, "retry": 0, "skipped": 0}
+    with delivery.connection() as connection:
+        for message_id in ids:
+            if not _claim(message_id, now):
+                counts["skipped"] += 1
+                continue
+            message = db.session.get(Message, message_id)
+            try:
+                email = delivery.build(message)
+                connection.send(email, message)
+            except delivery.PermanentFailure as failure:
+                _finish(message_id, state=MessageState.FAILED, last_error=str(failure)[:1000])
+                counts["failed"] += 1
+            except delivery.TemporaryFailure as failure:
+                _retry_later(message, str(failure), now)
+                counts["retry"] += 1
+                if failure.connection_lost:
+                    connection.reset()
+            else:
+                _finish(message_id, state=MessageState.SENT, sent_at=local_now(), last_error="")
+                counts["sent"] += 1
+            finally:
+                db.session.expire_all()
+    return counts
+
+
+def due_ids(now: datetime, limit: int = 500) -> list[int]:
+    """Messages the sweep should (re)send: queued and due, or left sending by a dead worker."""
+    stale = now - timedelta(seconds=current_app.config["MAIL_SENDING_TIMEOUT"])
+    return list(db.session.scalars(
+        select(Message.id).where(_claimable(now, stale)).order_by(Message.id).limit(limit)))
+
+
+def sweep(now: datetime | None = None) -> dict:
+    """Send every message that is due (the periodic job, and the worker at start-up)."""
+    now = now or local_now()
+    totals = {"sent": 0, "failed": 0, "retry": 0, "skipped": 0}
+    ids = due_ids(now)
+    db.session.commit()
+    for start in range(0, len(ids), 100):
+        for outcome, n in send_batch(ids[start:start + 100], now).items():
+            totals[outcome] += n
+    return totals
+
+
+def send_again(message_id: int, actor=None) -> Message:
+    """Queue a copy of a message (admins' "send again"); the caller commits."""
+    from registrations.audit import record as audit
+    from registrations.mail import Mail
+
+    original = db.session.get(Message, message_id)
+    if original is None:
+        return None
+    copy = record(Mail(original.recipient, original.subject, original.body, original.language, original.html_body),
+                  about=(original.object_type, original.object_id) if original.object_type else None,
+                  user_id=original.user_id,
+                  attachments=json.loads(original.attachments) if original.attachments else None)
+    audit("message.sent_again", original, actor=actor, after={"copy": copy.id})
+    return copy
+
+
+def purge(now: datetime | None = None, days: int | None = None) -> int:
+    """Empty the bodies of messages sent more than `days` ago (default MESSAGE_RETENTION_DAYS)."""
+    now = now or local_now()
+    days = current_app.config["MESSAGE_RETENTION_DAYS"] if days is None else days
+    result = db.session.execute(
+        update(Message)
+        .where(Message.state == MessageState.SENT, Message.sent_at < now - timedelta(days=days),
+               Message.body != "")
+        .values(body="", html_body=None, attachments=None)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount
+

@@ -1,0 +1,16 @@
+"""The retention rules run by the nightly job and by `flask purge`."""
+
+from flask import current_app
+
+from registrations.admin.personal_data import anonymise, candidates
+from registrations.extensions import db
+from registrations.messages.outbox import purge
+
+
+def purge_all() -> dict:
+    """Empty the bodies of old sent messages, then anonymise people past the retention period."""
+    emptied = purge()
+    db.session.commit()
+    ids = candidates(current_app.config["ANONYMISE_AFTER_YEARS"])
+    anonymised = anonymise(ids) if ids else {}
+    return {"message_bodies_emptied": emptied, "anonymised": anonymised}

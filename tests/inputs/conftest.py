@@ -1,0 +1,61 @@
+"""Fixtures for the input tests: a small world with one of everything a URL can name."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from registrations.models import Attendance, AttendanceStatus, Participant, Role, SessionDay, SessionStatus
+
+
+@dataclass
+class World:
+    """Ids of real objects, so that generated URLs reach real pages, not only 404s."""
+
+    ids: dict
+    users: dict
+
+
+@pytest.fixture
+def world(app, db, make_agency, make_user, make_session, make_registration, make_participant):
+    """An office, an admin, an organiser, two partners of different agencies, an upcoming
+    session with a registration, and an ended one with attendance and a certificate."""
+    from registrations.certificates import services as certificates
+
+    office = make_agency("FR", code="FR-OFFICE", name="Service de sécurité intérieure")
+    vn = make_agency("VN", code="VN-MPS", name="Bộ Công an")
+    kh = make_agency("KH", code="KH-CNP", name="Police nationale cambodgienne")
+    users = {
+        "admin": make_user(Role.ADMIN, agency=office, email="admin@example.test"),
+        "organiser": make_user(Role.ORGANISER, agency=office, email="organiser@example.test"),
+        "partner": make_user(Role.PARTNER, agency=vn, email="partner.vn@example.test",
+                             display_name="Nguyễn Thị Hương"),
+        "partner_kh": make_user(Role.PARTNER, agency=kh, email="partner.kh@example.test",
+                                display_name="Sok Pich"),
+    }
+    upcoming = make_session(days=2, city="Phnom Penh", country="KH", serial_prefix="PNH")  # abroad for VN
+    registration = make_registration(upcoming, db.session.get(Participant, users["partner"].participant_id))
+    ended = make_session(days=2, start=date.today() - timedelta(days=20), status=SessionStatus.COMPLETED)
+    attendee = make_registration(ended, make_participant(vn, name_latin="Trần Văn Nam"))
+    days = db.session.scalars(select(SessionDay).where(SessionDay.session_id == ended.id)).all()
+    for day in days:
+        db.session.add(Attendance(registration_id=attendee.id, day_id=day.id, status=AttendanceStatus.PRESENT))
+    db.session.commit()
+    certificate, _ = certificates.issue(attendee.id)
+    db.session.commit()
+    ids = {
+        "session_id": upcoming.id, "ended_session_id": ended.id, "registration_id": registration.id,
+        "attendee_id": attendee.id, "certificate_id": certificate.id, "day_id": days[0].id,
+        "agency_id": vn.id, "user_id": users["partner"].id, "participant_id": users["partner"].participant_id,
+        "code": certificate.code,
+    }
+    assert db.session.scalar(select(func.count()).select_from(Attendance)) == len(days)
+    return World(ids=ids, users=users)
+
+
+@pytest.fixture
+def clients(app, world):
+    """A test client per role (anonymous included)."""
+    return {"anonymous": app.test_client(),
+            **{role: app.test_client().login_as(user) for role, user in world.users.items()}}

@@ -1,0 +1,104 @@
+"""A real worker process (`flask worker`) killed with SIGKILL in the middle of a job.
+
+The job that was running is lost with the process (Huey took it off the queue); the message it
+was sending stays "sending". The next worker takes it again once `MAIL_SENDING_TIMEOUT` has
+passed and sends it; the server receives every message exactly once.
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from huey.storage import SqliteStorage
+from sqlalchemy import select
+
+from registrations import mail
+from registrations.jobs import huey
+from registrations.models import Message, MessageState
+from tests.messages.smtp import HOST, SMTPServer
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _worker(database_url: str, tmp_path: Path, smtp_port: int) -> subprocess.Popen:
+    env = {
+        **os.environ,
+        "APP_ENV": "production", "SECRET_KEY": "worker-test-key", "DATABASE_URL": database_url,
+        "INSTANCE_PATH": str(tmp_path), "JOBS_SQLITE_PATH": str(tmp_path / "jobs.sqlite3"),
+        "MAIL_SERVER": HOST, "MAIL_PORT": str(smtp_port), "MAIL_SENDING_TIMEOUT": "1", "REDIS_URL": "",
+        "JOBS_IMMEDIATE": "false", "PUBLIC_BASE_URL": "http://localhost",
+    }
+    return subprocess.Popen([sys.executable, "-m", "flask", "--app", "app", "worker", "--threads", "1"],  # noqa: S603
+                            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+
+
+@pytest.fixture
+def queue_in_file(tmp_path):
+    """Enqueue jobs into the SQLite storage a worker process reads (instead of running them at once)."""
+    storage = SqliteStorage(huey.name, filename=str(tmp_path / "jobs.sqlite3"))
+    huey._immediate = False
+    huey.storage = storage
+    yield storage
+    huey.immediate = False
+    huey.immediate = True  # back to running jobs at once, in memory
+
+
+def _wait(predicate, seconds: float, what: str):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def _states(db) -> list:
+    db.session.rollback()
+    return list(db.session.scalars(select(Message.state).order_by(Message.id)))
+
+
+def test_a_worker_killed_mid_job_leaves_no_message_lost_or_sent_twice(app, db, database_url, tmp_path,
+                                                                    smtp_port, queue_in_file):
+    server = SMTPServer(smtp_port).start()
+    server.handler.hold = hold = threading.Event()
+    first = second = None
+    try:
+        first = _worker(database_url, tmp_path, smtp_port)
+        assert first.stdout.readline().startswith("Outbox at start")  # its consumer starts next
+        for n in range(3):
+            mail.queue(mail.Mail(f"officer{n}@example.test", f"Message {n}", "Corps", "fr"))
+        db.session.commit()  # one job for three messages, enqueued in the queue's file
+        assert server.handler.in_rcpt.wait(45), "the worker's job reached the SMTP server"
+        first.send_signal(signal.SIGKILL)
+        first.wait(10)
+        assert _states(db) == [MessageState.SENDING, MessageState.QUEUED, MessageState.QUEUED]
+        pending = [huey.deserialize_task(data).name for data in queue_in_file.enqueued_items()]
+        assert "send_messages" not in pending  # the job died with the process (periodic ones may wait)
+        hold.set()
+        time.sleep(1.2)  # past MAIL_SENDING_TIMEOUT: the sending is known to be interrupted
+
+        second = _worker(database_url, tmp_path, smtp_port)
+        _wait(lambda: _states(db) == [MessageState.SENT] * 3, 45, "the next worker to send everything")
+        time.sleep(0.5)
+        received = server.handler.received()
+    finally:
+        hold.set()
+        for process in (first, second):
+            if process is not None and process.poll() is None:
+                process.send_signal(signal.SIGINT)
+                try:
+                    process.wait(10)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    process.wait(5)
+            if process is not None:
+                process.stdout.close()
+        server.stop()
+    assert sorted(m["To"] for m in received) == [f"officer{n}@example.test" for n in range(3)]
+    db.session.rollback()
+    assert [m.tries for m in db.session.scalars(select(Message).order_by(Message.id))] == [2, 1, 1]
