@@ -20,11 +20,9 @@ def create_app(config: dict | None = None) -> Flask:
         proxies = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
 
-    from registrations import errors, inputs, jobs, mail, security, static_files
+    from registrations import errors, inputs, jobs, mail, security, static_files, templating
     from registrations.cli import register_commands
     from registrations.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
-    from registrations.formats import decimal
-    from registrations.forms import error_list
     from registrations.i18n import LANGUAGES, select_locale
     from registrations.sessions import version  # noqa: F401 (its events bump the page version)
 
@@ -33,12 +31,11 @@ def create_app(config: dict | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"))
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
-    app.jinja_env.globals["form_errors"] = error_list
-    app.jinja_env.filters["decimal"] = decimal
     limiter.init_app(app)
     bootstrap.init_app(app)
     _init_login(app, login_manager)
     errors.init_app(app)
+    templating.init_app(app)
     security.init_app(app)
     inputs.init_app(app)
     static_files.init_app(app)

@@ -30,9 +30,10 @@ def sweep_outbox() -> dict:
 def expire_offers() -> int:
     """Every five minutes: seat offers that ran out pass to the next people on the waiting list."""
     from registrations.enrolment.services import expire_offers as expire
+    from registrations.transaction import run
 
     with job_context():
-        return expire()
+        return run(expire)  # the job is the edge: it commits the unit of work
 
 
 @huey.periodic_task(crontab(minute="0"))

@@ -18,7 +18,9 @@ from registrations.evaluations.questions import has_ended
 from registrations.models import Certificate, Registration, RegistrationState, SessionStatus
 from registrations.reports.figures import ReportFilters, compute
 from registrations.sessions import fragments
+from registrations.transaction import run
 from tests.admin.helpers import mark
+from tests.registrations.conftest import register
 
 ROOT = Path(__file__).resolve().parent.parent
 #: 23:30 UTC on 31 December 2026: 06:30 on 1 January 2027 in Hanoi (UTC+7).
@@ -160,10 +162,10 @@ def test_seat_offers_run_from_now_and_read_in_hanoi_time(app, db, make_session, 
                            start=date(2027, 3, 1))
     agency = make_agency("VN")
     first, second = (make_participant(agency, locale="fr") for _ in range(2))
-    approved = enrolment.register(session.id, agency_id=agency.id, participant_id=first.id)
-    waiting = enrolment.register(session.id, agency_id=agency.id, participant_id=second.id)
+    approved = register(session.id, agency_id=agency.id, participant_id=first.id)
+    waiting = register(session.id, agency_id=agency.id, participant_id=second.id)
     outbox.clear()
-    enrolment.cancel(approved.id, agency_id=agency.id)
+    run(enrolment.cancel, approved.id, agency_id=agency.id)
     db.session.expire_all()
     offered = db.session.get(Registration, waiting.id)
     assert offered.state == RegistrationState.WAITLISTED

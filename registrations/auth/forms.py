@@ -16,24 +16,6 @@ class LoginForm(FlaskForm):
     submit = SubmitField(_l("Log in"))
 
 
-class PasswordChangeForm(FlaskForm):
-    current_password = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=200)])
-    new_password = PasswordField(
-        _l("New password"),
-        validators=[
-            DataRequired(),
-            Length(min=PASSWORD_MIN_LENGTH, max=200,
-                   message=_l("Use at least %(num)d characters.", num=PASSWORD_MIN_LENGTH)),
-        ],
-        description=_l("At least %(num)d characters.", num=PASSWORD_MIN_LENGTH),
-    )
-    confirm = PasswordField(
-        _l("Repeat the new password"),
-        validators=[DataRequired(), EqualTo("new_password", message=_l("The two passwords differ."))],
-    )
-    submit = SubmitField(_l("Change password"))
-
-
 class PasswordChooseForm(FlaskForm):
     """Choosing a password through an invitation or reset link."""
 
@@ -51,3 +33,10 @@ class PasswordChooseForm(FlaskForm):
         validators=[DataRequired(), EqualTo("new_password", message=_l("The two passwords differ."))],
     )
     submit = SubmitField(_l("Save my password"))
+
+
+class PasswordChangeForm(PasswordChooseForm):
+    """Changing one's password while logged in: the current one first, then a new one."""
+
+    current_password = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=200)])
+    submit = SubmitField(_l("Change password"))

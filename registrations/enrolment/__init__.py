@@ -1,6 +1,6 @@
 """Registrations and nominations: seats, quotas, the waiting list and decisions."""
 
-from flask import Blueprint, current_app
+from flask import Blueprint
 
 bp = Blueprint("registrations", __name__, cli_group=None)
 
@@ -14,12 +14,6 @@ def _connect_signals(state) -> None:
 
     seats_freed.connect(receivers.on_seats_freed)
     session_cancelled.connect(receivers.on_session_cancelled)
-
-
-@bp.context_processor
-def _endpoints():
-    """Let templates link to pages of other domains only when those pages exist."""
-    return {"has_endpoint": lambda name: name in current_app.view_functions}
 
 
 from registrations.enrolment import cli, manage, views  # noqa: E402,F401

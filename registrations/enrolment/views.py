@@ -176,49 +176,43 @@ def _after_error(registration_id: int, error: RegistrationError):
     return _render_detail(queries.get_registration_for(current_user, registration_id), error.status)
 
 
+def _act_on(registration_id: int, form: FlaskForm, work, done, **kwargs):
+    """An action on one registration the caller may see (404 otherwise): the form must be valid
+    (400), the service runs as one unit of work, then the registration's page, with the refusal
+    or after `done(registration)` (the message)."""
+    queries.get_registration_for(current_user, registration_id)
+    if not form.validate_on_submit():
+        reasons = form.reason.errors if "reason" in form else []
+        abort_with(400, " ".join(reasons) or _("The form could not be read. Reload the page."))
+    try:
+        registration = run(work, registration_id, agency_id=queries.agency_scope(current_user), actor=_actor(),
+                           **kwargs)
+    except RegistrationError as error:
+        return _after_error(registration_id, error)
+    done(registration)
+    return redirect(url_for(".detail", registration_id=registration_id))
+
+
 @bp.post("/registrations/<int:registration_id>/cancel")
 @allow(Role.PARTNER, STAFF)
 def cancel(registration_id: int):
     """Cancel a registration (optional reason); a freed seat goes to the waiting list."""
-    queries.get_registration_for(current_user, registration_id)
     form = RegistrationCancelForm()
-    if not form.validate_on_submit():
-        abort_with(400, " ".join(form.reason.errors) or _("The form could not be read. Reload the page."))
-    try:
-        run(services.cancel, registration_id, agency_id=queries.agency_scope(current_user), actor=_actor(),
-                        reason=form.reason.data)
-    except RegistrationError as error:
-        return _after_error(registration_id, error)
-    flash(_("The registration is cancelled."), "success")
-    return redirect(url_for(".detail", registration_id=registration_id))
+    return _act_on(registration_id, form, services.cancel,
+                   lambda _registration: flash(_("The registration is cancelled."), "success"),
+                   reason=form.reason.data)
 
 
 @bp.post("/registrations/<int:registration_id>/accept-offer")
 @allow(Role.PARTNER, STAFF)
 def accept_offer(registration_id: int):
     """Take the seat offered from the waiting list, before the offer expires."""
-    queries.get_registration_for(current_user, registration_id)
-    if not FlaskForm().validate_on_submit():
-        abort_with(400, _("The form could not be read. Reload the page."))
-    try:
-        registration = run(services.accept_offer, registration_id, agency_id=queries.agency_scope(current_user),
-                                             actor=_actor())
-    except RegistrationError as error:
-        return _after_error(registration_id, error)
-    _announce(registration)
-    return redirect(url_for(".detail", registration_id=registration_id))
+    return _act_on(registration_id, FlaskForm(), services.accept_offer, _announce)
 
 
 @bp.post("/registrations/<int:registration_id>/decline-offer")
 @allow(Role.PARTNER, STAFF)
 def decline_offer(registration_id: int):
     """Decline the offered seat: the registration is cancelled and the seat passes on."""
-    queries.get_registration_for(current_user, registration_id)
-    if not FlaskForm().validate_on_submit():
-        abort_with(400, _("The form could not be read. Reload the page."))
-    try:
-        run(services.decline_offer, registration_id, agency_id=queries.agency_scope(current_user), actor=_actor())
-    except RegistrationError as error:
-        return _after_error(registration_id, error)
-    flash(_("The offered seat is declined and passes to the next person waiting."), "info")
-    return redirect(url_for(".detail", registration_id=registration_id))
+    return _act_on(registration_id, FlaskForm(), services.decline_offer, lambda _registration: flash(
+        _("The offered seat is declined and passes to the next person waiting."), "info"))

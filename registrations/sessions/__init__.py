@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("sessions", __name__)
 
-from registrations.sessions import filters, manage, views  # noqa: E402,F401
+from registrations.sessions import manage, views  # noqa: E402,F401

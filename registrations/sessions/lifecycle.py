@@ -44,6 +44,13 @@ TRANSITIONS = {
     SessionStatus.CANCELLED: {SessionStatus.DRAFT, SessionStatus.PUBLISHED, SessionStatus.CLOSED},
 }
 
+
+
+def allowed_targets(status: SessionStatus) -> list[SessionStatus]:
+    """The statuses a session in `status` may be moved to (what the hub's buttons offer)."""
+    return [target for target, sources in TRANSITIONS.items() if status in sources]
+
+
 _REFUSALS = {
     SessionStatus.PUBLISHED: _l("Only a draft or a session with closed registrations can be published."),
     SessionStatus.CLOSED: _l("Only a published session can have its registrations closed."),
@@ -75,7 +82,7 @@ def change_status(session_id: int, target: SessionStatus, *, actor=None, reason:
     if session is None:
         raise _error(_l("This session does not exist."), 404)
     before = session.status
-    if target not in TRANSITIONS or before not in TRANSITIONS[target]:
+    if target not in allowed_targets(before):
         raise _error(_REFUSALS.get(target, _l("This change of status is not allowed.")))
     if target == SessionStatus.PUBLISHED and before == SessionStatus.DRAFT:
         days = db.session.scalar(select(func.count()).select_from(SessionDay)

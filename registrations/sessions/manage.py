@@ -147,7 +147,7 @@ def _hub(session_id: int, status: int = 200, cancel_form=None, duplicate_form=No
         end_date=max(local_today(), session.start_date) + timedelta(days=365) + length)
     return render_template(
         "sessions/manage/detail.html", session=session, quotas=quota_rows(session), counts=counts,
-        tools=session_tools(session.id), transitions=lifecycle.TRANSITIONS, today=local_today(),
+        tools=session_tools(session.id), allowed=lifecycle.allowed_targets(session.status), today=local_today(),
         cancel_form=cancel_form or CancelSessionForm(formdata=None), duplicate_form=duplicate_form,
         SessionStatus=SessionStatus,
     ), status

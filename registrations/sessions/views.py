@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from registrations import templating
 from registrations.access import ANYONE, allow
 from registrations.errors import abort_with
 from registrations.extensions import db
@@ -16,7 +17,6 @@ from registrations.sessions import bp, fragments
 from registrations.sessions.base import local_today
 from registrations.sessions.calendar import feed_calendar, session_calendar
 from registrations.sessions.choices import country_name
-from registrations.sessions.filters import moment
 from registrations.sessions.forms import CatalogueFilterForm, options
 from registrations.sessions.queries import (
     CatalogueFilters,
@@ -101,7 +101,7 @@ def registration_panel(user, session: TrainingSession) -> RegistrationPanel:
         return RegistrationPanel("closed", _("Registrations for this session are closed."))
     if session.registration_opens_at and now < session.registration_opens_at:
         return RegistrationPanel("closed", _("Registration opens on %(when)s.",
-                                             when=moment(session.registration_opens_at)))
+                                             when=templating.moment(session.registration_opens_at)))
     if not session.registration_is_open(now):
         return RegistrationPanel("closed", _("The registration deadline has passed."))
     if not user.is_authenticated:

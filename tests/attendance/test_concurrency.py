@@ -105,7 +105,7 @@ def test_two_organisers_on_different_cells_both_keep_their_marks(
 
 def test_mark_all_and_single_marks_at_once_lose_nothing(
         app, db, make_session, make_registration, organiser_user, admin_user, today):
-    session = make_session(days=1, start=today)
+    session = make_session(days=1, start=today, capacity=30)
     registrations = [make_registration(session) for _ in range(30)]
     session_id, ids = session.id, [r.id for r in registrations]
     day_id = db.session.scalar(select(SessionDay.id).where(SessionDay.session_id == session.id))

@@ -17,7 +17,7 @@ def filled(db, make_session, make_agency, today):
     statuses = list(AttendanceStatus)
 
     def make(participants: int, days: int):
-        session = make_session(days=days, start=today - timedelta(days=days - 1))
+        session = make_session(days=days, start=today - timedelta(days=days - 1), capacity=max(participants, 20))
         agency = make_agency("KH")
         people = [Participant(agency_id=agency.id, name_latin=f"Person {n:03d}", name_native=f"ស្រី {n}")
                   for n in range(participants)]

@@ -10,10 +10,10 @@ from sqlalchemy import func, select
 
 from registrations import mail
 from registrations.clock import local_now
-from registrations.enrolment import services
 from registrations.messages.outbox import sweep
 from registrations.models import Message, MessageState
 from tests.messages.smtp import SMTPServer
+from tests.registrations.conftest import register
 
 
 def _states(db) -> dict:
@@ -29,8 +29,8 @@ def test_smtp_down_while_fifty_register_then_each_message_is_delivered_once(
     people = [make_participant(agency, name_latin=f"Officer {n:02d}") for n in range(50)]
     session_id, agency_id = session.id, agency.id
     for person in people:  # the server is down: every registration still succeeds
-        registration = services.register(session_id, agency_id=agency_id, participant_id=person.id,
-                                         nominated=True, actor=partner_user)
+        registration = register(session_id, agency_id=agency_id, participant_id=person.id,
+                                nominated=True, actor=partner_user)
         assert registration.id
     db.session.rollback()
     recorded = db.session.scalar(select(func.count()).select_from(Message))

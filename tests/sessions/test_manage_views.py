@@ -216,3 +216,19 @@ def test_the_days_editor_page(db, organiser_client, make_session):
     response = organiser_client.post(f"/manage/sessions/{session.id}/days", data={"days-0-day_id": "x",
                                                                                  "days-0-part": "full"})
     assert response.status_code == 400
+
+
+@pytest.mark.parametrize("status", list(SessionStatus))
+def test_the_hub_offers_exactly_the_transitions_the_state_machine_allows(organiser_client, make_session, status):
+    session = make_session(status=status, start=date.today() - timedelta(days=5), days=3,
+                           registration_deadline=None)
+    page = organiser_client.get(f"/manage/sessions/{session.id}").get_data(as_text=True)
+    base = f"/manage/sessions/{session.id}/"
+    offered = {action for action in ("publish", "reopen", "close", "complete", "cancel")
+               if f'action="{base}{action}"' in page}
+    expected = set()
+    for target in lifecycle.allowed_targets(status):
+        expected |= {SessionStatus.PUBLISHED: {"publish" if status == SessionStatus.DRAFT else "reopen"},
+                     SessionStatus.CLOSED: {"close"}, SessionStatus.COMPLETED: {"complete"},
+                     SessionStatus.CANCELLED: {"cancel"}}[target]
+    assert offered == expected

@@ -1,4 +1,5 @@
-"""Template helpers: date ranges in the reader's language, country and language names, and
+"""App-wide template helpers, registered by the application factory (`init_app`): date ranges
+in the reader's language, country and language names, session status badges, and
 `endpoint_exists`, so that pages link to other blueprints only when they are installed."""
 
 from babel.dates import format_interval
@@ -6,7 +7,6 @@ from flask import current_app
 from flask_babel import format_date, format_time, get_locale, get_timezone
 
 from registrations.models import SessionStatus
-from registrations.sessions import bp
 from registrations.sessions.choices import country_name, language_name, languages_in_words
 
 STATUS_BADGES = {
@@ -18,13 +18,11 @@ STATUS_BADGES = {
 }
 
 
-@bp.app_template_global()
 def endpoint_exists(endpoint: str) -> bool:
     """Whether a view with this endpoint name is installed (another team's page, perhaps)."""
     return endpoint in current_app.view_functions
 
 
-@bp.app_template_filter()
 def date_range(session) -> str:
     """"1–5 juil. 2026" in French, "1 – 5 thg 7, 2026" in Vietnamese…"""
     locale = str(get_locale() or "fr")
@@ -33,29 +31,24 @@ def date_range(session) -> str:
     return format_interval(session.start_date, session.end_date, "yMMMd", locale=locale)
 
 
-@bp.app_template_filter("country_name")
 def country_name_filter(code: str) -> str:
     return country_name(code)
 
 
-@bp.app_template_filter("language_name")
 def language_name_filter(code: str) -> str:
     return language_name(code)
 
 
-@bp.app_template_filter()
 def language_list(codes: str) -> str:
     """"vi,km" → "Vietnamese, Khmer" in the reader's language."""
     return ", ".join(language_name(code) for code in (codes or "").split(",") if code)
 
 
-@bp.app_template_filter("languages_in_words")
 def languages_in_words_filter(text: str) -> str:
     """"km" → "Khmer"; free text is kept (interpretation needs are typed by partners)."""
     return languages_in_words(text)
 
 
-@bp.app_template_filter()
 def status_badge(status) -> str:
     """The Bootstrap badge class of a session status."""
     return STATUS_BADGES.get(status, "text-bg-secondary")
@@ -66,7 +59,6 @@ def status_badge(status) -> str:
 _MOMENTS: dict = {}
 
 
-@bp.app_template_filter()
 def moment(value) -> str:
     """A date and time to the minute, in the reader's language and the office's time zone."""
     if value is None:
@@ -78,3 +70,17 @@ def moment(value) -> str:
             _MOMENTS.clear()
         text = _MOMENTS[key] = f"{format_date(value, 'medium')}, {format_time(value, 'short')}"
     return text
+
+
+def init_app(app) -> None:
+    """Register the helpers on the application (every blueprint's templates use them)."""
+    from registrations.formats import decimal
+    from registrations.forms import error_list
+
+    app.add_template_global(endpoint_exists)
+    app.add_template_global(error_list, "form_errors")
+    for name, function in (("date_range", date_range), ("country_name", country_name_filter),
+                           ("language_name", language_name_filter), ("language_list", language_list),
+                           ("languages_in_words", languages_in_words_filter), ("status_badge", status_badge),
+                           ("moment", moment), ("decimal", decimal)):
+        app.add_template_filter(function, name)
