@@ -90,7 +90,9 @@ def _open_session(cluster: Cluster, capacity: int, title: str) -> int:
 
 
 def _nominee(n: int) -> dict:
-    return {"participant_id": "", "name_latin": f"Nguyen Van Thu {n}", "name_native": "", "rank": "Đại úy",
+    # Names are written in letters only: the number becomes letters (3 → "Thu d").
+    suffix = "".join(chr(ord("a") + int(digit)) for digit in str(n))
+    return {"participant_id": "", "name_latin": f"Nguyen Van Thu {suffix}", "name_native": "", "rank": "Đại úy",
             "unit": "Phòng Đào tạo", "email": f"thu.{n}@example.test", "phone": "", "languages": "",
             "locale": "vi", "needs_diet": "", "needs_interpretation": "", "needs_accessibility": "",
             "motivation": "", "confirm_new": "y"}
