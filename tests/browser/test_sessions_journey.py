@@ -95,6 +95,7 @@ def test_catalogue_filters_and_archive_in_the_browser(live_server, demo_data, pa
     page.get_by_text("Plus de filtres").click()
     page.get_by_label("Thème").select_option("drugs")
     page.get_by_role("button", name="Appliquer les filtres").click()
+    page.wait_for_url("**theme=drugs**")
     titles = page.get_by_test_id("session-card").all_inner_texts()
     assert titles and all("Trafic de stupéfiants" in text for text in titles)
     page.get_by_role("link", name="Sessions passées").click()
