@@ -26,6 +26,9 @@ def store_missing_pdfs(session_id: int | None = None, limit: int = 500, batch: i
         ).all()
         if not rows:
             break
+        # End the read before drawing: on SQLite a transaction that read, then writes after
+        # another writer committed, is refused at once ("database is locked") instead of waiting.
+        db.session.rollback()
         pdfs = render_many([facts for _id, facts in rows])
         for (certificate_id, _facts), pdf in zip(rows, pdfs, strict=True):
             db.session.execute(update(Certificate).where(Certificate.id == certificate_id, Certificate.pdf.is_(None))
