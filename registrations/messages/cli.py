@@ -27,6 +27,7 @@ def worker_command(threads, no_periodic):
         raise click.ClickException("JOBS_IMMEDIATE is set: jobs run in the process that enqueues them.")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     logging.getLogger("huey").setLevel(logging.WARNING)  # one line per job would drown the messages
+    logging.getLogger("fontTools").setLevel(logging.WARNING)  # font subsetting speaks at INFO for each PDF
     # Messages whose job was lost while no worker ran (or a worker was killed) go out first.
     totals = sweep()
     db.session.remove()
