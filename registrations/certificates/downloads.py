@@ -11,7 +11,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import undefer
 
-from registrations.access import STAFF, allow
+from registrations.access import STAFF, allow, may_see_agency, scoped_to_agency
 from registrations.certificates import bp
 from registrations.certificates.facts import render
 from registrations.certificates.invitations import load_invitation, render_letter
@@ -41,9 +41,7 @@ _UNSAFE = re.compile(r"[^a-z0-9]+")
 
 def _scoped(query):
     """Restrict a query joined to Registration to what the current user may see."""
-    if current_user.is_staff:
-        return query
-    return query.where(Registration.agency_id == current_user.agency_id)
+    return scoped_to_agency(query, Registration.agency_id)
 
 
 def _pdf_response(data: bytes, filename: str) -> Response:
@@ -168,18 +166,17 @@ def _open_invitations(limit: int = 50) -> list:
     """Approved registrations of the partner's agency for sessions abroad that have not ended."""
     if not current_user.is_partner:
         return []
-    return list(db.session.execute(
+    return list(db.session.execute(_scoped(
         select(Registration.id, Participant.name_latin, Participant.name_native, TrainingSession)
         .join(Participant, Participant.id == Registration.participant_id)
         .join(Agency, Agency.id == Registration.agency_id)
         .join(TrainingSession, TrainingSession.id == Registration.session_id)
-        .where(Registration.agency_id == current_user.agency_id,
-               Registration.state == RegistrationState.APPROVED,
-               TrainingSession.country != Agency.country,
+        .where(Registration.state == RegistrationState.APPROVED,
+               TrainingSession.held_abroad_for(Agency.country),
                TrainingSession.status != SessionStatus.CANCELLED,
                TrainingSession.end_date >= local_today())
         .order_by(TrainingSession.start_date, Participant.name_key).limit(limit)
-    ))
+    )))
 
 
 @bp.get("/registrations/<int:registration_id>/invitation.pdf")
@@ -187,7 +184,7 @@ def _open_invitations(limit: int = 50) -> list:
 def invitation(registration_id: int):
     """The invitation letter (French and English) of an approved participant of a session abroad."""
     found = load_invitation(registration_id)
-    if found is None or (not current_user.is_staff and found.registration.agency_id != current_user.agency_id):
+    if found is None or not may_see_agency(found.registration.agency_id):
         abort_with(404, _("This registration does not exist or is not available to you."))
     try:
         data = render_letter(found)

@@ -7,6 +7,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import contains_eager, load_only
 
 from registrations import paging
+from registrations.access import scoped_to_agency
 from registrations.extensions import db
 from registrations.inputs import parse_id
 from registrations.models import (
@@ -23,11 +24,6 @@ from registrations.models.sessions import CONTENT_LOCALES
 from registrations.paging import Page
 
 
-def agency_scope(user) -> int | None:
-    """The agency a user is limited to (partners), or None (staff see every agency)."""
-    return None if user.is_staff else user.agency_id
-
-
 def get_registration_for(user, registration_id: int) -> Registration:
     """The registration with its session, participant and agency, if the user may see it; else 404."""
     query = (
@@ -37,10 +33,7 @@ def get_registration_for(user, registration_id: int) -> Registration:
                  contains_eager(Registration.agency))
         .where(Registration.id == registration_id)
     )
-    scope = agency_scope(user)
-    if scope is not None:
-        query = query.where(Registration.agency_id == scope)
-    registration = db.session.scalars(query).first()
+    registration = db.session.scalars(scoped_to_agency(query, Registration.agency_id, user)).first()
     if registration is None:
         abort(404)
     return registration

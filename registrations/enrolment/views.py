@@ -9,7 +9,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from wtforms import SelectChoice
 
-from registrations.access import STAFF, allow
+from registrations.access import STAFF, agency_scope, allow
 from registrations.enrolment import bp, codes, queries, services
 from registrations.enrolment.forms import (
     RegistrationCancelForm,
@@ -185,7 +185,7 @@ def _act_on(registration_id: int, form: FlaskForm, work, done, **kwargs):
         reasons = form.reason.errors if "reason" in form else []
         abort_with(400, " ".join(reasons) or _("The form could not be read. Reload the page."))
     try:
-        registration = run(work, registration_id, agency_id=queries.agency_scope(current_user), actor=_actor(),
+        registration = run(work, registration_id, agency_id=agency_scope(current_user), actor=_actor(),
                            **kwargs)
     except RegistrationError as error:
         return _after_error(registration_id, error)

@@ -12,7 +12,7 @@ from registrations.access import ANYONE, allow
 from registrations.errors import abort_with
 from registrations.extensions import db
 from registrations.inputs import parse_page
-from registrations.models import Agency, SessionStatus, TrainingSession, utcnow
+from registrations.models import Agency, Closure, TrainingSession, utcnow
 from registrations.sessions import bp, fragments
 from registrations.sessions.base import local_today
 from registrations.sessions.calendar import feed_calendar, session_calendar
@@ -90,20 +90,12 @@ class RegistrationPanel:
 
 def registration_panel(user, session: TrainingSession) -> RegistrationPanel:
     """Whether the reader may register, and if not, why."""
-    now = utcnow()
-    if session.status == SessionStatus.CANCELLED:
-        return RegistrationPanel("closed", _("This session was cancelled."))
-    if session.status == SessionStatus.COMPLETED or session.end_date < local_today():
-        return RegistrationPanel("closed", _("This session has ended."))
-    if session.status == SessionStatus.DRAFT:
-        return RegistrationPanel("closed", _("This session is a draft: nobody can register yet."))
-    if session.status == SessionStatus.CLOSED:
-        return RegistrationPanel("closed", _("Registrations for this session are closed."))
-    if session.registration_opens_at and now < session.registration_opens_at:
+    closure = session.registration_closure()
+    if closure == Closure.NOT_YET_OPEN:
         return RegistrationPanel("closed", _("Registration opens on %(when)s.",
                                              when=templating.moment(session.registration_opens_at)))
-    if not session.registration_is_open(now):
-        return RegistrationPanel("closed", _("The registration deadline has passed."))
+    if closure is not None:
+        return RegistrationPanel("closed", str(closure.label))
     if not user.is_authenticated:
         return RegistrationPanel("login")
     if user.is_staff:
