@@ -12,9 +12,10 @@ from registrations.attendance import bp, exports, queries, services
 from registrations.attendance.forms import CheckInForm
 from registrations.attendance.services import AttendanceError
 from registrations.errors import abort_with, wants_json
-from registrations.inputs import parse_id, parse_page
+from registrations.inputs import parse_id
 from registrations.models import AttendanceStatus, DayPart
 from registrations.navigation import session_tools
+from registrations.paging import page_count, requested_page
 
 
 def abbreviations() -> dict[AttendanceStatus, str]:
@@ -93,7 +94,7 @@ SHEET_PER_PAGE = 50
 def _sheet_place() -> dict:
     """Where on the sheet a form was posted from (page, search), to come back to it."""
     place = {}
-    page = parse_page(request.args.get("page"))
+    page = requested_page()
     if page > 1:
         place["page"] = page
     search = (request.args.get("q") or "").strip()[:100]
@@ -133,7 +134,7 @@ def sheet(session_id: int, day_id: int):
     total = sum(found.values())
     matching = queries.sheet_matches(session.id, search) if search else total
     per_page = current_app.config.get("ATTENDANCE_SHEET_PER_PAGE", SHEET_PER_PAGE)
-    pages = max((matching + per_page - 1) // per_page, 1)
+    pages = page_count(matching, per_page)
     page = min(place.get("page", 1), pages)
     rows = queries.sheet_page(session.id, day.id, search=search, offset=(page - 1) * per_page, limit=per_page)
     searched = {"q": search} if search else {}

@@ -5,10 +5,10 @@ agency's list. A partner only ever reaches their own agency's documents (404 oth
 import re
 import zipfile
 
-from flask import Response, current_app, render_template, stream_with_context
+from flask import Response, render_template, stream_with_context
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import undefer
 
 from registrations.access import STAFF, allow, may_see_agency, scoped_to_agency
@@ -31,7 +31,7 @@ from registrations.models import (
     SessionStatus,
     TrainingSession,
 )
-from registrations.paging import Page, requested_page
+from registrations.paging import paginate
 from registrations.text import fold
 
 #: Certificates read from the database at once while a ZIP is streamed.
@@ -146,17 +146,11 @@ def session_zip(session_id: int):
 @allow(Role.PARTNER, STAFF)
 def agency_list():
     """The certificates of the partner's agency (every agency's for the office), newest first."""
-    per_page = current_app.config["ITEMS_PER_PAGE"]
-    number = requested_page()
     joined = _scoped(select(Certificate.id).join(Registration, Registration.id == Certificate.registration_id))
-    total = db.session.scalar(select(func.count()).select_from(joined.subquery()))
     # The page's ids first (on indexes only), then those rows: sorting whole certificate rows
     # of an agency to keep twenty cost four times more.
-    shown = joined.order_by(Certificate.id.desc()).limit(per_page).offset((number - 1) * per_page)
-    items = db.session.scalars(
-        select(Certificate).where(Certificate.id.in_(shown.scalar_subquery())).order_by(Certificate.id.desc())
-    ).all()
-    page = Page(items=items, page=number, per_page=per_page, total=total)
+    page = paginate(joined.order_by(Certificate.id.desc()), rows=lambda shown: (
+        select(Certificate).where(Certificate.id.in_(shown.scalar_subquery())).order_by(Certificate.id.desc())))
     return render_template("certificates/agency_list.html", page=page, invitations=_open_invitations(),
                            valid=CertificateStatus.VALID, dates=PageDates(),
                            status_labels={status: status.label for status in CertificateStatus})

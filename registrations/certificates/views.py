@@ -1,6 +1,5 @@
 """Certificate pages for the office (issue, revoke, re-issue) and public verification."""
 
-from datetime import date
 from typing import NoReturn
 
 from flask import current_app, flash, jsonify, redirect, render_template, request, url_for
@@ -31,12 +30,6 @@ from registrations.extensions import client_address, db, limiter
 from registrations.forms import FlaskForm
 from registrations.models import Certificate, Registration, RegistrationState, TrainingSession
 from registrations.tasks import store_session_pdfs
-
-
-@bp.app_template_filter("fact_date")
-def fact_date(value: str):
-    """A date kept as ISO text in a certificate's snapshot, as a `date` for `dateformat`."""
-    return date.fromisoformat(value)
 
 
 def _session_or_404(session_id: int) -> TrainingSession:

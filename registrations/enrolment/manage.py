@@ -14,6 +14,7 @@ from registrations.extensions import db
 from registrations.formats import PageDates
 from registrations.inputs import parse_id
 from registrations.models import RegistrationState
+from registrations.paging import paginate
 from registrations.transaction import run
 
 
@@ -34,8 +35,8 @@ def _agency_options(agencies: list, selected: int | None) -> Markup:
 
 def _render_session_list(session, status: int = 200, form=None, waitlist_ids=None):
     filters = queries.Filters.from_args(request.args)
-    page = queries.paginate(queries.session_registrations(session.id, filters),
-                            queries.count_session_registrations(session.id, filters))
+    page = paginate(queries.session_registrations(session.id, filters),
+                    count=queries.count_session_registrations(session.id, filters))
     agencies = queries.session_agencies(session.id)
     return render_template(
         "registrations/session_list.html", session=session, page=page, filters=filters,

@@ -6,7 +6,6 @@ from flask import abort
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import contains_eager, load_only
 
-from registrations import paging
 from registrations.access import scoped_to_agency
 from registrations.extensions import db
 from registrations.inputs import parse_id
@@ -21,7 +20,6 @@ from registrations.models import (
     User,
 )
 from registrations.models.sessions import CONTENT_LOCALES
-from registrations.paging import Page
 
 
 def get_registration_for(user, registration_id: int) -> Registration:
@@ -83,16 +81,9 @@ class Filters:
         return query
 
 
-def paginate(query: Select, count: Select) -> Page:
-    """One page of `query` (page number from the request), its total counted by `count`.
-
-    The joined tables of a list are inner joins on required foreign keys, so counting the
-    registrations alone (on an index) gives the same total as counting the joined rows.
-    """
-    return paging.paginate(query, count=count)
-
-
 def _count(*where) -> Select:
+    """Rows of a registration list, counted on the registrations alone (on an index): the joined
+    tables of a list are inner joins on required foreign keys, so the total is the same."""
     return select(func.count()).select_from(Registration).where(*where)
 
 

@@ -24,6 +24,7 @@ from registrations.extensions import db
 from registrations.formats import PageDates
 from registrations.forms import FlaskForm
 from registrations.models import LIVE_STATES, Participant, Registration, RegistrationState, Role, utcnow
+from registrations.paging import paginate
 from registrations.transaction import run
 
 
@@ -136,8 +137,8 @@ def agency_list():
     """The agency's registrations across sessions, with their states (filter by state)."""
     filters = queries.Filters.from_args(request.args)
     filters.agency_id = filters.country = None
-    page = queries.paginate(queries.agency_registrations(current_user.agency_id, filters),
-                            queries.count_agency_registrations(current_user.agency_id, filters))
+    page = paginate(queries.agency_registrations(current_user.agency_id, filters),
+                    count=queries.count_agency_registrations(current_user.agency_id, filters))
     return render_template("registrations/agency_list.html", page=page, filters=filters, now=utcnow(),
                            state_labels={state: state.label for state in RegistrationState}, dates=PageDates())
 
