@@ -17,7 +17,7 @@ from registrations.certificates.facts import render
 from registrations.certificates.invitations import load_invitation, render_letter
 from registrations.certificates.services import CertificateError
 from registrations.clock import local_today
-from registrations.errors import abort_with
+from registrations.errors import abort_with, session_or_404
 from registrations.extensions import db
 from registrations.formats import PageDates
 from registrations.models import (
@@ -126,9 +126,7 @@ def _zip_stream(certificate_ids: list[int]):
 @allow(STAFF)
 def session_zip(session_id: int):
     """Every valid certificate of a session in one ZIP, streamed while it is built."""
-    training = db.session.get(TrainingSession, session_id)
-    if training is None:
-        abort_with(404, _("This session does not exist."))
+    session_or_404(session_id)
     ids = list(db.session.scalars(
         select(Certificate.id).join(Registration, Registration.id == Certificate.registration_id)
         .where(Registration.session_id == session_id, Certificate.status == CertificateStatus.VALID)

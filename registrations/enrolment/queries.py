@@ -45,13 +45,6 @@ def get_session_for_registering(session_id: int) -> TrainingSession:
     return session
 
 
-def get_session_for_staff(session_id: int) -> TrainingSession:
-    session = db.session.get(TrainingSession, session_id)
-    if session is None:
-        abort(404)
-    return session
-
-
 @dataclass
 class Filters:
     """Filters of a registrations list, read from the query string (unknown values ignored)."""

@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from registrations.access import STAFF, allow
 from registrations.admin.forms import as_choices
-from registrations.errors import abort_with
+from registrations.errors import abort_with, session_or_404
 from registrations.evaluations import bp
 from registrations.evaluations.forms import SCORE_LABELS, CompareForm, QuestionnaireEditForm, answer_form
 from registrations.evaluations.questions import (
@@ -36,13 +36,6 @@ from registrations.inputs import parse_id
 from registrations.models import Registration, ResponseSource, Role, SessionStatus, TrainingSession
 from registrations.models.sessions import CONTENT_LOCALES
 from registrations.navigation import session_tools
-
-
-def get_session(session_id: int) -> TrainingSession:
-    session = db.session.get(TrainingSession, session_id)
-    if session is None:
-        abort_with(404, _("This session does not exist."))
-    return session
 
 
 def session_nav(session: TrainingSession) -> dict:
@@ -106,7 +99,7 @@ def answer(session_id: int):
 @allow(STAFF)
 def edit(session_id: int):
     """Edit the questionnaire (texts per language, order, additions, removals) until it locks."""
-    session = get_session(session_id)
+    session = session_or_404(session_id)
     questions = ensure_questions(session) if request.method == "POST" else questions_for_display(session)
     locked = has_ended(session) or has_responses(session)
     form = QuestionnaireEditForm()
@@ -145,7 +138,7 @@ def edit(session_id: int):
 @allow(STAFF)
 def results(session_id: int):
     """A session's results: response rate, distribution and mean per question, comments."""
-    session = get_session(session_id)
+    session = session_or_404(session_id)
     return render_template("evaluations/results.html", session=session, results=session_results(session),
                            ended=has_ended(session), nav=session_nav(session),
                            cancelled=session.status == SessionStatus.CANCELLED, score_labels=SCORE_LABELS)
@@ -155,7 +148,7 @@ def results(session_id: int):
 @allow(STAFF)
 def paper(session_id: int):
     """Type in a paper questionnaire for an approved participant who has not answered."""
-    session = get_session(session_id)
+    session = session_or_404(session_id)
     if not has_ended(session):
         abort_with(409, _("The evaluation opens once the session has ended."))
     questions = ensure_questions(session) if request.method == "POST" else questions_for_display(session)
