@@ -32,6 +32,26 @@ def _actor():
     return current_user._get_current_object()
 
 
+def _submit(session_id: int, wanted: RegistrationRequest):
+    """Register as `wanted` asks (the self-registration and nomination forms share this).
+
+    Returns (the redirect to the new registration or None, status, DuplicatePerson or None); a
+    refusal is flashed, a missing session or person is a 404 page.
+    """
+    try:
+        registration = run(services.register, session_id, wanted, actor=_actor())
+    except DuplicatePerson as error:
+        flash(str(error.message), "warning")
+        return None, error.status, error
+    except RegistrationError as error:
+        if error.status == 404:
+            abort_with(404, error.message)
+        flash(str(error.message), "danger")
+        return None, error.status, None
+    _announce(registration)
+    return redirect(url_for(".detail", registration_id=registration.id)), 200, None
+
+
 def _announce(registration: Registration) -> None:
     """Tell the partner what became of the registration they just made."""
     if registration.state == RegistrationState.APPROVED:
@@ -62,18 +82,11 @@ def register(session_id: int):
     form = RegistrationSelfForm(obj=participant)
     status = 200
     if form.validate_on_submit():
-        try:
-            registration = run(services.register, session.id, RegistrationRequest(
-                agency_id=current_user.agency_id, participant_id=participant.id, person=form.person(),
-                update_person=True, details=form.details()), actor=_actor())
-        except RegistrationError as error:
-            if error.status == 404:
-                abort_with(404, error.message)
-            flash(str(error.message), "danger")
-            status = error.status
-        else:
-            _announce(registration)
-            return redirect(url_for(".detail", registration_id=registration.id))
+        done, status, _duplicate = _submit(session.id, RegistrationRequest(
+            agency_id=current_user.agency_id, participant_id=participant.id, person=form.person(),
+            update_person=True, details=form.details()))
+        if done is not None:
+            return done
     elif request.method == "POST":
         status = 400
     existing = _live_registration(session.id, participant.id)
@@ -110,21 +123,11 @@ def nominate(session_id: int):
             chosen = form.chosen_participant
         except ValueError:
             abort_with(400, _("Choose a colleague from the list."))
-        try:
-            registration = run(services.register, session.id, RegistrationRequest(
-                agency_id=current_user.agency_id, participant_id=chosen, person=None if chosen else form.person(),
-                confirm_new=form.confirm_new.data, details=form.details(), nominated=True), actor=_actor())
-        except DuplicatePerson as error:
-            flash(str(error.message), "warning")
-            status, duplicate = error.status, error
-        except RegistrationError as error:
-            if error.status == 404:
-                abort_with(404, error.message)
-            flash(str(error.message), "danger")
-            status = error.status
-        else:
-            _announce(registration)
-            return redirect(url_for(".detail", registration_id=registration.id))
+        done, status, duplicate = _submit(session.id, RegistrationRequest(
+            agency_id=current_user.agency_id, participant_id=chosen, person=None if chosen else form.person(),
+            confirm_new=form.confirm_new.data, details=form.details(), nominated=True))
+        if done is not None:
+            return done
     elif request.method == "POST":
         status = 400
     return render_template("registrations/nominate.html", form=form, session=session, duplicate=duplicate,
