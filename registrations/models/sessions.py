@@ -232,7 +232,7 @@ class TrainingSession(db.Model):
         now = now or utcnow()
         if self.status == SessionStatus.CANCELLED:
             return Closure.CANCELLED
-        if self.status == SessionStatus.COMPLETED or self.end_date < local_date(now):
+        if self.status == SessionStatus.COMPLETED or (self.end_date is not None and self.end_date < local_date(now)):
             return Closure.ENDED
         if self.status == SessionStatus.DRAFT:
             return Closure.DRAFT
