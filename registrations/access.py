@@ -26,6 +26,24 @@ STAFF = (Role.ORGANISER, Role.ADMIN)
 EXTENSION_ENDPOINTS = {"static": ANYONE, "bootstrap.static": ANYONE}
 
 
+def agency_scope(user) -> int | None:
+    """The agency a user is limited to (partners), or None (staff see every agency)."""
+    return None if user.is_staff else user.agency_id
+
+
+def scoped_to_agency(query, column, user=None):
+    """`query` narrowed to the rows whose `column` (an agency id) is the user's agency, unless the
+    user (default: the current user) is staff: the one place a partner's query is scoped."""
+    scope = agency_scope(current_user if user is None else user)
+    return query if scope is None else query.where(column == scope)
+
+
+def may_see_agency(agency_id: int | None, user=None) -> bool:
+    """Whether the user (default: the current user) may see a row of this agency."""
+    scope = agency_scope(current_user if user is None else user)
+    return scope is None or agency_id == scope
+
+
 def allow(*rules):
     """Restrict a view to the given roles (or `ANYONE` / `AUTHENTICATED`).
 

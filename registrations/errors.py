@@ -8,6 +8,7 @@ from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from registrations.extensions import db
+from registrations.models import TrainingSession
 
 MESSAGES = {
     400: (_l("Bad request"), _l("The request could not be understood. Check what you entered and try again.")),
@@ -86,6 +87,20 @@ def init_app(app) -> None:
     def internal_error(error):
         db.session.rollback()
         return render_error(500)
+
+
+def get_or_404(model, ident, message=None):
+    """The row of `model` with this primary key, or a 404 page saying `message` (the generic
+    "page not found" text by default)."""
+    row = db.session.get(model, ident)
+    if row is None:
+        abort_with(404, message or MESSAGES[404][1])
+    return row
+
+
+def session_or_404(session_id: int) -> TrainingSession:
+    """The training session with this id (drafts included), or a 404 page saying so."""
+    return get_or_404(TrainingSession, session_id, _l("This session does not exist."))
 
 
 def abort_with(code: int, message) -> None:

@@ -1,5 +1,6 @@
 """Pages of a list: two queries (count and rows) whatever the list's size."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import current_app, request
@@ -20,7 +21,7 @@ class Page:
 
     @property
     def pages(self) -> int:
-        return max((self.total + self.per_page - 1) // self.per_page, 1)
+        return page_count(self.total, self.per_page)
 
     @property
     def has_prev(self) -> bool:
@@ -39,21 +40,28 @@ class Page:
         return self.page + 1
 
 
+def page_count(total: int, per_page: int) -> int:
+    """How many pages `total` rows fill (at least one, empty)."""
+    return max((total + per_page - 1) // per_page, 1)
+
+
 def requested_page() -> int:
     """The `page` argument of the request (1 when absent or not a positive number)."""
     return parse_page(request.args.get("page"))
 
 
 def paginate(query: Select, *, page: int | None = None, per_page: int | None = None, scalars: bool = True,
-             count: Select | None = None) -> Page:
-    """Run `query` for one page; rows are scalars (first column) or tuples. `count`: a cheaper
-    query giving the same number of rows, if the list has one."""
+             count: Select | None = None, rows: Callable[[Select], Select] | None = None) -> Page:
+    """Run `query` for one page (number from the request unless given); rows are scalars (first
+    column) or tuples. `count`: a cheaper query giving the same number of rows, if the list has
+    one. `rows`: the statement reading the page's rows from the page's (limited) `query`, when
+    the page's ids are best found first on indexes alone."""
     page = page or requested_page()
     per_page = per_page or current_app.config["ITEMS_PER_PAGE"]
     if count is None:
         count = select(func.count()).select_from(query.order_by(None).subquery())
     total = db.session.scalar(count) or 0
     paged = query.limit(per_page).offset((page - 1) * per_page)
-    result = db.session.execute(paged)
+    result = db.session.execute(rows(paged) if rows is not None else paged)
     items = list(result.scalars().unique()) if scalars else list(result.all())
     return Page(items=items, page=page, per_page=per_page, total=total)

@@ -1,6 +1,9 @@
 """App-wide template helpers, registered by the application factory (`init_app`): date ranges
-in the reader's language, country and language names, session status badges, and
-`endpoint_exists`, so that pages link to other blueprints only when they are installed."""
+in the reader's language, country and language names, session status badges, `fact_date`
+(the ISO dates of certificate snapshots), and `endpoint_exists`, so that pages link to other
+blueprints only when they are installed."""
+
+from datetime import date
 
 from babel.dates import format_interval
 from flask import current_app
@@ -49,6 +52,11 @@ def languages_in_words_filter(text: str) -> str:
     return languages_in_words(text)
 
 
+def fact_date(value: str) -> date:
+    """A date kept as ISO text in a certificate's snapshot, as a `date` for `dateformat`."""
+    return date.fromisoformat(value)
+
+
 def status_badge(status) -> str:
     """The Bootstrap badge class of a session status."""
     return STATUS_BADGES.get(status, "text-bg-secondary")
@@ -82,5 +90,5 @@ def init_app(app) -> None:
     for name, function in (("date_range", date_range), ("country_name", country_name_filter),
                            ("language_name", language_name_filter), ("language_list", language_list),
                            ("languages_in_words", languages_in_words_filter), ("status_badge", status_badge),
-                           ("moment", moment), ("decimal", decimal)):
+                           ("moment", moment), ("decimal", decimal), ("fact_date", fact_date)):
         app.add_template_filter(function, name)

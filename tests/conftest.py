@@ -9,6 +9,7 @@ connections at once.
 import contextvars
 import os
 import secrets
+import threading
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta, timezone
 
@@ -374,6 +375,43 @@ def partner_client(app, partner_user) -> CSRFClient:
 @pytest.fixture
 def partner_kh_client(app, partner_kh_user) -> CSRFClient:
     return app.test_client().login_as(partner_kh_user)
+
+
+# ---------------------------------------------------------------- threads
+
+
+@pytest.fixture
+def run_together(app):
+    """Run jobs in threads that start at the same moment: run_together(job, …) → the errors raised.
+
+    Each job runs in its own thread and application context, hence its own database session and
+    connection, as server workers would. It is called as job(barrier) once every thread is
+    ready; jobs that go on in step wait on the barrier again (the same number of times). A job
+    that fails breaks the barrier so that the others do not wait for it forever.
+    """
+
+    def run(*jobs) -> list[BaseException]:
+        barrier = threading.Barrier(len(jobs), timeout=60)
+        errors: list[BaseException] = []
+
+        def runner(job):
+            try:
+                with app.app_context():
+                    barrier.wait()
+                    job(barrier)
+            except BaseException as error:  # noqa: BLE001 (reported by the test)
+                errors.append(error)
+                barrier.abort()
+
+        threads = [threading.Thread(target=runner, args=(job,)) for job in jobs]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
+        assert not any(thread.is_alive() for thread in threads), "a job did not end within two minutes"
+        return errors
+
+    return run
 
 
 # ---------------------------------------------------------------- query counting

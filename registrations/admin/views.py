@@ -20,24 +20,18 @@ from registrations.admin.forms import (
 )
 from registrations.admin.services import AdminError
 from registrations.auth import logins
-from registrations.errors import abort_with
+from registrations.errors import abort_with, get_or_404
 from registrations.extensions import db
 from registrations.models import Agency, AgencyKind, Participant, Role, User
 from registrations.paging import Page, paginate
 
 
 def get_agency(agency_id: int) -> Agency:
-    agency = db.session.get(Agency, agency_id)
-    if agency is None:
-        abort_with(404, _("This agency does not exist."))
-    return agency
+    return get_or_404(Agency, agency_id, _("This agency does not exist."))
 
 
 def get_account(user_id: int) -> User:
-    user = db.session.get(User, user_id)
-    if user is None:
-        abort_with(404, _("This account does not exist."))
-    return user
+    return get_or_404(User, user_id, _("This account does not exist."))
 
 
 def agency_choices(blank_label: str) -> list:

@@ -4,11 +4,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 
-from flask_babel import gettext as _
 from sqlalchemy import and_, bindparam, case, exists, func, or_, select
 
 from registrations.attendance.rates import AttendanceSummary, summaries_from_marks
-from registrations.errors import abort_with
 from registrations.extensions import db
 from registrations.models import (
     Agency,
@@ -92,14 +90,6 @@ class Grid:
     @cached_property
     def below_count(self) -> int:
         return sum(1 for row in self.active_rows if self.below_threshold(row))
-
-
-def session_or_404(session_id: int) -> TrainingSession:
-    """The training session with this id, or a 404 page."""
-    session = db.session.get(TrainingSession, session_id)
-    if session is None:
-        abort_with(404, _("This session does not exist."))
-    return session
 
 
 #: Order of a day's parts: morning, full day, afternoon (their stored names sort otherwise).

@@ -11,10 +11,11 @@ from registrations.access import STAFF, allow
 from registrations.attendance import bp, exports, queries, services
 from registrations.attendance.forms import CheckInForm
 from registrations.attendance.services import AttendanceError
-from registrations.errors import abort_with, wants_json
-from registrations.inputs import parse_id, parse_page
+from registrations.errors import abort_with, session_or_404, wants_json
+from registrations.inputs import parse_id
 from registrations.models import AttendanceStatus, DayPart
 from registrations.navigation import session_tools
+from registrations.paging import page_count, requested_page
 
 
 def abbreviations() -> dict[AttendanceStatus, str]:
@@ -80,7 +81,7 @@ def _marks_json(day_id: int) -> dict:
 @allow(STAFF)
 def grid(session_id: int):
     """The session grid: participants × days, each one's rate and the session's average."""
-    session = queries.session_or_404(session_id)
+    session = session_or_404(session_id)
     data = queries.grid(session, services.local_today())
     return render_template("attendance/grid.html", grid=data, abbr=abbreviations(),
                            statuses=list(AttendanceStatus), **_page_context(session))
@@ -93,7 +94,7 @@ SHEET_PER_PAGE = 50
 def _sheet_place() -> dict:
     """Where on the sheet a form was posted from (page, search), to come back to it."""
     place = {}
-    page = parse_page(request.args.get("page"))
+    page = requested_page()
     if page > 1:
         place["page"] = page
     search = (request.args.get("q") or "").strip()[:100]
@@ -123,7 +124,7 @@ def sheet(session_id: int, day_id: int):
     Long lists come in pages of SHEET_PER_PAGE, with a name search; the counts and "mark everyone
     present" are about the whole day.
     """
-    session = queries.session_or_404(session_id)
+    session = session_or_404(session_id)
     days = queries.session_days(session.id)
     day = _day_or_404(days, day_id)
     index = days.index(day)
@@ -133,7 +134,7 @@ def sheet(session_id: int, day_id: int):
     total = sum(found.values())
     matching = queries.sheet_matches(session.id, search) if search else total
     per_page = current_app.config.get("ATTENDANCE_SHEET_PER_PAGE", SHEET_PER_PAGE)
-    pages = max((matching + per_page - 1) // per_page, 1)
+    pages = page_count(matching, per_page)
     page = min(place.get("page", 1), pages)
     rows = queries.sheet_page(session.id, day.id, search=search, offset=(page - 1) * per_page, limit=per_page)
     searched = {"q": search} if search else {}
@@ -171,7 +172,7 @@ def _counts_json(session_id: int, day_id: int) -> dict:
 @allow(STAFF)
 def mark(session_id: int, day_id: int):
     """Save one mark (form post, or JSON from the sheet's script)."""
-    session = queries.session_or_404(session_id)
+    session = session_or_404(session_id)
     try:
         data = _payload()
         registration_id = services.parse_id(data.get("registration_id"))
@@ -193,7 +194,7 @@ def mark(session_id: int, day_id: int):
 @allow(STAFF)
 def mark_all(session_id: int, day_id: int):
     """Mark everyone present: those without a mark, or everyone (scope=all)."""
-    session = queries.session_or_404(session_id)
+    session = session_or_404(session_id)
     try:
         data = _payload()
         scope = str(data.get("scope") or "unmarked")
@@ -214,7 +215,7 @@ def mark_all(session_id: int, day_id: int):
 @allow(STAFF)
 def checkin(session_id: int):
     """Check participants in by personal code (typed, or from a scanner that ends with Enter)."""
-    session = queries.session_or_404(session_id)
+    session = session_or_404(session_id)
     now = services.local_now()
     days = services.todays_days(session.id, now.date())
     form = CheckInForm()
@@ -246,7 +247,7 @@ def signin_pdf(session_id: int, day_id: int):
     """The day's sign-in sheet to print: names in both scripts, agency, a signature column."""
     from registrations.documents import SigninRow, SigninSheet, render_signin_sheet
 
-    session = queries.session_or_404(session_id)
+    session = session_or_404(session_id)
     day = _day_or_404(queries.session_days(session.id), day_id)
     rows = [SigninRow(row.participant.name_latin, row.participant.name_native,
                       row.agency.name_local or row.agency.name)
@@ -265,7 +266,7 @@ def signin_pdf(session_id: int, day_id: int):
 @allow(STAFF)
 def export(session_id: int, fmt: str):
     """Attendance as CSV (UTF-8 with BOM) or XLSX: a row per participant, a column per day, the rate."""
-    session = queries.session_or_404(session_id)
+    session = session_or_404(session_id)
     data = queries.grid(session, services.local_today())
     if fmt == "csv":
         body, mimetype = exports.to_csv(data), "text/csv; charset=utf-8"

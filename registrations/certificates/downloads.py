@@ -5,19 +5,19 @@ agency's list. A partner only ever reaches their own agency's documents (404 oth
 import re
 import zipfile
 
-from flask import Response, current_app, render_template, stream_with_context
+from flask import Response, render_template, stream_with_context
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import undefer
 
-from registrations.access import STAFF, allow
+from registrations.access import STAFF, allow, may_see_agency, scoped_to_agency
 from registrations.certificates import bp
 from registrations.certificates.facts import render
 from registrations.certificates.invitations import load_invitation, render_letter
 from registrations.certificates.services import CertificateError
 from registrations.clock import local_today
-from registrations.errors import abort_with
+from registrations.errors import abort_with, session_or_404
 from registrations.extensions import db
 from registrations.formats import PageDates
 from registrations.models import (
@@ -31,7 +31,7 @@ from registrations.models import (
     SessionStatus,
     TrainingSession,
 )
-from registrations.paging import Page, requested_page
+from registrations.paging import paginate
 from registrations.text import fold
 
 #: Certificates read from the database at once while a ZIP is streamed.
@@ -41,9 +41,7 @@ _UNSAFE = re.compile(r"[^a-z0-9]+")
 
 def _scoped(query):
     """Restrict a query joined to Registration to what the current user may see."""
-    if current_user.is_staff:
-        return query
-    return query.where(Registration.agency_id == current_user.agency_id)
+    return scoped_to_agency(query, Registration.agency_id)
 
 
 def _pdf_response(data: bytes, filename: str) -> Response:
@@ -128,9 +126,7 @@ def _zip_stream(certificate_ids: list[int]):
 @allow(STAFF)
 def session_zip(session_id: int):
     """Every valid certificate of a session in one ZIP, streamed while it is built."""
-    training = db.session.get(TrainingSession, session_id)
-    if training is None:
-        abort_with(404, _("This session does not exist."))
+    session_or_404(session_id)
     ids = list(db.session.scalars(
         select(Certificate.id).join(Registration, Registration.id == Certificate.registration_id)
         .where(Registration.session_id == session_id, Certificate.status == CertificateStatus.VALID)
@@ -148,17 +144,11 @@ def session_zip(session_id: int):
 @allow(Role.PARTNER, STAFF)
 def agency_list():
     """The certificates of the partner's agency (every agency's for the office), newest first."""
-    per_page = current_app.config["ITEMS_PER_PAGE"]
-    number = requested_page()
     joined = _scoped(select(Certificate.id).join(Registration, Registration.id == Certificate.registration_id))
-    total = db.session.scalar(select(func.count()).select_from(joined.subquery()))
     # The page's ids first (on indexes only), then those rows: sorting whole certificate rows
     # of an agency to keep twenty cost four times more.
-    shown = joined.order_by(Certificate.id.desc()).limit(per_page).offset((number - 1) * per_page)
-    items = db.session.scalars(
-        select(Certificate).where(Certificate.id.in_(shown.scalar_subquery())).order_by(Certificate.id.desc())
-    ).all()
-    page = Page(items=items, page=number, per_page=per_page, total=total)
+    page = paginate(joined.order_by(Certificate.id.desc()), rows=lambda shown: (
+        select(Certificate).where(Certificate.id.in_(shown.scalar_subquery())).order_by(Certificate.id.desc())))
     return render_template("certificates/agency_list.html", page=page, invitations=_open_invitations(),
                            valid=CertificateStatus.VALID, dates=PageDates(),
                            status_labels={status: status.label for status in CertificateStatus})
@@ -168,18 +158,17 @@ def _open_invitations(limit: int = 50) -> list:
     """Approved registrations of the partner's agency for sessions abroad that have not ended."""
     if not current_user.is_partner:
         return []
-    return list(db.session.execute(
+    return list(db.session.execute(_scoped(
         select(Registration.id, Participant.name_latin, Participant.name_native, TrainingSession)
         .join(Participant, Participant.id == Registration.participant_id)
         .join(Agency, Agency.id == Registration.agency_id)
         .join(TrainingSession, TrainingSession.id == Registration.session_id)
-        .where(Registration.agency_id == current_user.agency_id,
-               Registration.state == RegistrationState.APPROVED,
-               TrainingSession.country != Agency.country,
+        .where(Registration.state == RegistrationState.APPROVED,
+               TrainingSession.held_abroad_for(Agency.country),
                TrainingSession.status != SessionStatus.CANCELLED,
                TrainingSession.end_date >= local_today())
         .order_by(TrainingSession.start_date, Participant.name_key).limit(limit)
-    ))
+    )))
 
 
 @bp.get("/registrations/<int:registration_id>/invitation.pdf")
@@ -187,7 +176,7 @@ def _open_invitations(limit: int = 50) -> list:
 def invitation(registration_id: int):
     """The invitation letter (French and English) of an approved participant of a session abroad."""
     found = load_invitation(registration_id)
-    if found is None or (not current_user.is_staff and found.registration.agency_id != current_user.agency_id):
+    if found is None or not may_see_agency(found.registration.agency_id):
         abort_with(404, _("This registration does not exist or is not available to you."))
     try:
         data = render_letter(found)

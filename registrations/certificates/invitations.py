@@ -43,7 +43,7 @@ class Invitation:
     @property
     def abroad(self) -> bool:
         """The session is held in another country than the participant's agency's."""
-        return self.session.country != self.agency.country
+        return self.session.held_abroad_for(self.agency.country)
 
     @property
     def stands(self) -> bool:

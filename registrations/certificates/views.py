@@ -1,6 +1,5 @@
 """Certificate pages for the office (issue, revoke, re-issue) and public verification."""
 
-from datetime import date
 from typing import NoReturn
 
 from flask import current_app, flash, jsonify, redirect, render_template, request, url_for
@@ -26,24 +25,11 @@ from registrations.certificates.services import (
     session_has_ended,
 )
 from registrations.certificates.storage import pdf_progress
-from registrations.errors import abort_with
+from registrations.errors import abort_with, session_or_404
 from registrations.extensions import client_address, db, limiter
 from registrations.forms import FlaskForm
-from registrations.models import Certificate, Registration, RegistrationState, TrainingSession
+from registrations.models import Certificate, Registration, RegistrationState
 from registrations.tasks import store_session_pdfs
-
-
-@bp.app_template_filter("fact_date")
-def fact_date(value: str):
-    """A date kept as ISO text in a certificate's snapshot, as a `date` for `dateformat`."""
-    return date.fromisoformat(value)
-
-
-def _session_or_404(session_id: int) -> TrainingSession:
-    training = db.session.get(TrainingSession, session_id)
-    if training is None:
-        abort_with(404, _("This session does not exist."))
-    return training
 
 
 def _link(endpoint: str, **values) -> str | None:
@@ -69,7 +55,7 @@ def _back_to_session(certificate_id: int):
 @allow(STAFF)
 def session(session_id: int):
     """A session's certificates: who is eligible, who is not and why, what was issued."""
-    training = _session_or_404(session_id)
+    training = session_or_404(session_id)
     overview = session_certificates(training)
     pdf_total, pdf_done = pdf_progress(training.id)
     if len(overview.eligible) >= MIN_BATCH:
@@ -107,7 +93,7 @@ def issue_one(registration_id: int):
 @allow(STAFF)
 def issue_all_view(session_id: int):
     """Issue the certificates of every eligible registration of a session at once."""
-    _session_or_404(session_id)
+    session_or_404(session_id)
     try:
         created = issue_all(session_id, actor=current_user)
     except CertificateError as error:
@@ -197,7 +183,7 @@ def verify(code: str):
 @allow(STAFF)
 def progress(session_id: int):
     """How many of the session's valid certificates have their PDF stored (polled by the page)."""
-    _session_or_404(session_id)
+    session_or_404(session_id)
     total, done = pdf_progress(session_id)
     return jsonify({"total": total, "done": done, "percent": 100 if total == 0 else round(100 * done / total),
                     "finished": done >= total,
@@ -210,7 +196,7 @@ def prepare(session_id: int):
     """Have the job worker draw the PDFs never stored, so that the ZIP is ready at once."""
     if not FlaskForm().validate():
         abort_with(400, _("The form has expired or its security token is missing. Reload the page and try again."))
-    _session_or_404(session_id)
+    session_or_404(session_id)
     db.session.commit()  # end this request's read before the job writes
     store_session_pdfs(session_id)
     flash(_("The certificates are being prepared; the download link appears when they are ready."), "info")
@@ -223,7 +209,7 @@ def email_choice(session_id: int):
     """Choose whether certificates are e-mailed to their holders (PDF attached) when issued."""
     if not FlaskForm().validate():
         abort_with(400, _("The form has expired or its security token is missing. Reload the page and try again."))
-    training = _session_or_404(session_id)
+    training = session_or_404(session_id)
     chosen = request.form.get("email_certificates") == "1"
     if training.email_certificates != chosen:
         record("session.email_certificates", training, actor=current_user,

@@ -20,6 +20,7 @@ from registrations.models import (
     TrainingSession,
     User,
 )
+from registrations.transaction import run
 
 COMMENTS = {
     "fr": "Très bonne session, les exercices pratiques étaient utiles.",
@@ -43,7 +44,7 @@ def seed() -> dict:
         if not has_ended(session) or has_responses(session):
             continue
         created["questionnaires"] += 0 if questions_of(session) else 1
-        questions = ensure_questions(session)
+        questions = run(ensure_questions, session)
         rows = db.session.execute(
             select(Registration, Participant).join(Participant, Participant.id == Registration.participant_id)
             .where(Registration.session_id == session.id, Registration.state == RegistrationState.APPROVED)
@@ -57,8 +58,8 @@ def seed() -> dict:
             if index % 3 == 2:  # someone skipped the last question
                 scores[questions[-1].id] = None
             comment = COMMENTS.get(participant.locale, "") if index % 2 == 0 else ""
-            submit_response(session, registration, scores, comment,
-                            source=ResponseSource.WEB if account else ResponseSource.PAPER,
-                            entered_by=account or organiser, locale=participant.locale)
+            run(submit_response, session, registration, scores, comment,
+                source=ResponseSource.WEB if account else ResponseSource.PAPER,
+                entered_by=account or organiser, locale=participant.locale)
             created["evaluations"] += 1
     return created

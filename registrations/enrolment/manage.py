@@ -9,11 +9,12 @@ from registrations.access import STAFF, allow
 from registrations.enrolment import bp, exports, queries, services
 from registrations.enrolment.forms import RegistrationDecisionForm, RegistrationNoteForm
 from registrations.enrolment.services import NoSeatLeft, RegistrationError
-from registrations.errors import abort_with
+from registrations.errors import abort_with, session_or_404
 from registrations.extensions import db
 from registrations.formats import PageDates
 from registrations.inputs import parse_id
 from registrations.models import RegistrationState
+from registrations.paging import paginate
 from registrations.transaction import run
 
 
@@ -34,8 +35,8 @@ def _agency_options(agencies: list, selected: int | None) -> Markup:
 
 def _render_session_list(session, status: int = 200, form=None, waitlist_ids=None):
     filters = queries.Filters.from_args(request.args)
-    page = queries.paginate(queries.session_registrations(session.id, filters),
-                            queries.count_session_registrations(session.id, filters))
+    page = paginate(queries.session_registrations(session.id, filters),
+                    count=queries.count_session_registrations(session.id, filters))
     agencies = queries.session_agencies(session.id)
     return render_template(
         "registrations/session_list.html", session=session, page=page, filters=filters,
@@ -50,14 +51,14 @@ def _render_session_list(session, status: int = 200, form=None, waitlist_ids=Non
 @allow(STAFF)
 def session_list(session_id: int):
     """A session's registrations with filters (state, agency, country), to decide on."""
-    return _render_session_list(queries.get_session_for_staff(session_id))
+    return _render_session_list(session_or_404(session_id))
 
 
 @bp.post("/manage/sessions/<int:session_id>/registrations/decide")
 @allow(STAFF)
 def decide(session_id: int):
     """Approve, reject (with a reason), waitlist or cancel the ticked registrations at once."""
-    session = queries.get_session_for_staff(session_id)
+    session = session_or_404(session_id)
     form = RegistrationDecisionForm()
     raw_ids = request.form.getlist("ids")
     if any(parse_id(value) is None for value in raw_ids):
@@ -97,7 +98,7 @@ def note(registration_id: int):
 @allow(STAFF)
 def export(session_id: int, fmt: str):
     """The session's participant list (filters apply) as CSV or XLSX."""
-    session = queries.get_session_for_staff(session_id)
+    session = session_or_404(session_id)
     filters = queries.Filters.from_args(request.args)
     registrations = list(db.session.scalars(queries.session_registrations(session.id, filters)))
     name = f"registrations-{session.id}"

@@ -6,7 +6,7 @@ from flask import abort
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import contains_eager, load_only
 
-from registrations import paging
+from registrations.access import scoped_to_agency
 from registrations.extensions import db
 from registrations.inputs import parse_id
 from registrations.models import (
@@ -20,12 +20,6 @@ from registrations.models import (
     User,
 )
 from registrations.models.sessions import CONTENT_LOCALES
-from registrations.paging import Page
-
-
-def agency_scope(user) -> int | None:
-    """The agency a user is limited to (partners), or None (staff see every agency)."""
-    return None if user.is_staff else user.agency_id
 
 
 def get_registration_for(user, registration_id: int) -> Registration:
@@ -37,10 +31,7 @@ def get_registration_for(user, registration_id: int) -> Registration:
                  contains_eager(Registration.agency))
         .where(Registration.id == registration_id)
     )
-    scope = agency_scope(user)
-    if scope is not None:
-        query = query.where(Registration.agency_id == scope)
-    registration = db.session.scalars(query).first()
+    registration = db.session.scalars(scoped_to_agency(query, Registration.agency_id, user)).first()
     if registration is None:
         abort(404)
     return registration
@@ -50,13 +41,6 @@ def get_session_for_registering(session_id: int) -> TrainingSession:
     """A session a partner may try to register for: any that is not a draft (404 otherwise)."""
     session = db.session.get(TrainingSession, session_id)
     if session is None or session.status == SessionStatus.DRAFT:
-        abort(404)
-    return session
-
-
-def get_session_for_staff(session_id: int) -> TrainingSession:
-    session = db.session.get(TrainingSession, session_id)
-    if session is None:
         abort(404)
     return session
 
@@ -90,16 +74,9 @@ class Filters:
         return query
 
 
-def paginate(query: Select, count: Select) -> Page:
-    """One page of `query` (page number from the request), its total counted by `count`.
-
-    The joined tables of a list are inner joins on required foreign keys, so counting the
-    registrations alone (on an index) gives the same total as counting the joined rows.
-    """
-    return paging.paginate(query, count=count)
-
-
 def _count(*where) -> Select:
+    """Rows of a registration list, counted on the registrations alone (on an index): the joined
+    tables of a list are inner joins on required foreign keys, so the total is the same."""
     return select(func.count()).select_from(Registration).where(*where)
 
 

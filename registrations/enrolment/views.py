@@ -9,7 +9,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from wtforms import SelectChoice
 
-from registrations.access import STAFF, allow
+from registrations.access import STAFF, agency_scope, allow
 from registrations.enrolment import bp, codes, queries, services
 from registrations.enrolment.forms import (
     RegistrationCancelForm,
@@ -24,11 +24,32 @@ from registrations.extensions import db
 from registrations.formats import PageDates
 from registrations.forms import FlaskForm
 from registrations.models import LIVE_STATES, Participant, Registration, RegistrationState, Role, utcnow
+from registrations.paging import paginate
 from registrations.transaction import run
 
 
 def _actor():
     return current_user._get_current_object()
+
+
+def _submit(session_id: int, wanted: RegistrationRequest):
+    """Register as `wanted` asks (the self-registration and nomination forms share this).
+
+    Returns (the redirect to the new registration or None, status, DuplicatePerson or None); a
+    refusal is flashed, a missing session or person is a 404 page.
+    """
+    try:
+        registration = run(services.register, session_id, wanted, actor=_actor())
+    except DuplicatePerson as error:
+        flash(str(error.message), "warning")
+        return None, error.status, error
+    except RegistrationError as error:
+        if error.status == 404:
+            abort_with(404, error.message)
+        flash(str(error.message), "danger")
+        return None, error.status, None
+    _announce(registration)
+    return redirect(url_for(".detail", registration_id=registration.id)), 200, None
 
 
 def _announce(registration: Registration) -> None:
@@ -61,18 +82,11 @@ def register(session_id: int):
     form = RegistrationSelfForm(obj=participant)
     status = 200
     if form.validate_on_submit():
-        try:
-            registration = run(services.register, session.id, RegistrationRequest(
-                agency_id=current_user.agency_id, participant_id=participant.id, person=form.person(),
-                update_person=True, details=form.details()), actor=_actor())
-        except RegistrationError as error:
-            if error.status == 404:
-                abort_with(404, error.message)
-            flash(str(error.message), "danger")
-            status = error.status
-        else:
-            _announce(registration)
-            return redirect(url_for(".detail", registration_id=registration.id))
+        done, status, _duplicate = _submit(session.id, RegistrationRequest(
+            agency_id=current_user.agency_id, participant_id=participant.id, person=form.person(),
+            update_person=True, details=form.details()))
+        if done is not None:
+            return done
     elif request.method == "POST":
         status = 400
     existing = _live_registration(session.id, participant.id)
@@ -109,21 +123,11 @@ def nominate(session_id: int):
             chosen = form.chosen_participant
         except ValueError:
             abort_with(400, _("Choose a colleague from the list."))
-        try:
-            registration = run(services.register, session.id, RegistrationRequest(
-                agency_id=current_user.agency_id, participant_id=chosen, person=None if chosen else form.person(),
-                confirm_new=form.confirm_new.data, details=form.details(), nominated=True), actor=_actor())
-        except DuplicatePerson as error:
-            flash(str(error.message), "warning")
-            status, duplicate = error.status, error
-        except RegistrationError as error:
-            if error.status == 404:
-                abort_with(404, error.message)
-            flash(str(error.message), "danger")
-            status = error.status
-        else:
-            _announce(registration)
-            return redirect(url_for(".detail", registration_id=registration.id))
+        done, status, duplicate = _submit(session.id, RegistrationRequest(
+            agency_id=current_user.agency_id, participant_id=chosen, person=None if chosen else form.person(),
+            confirm_new=form.confirm_new.data, details=form.details(), nominated=True))
+        if done is not None:
+            return done
     elif request.method == "POST":
         status = 400
     return render_template("registrations/nominate.html", form=form, session=session, duplicate=duplicate,
@@ -136,8 +140,8 @@ def agency_list():
     """The agency's registrations across sessions, with their states (filter by state)."""
     filters = queries.Filters.from_args(request.args)
     filters.agency_id = filters.country = None
-    page = queries.paginate(queries.agency_registrations(current_user.agency_id, filters),
-                            queries.count_agency_registrations(current_user.agency_id, filters))
+    page = paginate(queries.agency_registrations(current_user.agency_id, filters),
+                    count=queries.count_agency_registrations(current_user.agency_id, filters))
     return render_template("registrations/agency_list.html", page=page, filters=filters, now=utcnow(),
                            state_labels={state: state.label for state in RegistrationState}, dates=PageDates())
 
@@ -185,7 +189,7 @@ def _act_on(registration_id: int, form: FlaskForm, work, done, **kwargs):
         reasons = form.reason.errors if "reason" in form else []
         abort_with(400, " ".join(reasons) or _("The form could not be read. Reload the page."))
     try:
-        registration = run(work, registration_id, agency_id=queries.agency_scope(current_user), actor=_actor(),
+        registration = run(work, registration_id, agency_id=agency_scope(current_user), actor=_actor(),
                            **kwargs)
     except RegistrationError as error:
         return _after_error(registration_id, error)

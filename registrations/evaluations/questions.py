@@ -120,14 +120,15 @@ def questions_for_display(session: TrainingSession) -> list[EvaluationQuestion]:
 
 
 def ensure_questions(session: TrainingSession) -> list[EvaluationQuestion]:
-    """The session's questions, creating the default questionnaire on first use (commits then)."""
+    """The session's questions, creating the default questionnaire on first use (flushed; the
+    edge commits)."""
     questions = questions_of(session)
     if questions:
         return questions
     for position, (code, texts) in enumerate(DEFAULT_QUESTIONS, start=1):
         db.session.add(EvaluationQuestion(session_id=session.id, position=position, code=code,
                                           **{f"text_{locale}": texts[locale] for locale in CONTENT_LOCALES}))
-    db.session.commit()
+    db.session.flush()
     return questions_of(session)
 
 
@@ -155,13 +156,11 @@ def save_questions(session: TrainingSession, rows: list[QuestionInput], *, actor
         raise EvaluationError(_l("A questionnaire may hold %(num)d questions at most.", num=MAX_QUESTIONS))
     session = lock_row(TrainingSession, session.id)
     if is_locked(session):
-        db.session.rollback()
         raise EvaluationError(
             _l("The questionnaire is locked: the session has ended or answers have been received."), status=409)
     existing = {question.id: question for question in questions_of(session)}
     unknown = {row.id for row in rows if row.id is not None} - existing.keys()
     if unknown:
-        db.session.rollback()
         raise EvaluationError(_l("This questionnaire has changed meanwhile. Reload the page."), status=409)
     before = [question.text_fr for question in existing.values()]
     kept_ids = {row.id for row in kept if row.id is not None}
@@ -180,5 +179,5 @@ def save_questions(session: TrainingSession, rows: list[QuestionInput], *, actor
     db.session.flush()
     after = [question.text_fr for question in questions_of(session)]
     record("evaluation.questions", session, actor=actor, before={"questions": before}, after={"questions": after})
-    db.session.commit()
+    db.session.flush()
     return questions_of(session)

@@ -76,17 +76,13 @@ def submit_response(session: TrainingSession, registration: Registration, scores
     if registration.session_id != session.id or registration.state != RegistrationState.APPROVED:
         raise EvaluationError(_l("Only approved participants evaluate a session."), status=403)
     session = lock_row(TrainingSession, session.id)
-    try:
-        if not has_ended(session, today):
-            raise EvaluationError(_l("The evaluation opens once the session has ended."), status=409)
-        if response_of(registration) is not None:
-            raise EvaluationError(_l("This participant has already evaluated the session."), status=409)
-        question_ids = {question.id for question in questions_of(session)}
-        if set(scores) - question_ids:
-            raise EvaluationError(_l("This questionnaire has changed meanwhile. Reload the page."), status=409)
-    except EvaluationError:
-        db.session.rollback()
-        raise
+    if not has_ended(session, today):
+        raise EvaluationError(_l("The evaluation opens once the session has ended."), status=409)
+    if response_of(registration) is not None:
+        raise EvaluationError(_l("This participant has already evaluated the session."), status=409)
+    question_ids = {question.id for question in questions_of(session)}
+    if set(scores) - question_ids:
+        raise EvaluationError(_l("This questionnaire has changed meanwhile. Reload the page."), status=409)
     response = EvaluationResponse(session_id=session.id, registration_id=registration.id, source=source,
                                   entered_by_id=entered_by.id, locale=locale, comment=comment)
     response.answers = [EvaluationAnswer(question_id=question_id, score=score)
@@ -95,11 +91,10 @@ def submit_response(session: TrainingSession, registration: Registration, scores
     try:
         db.session.flush()
     except IntegrityError as error:  # the same registration answered at the same time
-        db.session.rollback()
         raise EvaluationError(_l("This participant has already evaluated the session."), status=409) from error
     record("evaluation.submitted", response, actor=entered_by,
            after={"registration_id": registration.id, "source": source.value})
-    db.session.commit()
+    db.session.flush()
     return response
 
 

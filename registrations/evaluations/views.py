@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from registrations.access import STAFF, allow
 from registrations.admin.forms import as_choices
-from registrations.errors import abort_with
+from registrations.errors import abort_with, session_or_404
 from registrations.evaluations import bp
 from registrations.evaluations.forms import SCORE_LABELS, CompareForm, QuestionnaireEditForm, answer_form
 from registrations.evaluations.questions import (
@@ -36,13 +36,7 @@ from registrations.inputs import parse_id
 from registrations.models import Registration, ResponseSource, Role, SessionStatus, TrainingSession
 from registrations.models.sessions import CONTENT_LOCALES
 from registrations.navigation import session_tools
-
-
-def get_session(session_id: int) -> TrainingSession:
-    session = db.session.get(TrainingSession, session_id)
-    if session is None:
-        abort_with(404, _("This session does not exist."))
-    return session
+from registrations.transaction import run
 
 
 def session_nav(session: TrainingSession) -> dict:
@@ -83,14 +77,14 @@ def answer(session_id: int):
         abort_with(409, _("The evaluation opens once the session has ended."))
     if response_of(registration) is not None:
         return render_template("evaluations/answered.html", session=session), 200 if request.method == "GET" else 409
-    questions = ensure_questions(session) if request.method == "POST" else questions_for_display(session)
+    questions = run(ensure_questions, session) if request.method == "POST" else questions_for_display(session)
     form = answer_form(questions)(
         formdata=posted_answers(request.form, questions) if request.method == "POST" else None)
     status = 200
     if form.validate_on_submit():
         try:
-            submit_response(session, registration, _scores(form, questions), form.comment.data,
-                            source=ResponseSource.WEB, entered_by=current_user, locale=str(get_locale()))
+            run(submit_response, session, registration, _scores(form, questions), form.comment.data,
+                source=ResponseSource.WEB, entered_by=current_user, locale=str(get_locale()))
         except EvaluationError as error:
             flash(str(error.message), "danger")
             status = error.status
@@ -106,8 +100,8 @@ def answer(session_id: int):
 @allow(STAFF)
 def edit(session_id: int):
     """Edit the questionnaire (texts per language, order, additions, removals) until it locks."""
-    session = get_session(session_id)
-    questions = ensure_questions(session) if request.method == "POST" else questions_for_display(session)
+    session = session_or_404(session_id)
+    questions = run(ensure_questions, session) if request.method == "POST" else questions_for_display(session)
     locked = has_ended(session) or has_responses(session)
     form = QuestionnaireEditForm()
     if request.method == "GET":
@@ -128,7 +122,7 @@ def edit(session_id: int):
                     position=entry.form.position.data if entry.form.position.data is not None else 999,
                     texts={c: getattr(entry.form, f"text_{c}").data or "" for c in CONTENT_LOCALES},
                     remove=entry.form.remove.data) for entry in form.questions]
-                save_questions(session, rows, actor=current_user)
+                run(save_questions, session, rows, actor=current_user)
             except EvaluationError as error:
                 flash(str(error.message), "danger")
                 status = error.status
@@ -145,7 +139,7 @@ def edit(session_id: int):
 @allow(STAFF)
 def results(session_id: int):
     """A session's results: response rate, distribution and mean per question, comments."""
-    session = get_session(session_id)
+    session = session_or_404(session_id)
     return render_template("evaluations/results.html", session=session, results=session_results(session),
                            ended=has_ended(session), nav=session_nav(session),
                            cancelled=session.status == SessionStatus.CANCELLED, score_labels=SCORE_LABELS)
@@ -155,10 +149,10 @@ def results(session_id: int):
 @allow(STAFF)
 def paper(session_id: int):
     """Type in a paper questionnaire for an approved participant who has not answered."""
-    session = get_session(session_id)
+    session = session_or_404(session_id)
     if not has_ended(session):
         abort_with(409, _("The evaluation opens once the session has ended."))
-    questions = ensure_questions(session) if request.method == "POST" else questions_for_display(session)
+    questions = run(ensure_questions, session) if request.method == "POST" else questions_for_display(session)
     candidates = paper_candidates(session)
     choices = [(registration.id, participant.name_latin or f"#{participant.id}")
                for registration, participant in candidates]
@@ -173,8 +167,8 @@ def paper(session_id: int):
         else:
             locale = next((p.locale for r, p in candidates if r.id == registration.id), "fr")
             try:
-                submit_response(session, registration, _scores(form, questions), form.comment.data,
-                                source=ResponseSource.PAPER, entered_by=current_user, locale=locale)
+                run(submit_response, session, registration, _scores(form, questions), form.comment.data,
+                    source=ResponseSource.PAPER, entered_by=current_user, locale=locale)
             except EvaluationError as error:
                 flash(str(error.message), "danger")
                 status = error.status

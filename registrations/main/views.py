@@ -15,6 +15,7 @@ from registrations.main import bp
 from registrations.models import Theme, utcnow
 from registrations.sessions import fragments
 from registrations.sessions.queries import upcoming_sessions
+from registrations.transaction import run
 
 
 @bp.get("/")
@@ -32,6 +33,11 @@ def index():
                           part_name="next_sessions", themes=themes)
 
 
+def _prefer_language(user, code: str) -> None:
+    """Keep the account's interface language (the edge commits)."""
+    user.locale = code
+
+
 @bp.post("/language")
 @allow(ANYONE)
 def set_language():
@@ -40,8 +46,7 @@ def set_language():
     if code not in LANGUAGES:
         abort_with(400, _("This language is not available."))
     if current_user.is_authenticated and current_user.locale != code:
-        current_user.locale = code
-        db.session.commit()
+        run(_prefer_language, current_user, code)
     response = make_response(redirect(safe_next(request.form.get("next")) or url_for("main.index")))
     response.set_cookie(LOCALE_COOKIE, code, max_age=365 * 24 * 3600, samesite="Lax", httponly=True,
                         secure=request.is_secure)

@@ -11,13 +11,13 @@ from wtforms.validators import Length, Optional
 
 from registrations.access import AUTHENTICATED, STAFF, allow
 from registrations.admin.forms import as_choices
-from registrations.errors import abort_with
+from registrations.errors import abort_with, session_or_404
 from registrations.extensions import db
 from registrations.forms import FlaskForm
 from registrations.messages import announcements, bp
 from registrations.messages.announcements import AnnouncementForm
 from registrations.messages.outbox import send_again
-from registrations.models import Message, MessageState, Role, TrainingSession
+from registrations.models import Message, MessageState, Role
 from registrations.paging import paginate
 
 #: Labels of the objects a message can concern.
@@ -88,9 +88,7 @@ def mine():
 @allow(STAFF)
 def announce(session_id: int):
     """Write one announcement to the session's approved (or waitlisted) participants."""
-    session = db.session.get(TrainingSession, session_id)
-    if session is None:
-        abort_with(404, _("This session does not exist."))
+    session = session_or_404(session_id)
     form = AnnouncementForm()
     status = 200
     if form.validate_on_submit():

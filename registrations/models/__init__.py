@@ -15,6 +15,7 @@ from registrations.models.messages import Message, MessageState
 from registrations.models.people import Agency, AgencyKind, Participant, Role, User
 from registrations.models.registrations import LIVE_STATES, Registration, RegistrationState
 from registrations.models.sessions import (
+    Closure,
     DayPart,
     SessionDay,
     SessionKind,
@@ -25,6 +26,7 @@ from registrations.models.sessions import (
 )
 
 __all__ = [
+    "Closure",
     "Agency",
     "AgencyKind",
     "Attendance",

@@ -5,9 +5,10 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.ext.hybrid import hybrid_method
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from registrations.clock import local_midnight
+from registrations.clock import local_date, local_midnight
 from registrations.extensions import db
 from registrations.models.base import LabelledEnum, UTCDateTime, enum_column, utcnow
 
@@ -50,6 +51,28 @@ class Theme(LabelledEnum):
             cls.COUNTERFEITS: _l("Counterfeits harmful to public health"),
             cls.CIVIL_SECURITY: _l("Civil security and crisis management"),
             cls.OTHER: _l("Other"),
+        }
+
+
+class Closure(LabelledEnum):
+    """Why nobody may register for a session now (see TrainingSession.registration_closure)."""
+
+    CANCELLED = "cancelled"
+    ENDED = "ended"
+    DRAFT = "draft"
+    CLOSED = "closed"
+    NOT_YET_OPEN = "not_yet_open"
+    DEADLINE_PASSED = "deadline_passed"
+
+    @classmethod
+    def labels(cls):
+        return {
+            cls.CANCELLED: _l("This session was cancelled."),
+            cls.ENDED: _l("This session has ended."),
+            cls.DRAFT: _l("This session is a draft: nobody can register yet."),
+            cls.CLOSED: _l("Registrations for this session are closed."),
+            cls.NOT_YET_OPEN: _l("Registration is not open yet."),
+            cls.DEADLINE_PASSED: _l("The registration deadline has passed."),
         }
 
 
@@ -196,18 +219,37 @@ class TrainingSession(db.Model):
         eligible = self.eligible_country_list
         return not eligible or country in eligible
 
-    def registration_is_open(self, now: datetime | None = None) -> bool:
-        """Published, past the opening time (if any) and before the deadline (or the office's
-        midnight starting the first day)."""
+    @hybrid_method
+    def held_abroad_for(self, country):
+        """Whether the session is held in another country than `country` (an agency's): the one
+        definition of "abroad" (invitation letters), in Python and in SQL."""
+        return self.country != country
+
+    def registration_closure(self, now: datetime | None = None) -> Closure | None:
+        """Why registration is not open at `now` (default: now), or None when it is open:
+        published, not ended, past the opening time (if any) and before the deadline (or the
+        office's midnight starting the first day)."""
         now = now or utcnow()
+        if self.status == SessionStatus.CANCELLED:
+            return Closure.CANCELLED
+        if self.status == SessionStatus.COMPLETED or (self.end_date is not None and self.end_date < local_date(now)):
+            return Closure.ENDED
+        if self.status == SessionStatus.DRAFT:
+            return Closure.DRAFT
         if self.status != SessionStatus.PUBLISHED:
-            return False
+            return Closure.CLOSED
         if self.registration_opens_at and now < self.registration_opens_at:
-            return False
+            return Closure.NOT_YET_OPEN
         if self.registration_deadline:
-            return now <= self.registration_deadline
-        # Without a deadline, registration closes when the first day begins at the office.
-        return now < local_midnight(self.start_date)
+            open_ = now <= self.registration_deadline
+        else:
+            # Without a deadline, registration closes when the first day begins at the office.
+            open_ = now < local_midnight(self.start_date)
+        return None if open_ else Closure.DEADLINE_PASSED
+
+    def registration_is_open(self, now: datetime | None = None) -> bool:
+        """Whether anyone may register at `now` (see `registration_closure`)."""
+        return self.registration_closure(now) is None
 
     def __repr__(self) -> str:
         return f"<TrainingSession {self.id} {self.title_fr!r}>"

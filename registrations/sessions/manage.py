@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
@@ -10,9 +10,9 @@ from sqlalchemy.orm import selectinload
 
 from registrations.access import STAFF, allow
 from registrations.extensions import db
-from registrations.inputs import parse_page
 from registrations.models import Agency, DayPart, Registration, SessionStatus, TrainingSession
 from registrations.navigation import session_tools
+from registrations.paging import paginate
 from registrations.sessions import bp, lifecycle, services
 from registrations.sessions.base import SessionError, SessionInvalid, local_today
 from registrations.sessions.forms import (
@@ -22,7 +22,7 @@ from registrations.sessions.forms import (
     SessionForm,
     quota_choices,
 )
-from registrations.sessions.queries import paginate, search_condition
+from registrations.sessions.queries import search_condition
 from registrations.sessions.views import quota_rows
 from registrations.transaction import run
 
@@ -54,7 +54,7 @@ def manage():
         statement = statement.where(TrainingSession.status == status)
     if query:
         statement = statement.where(search_condition(query))
-    page = paginate(statement, parse_page(request.args.get("page")), current_app.config["ITEMS_PER_PAGE"])
+    page = paginate(statement)
     return render_template("sessions/manage/list.html", page=page, status=status, query=query,
                            statuses=list(SessionStatus))
 

@@ -108,11 +108,6 @@ def archive_statement(today: date | None = None):
             .order_by(TrainingSession.start_date.desc(), TrainingSession.id.desc()))
 
 
-def paginate(statement, page: int, per_page: int):
-    """One page of a select (a count query and a page query)."""
-    return db.paginate(statement, page=max(page, 1), per_page=per_page, error_out=False, max_per_page=100)
-
-
 def catalogue_cities(today: date | None = None) -> list[str]:
     """Cities of the upcoming sessions, for the catalogue's city filter."""
     inner = upcoming_statement(today).with_only_columns(TrainingSession.city).order_by(None)

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from flask import Response, current_app, render_template, request
+from flask import Response, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -11,8 +11,8 @@ from registrations import templating
 from registrations.access import ANYONE, allow
 from registrations.errors import abort_with
 from registrations.extensions import db
-from registrations.inputs import parse_page
-from registrations.models import Agency, SessionStatus, TrainingSession, utcnow
+from registrations.models import Agency, Closure, TrainingSession, utcnow
+from registrations.paging import paginate
 from registrations.sessions import bp, fragments
 from registrations.sessions.base import local_today
 from registrations.sessions.calendar import feed_calendar, session_calendar
@@ -27,14 +27,9 @@ from registrations.sessions.queries import (
     feed_sessions,
     get_session_for,
     may_see,
-    paginate,
     session_facts,
     upcoming_statement,
 )
-
-
-def _page_number() -> int:
-    return parse_page(request.args.get("page"))
 
 
 def _filters(form: CatalogueFilterForm) -> CatalogueFilters:
@@ -56,7 +51,7 @@ def _listing(template: str, statement, endpoint: str):
         cities = catalogue_cities()
         form.city.choices = options([("", _("All cities"))] + [(city, city) for city in cities])
         filters = _filters(form)
-        page = paginate(apply_filters(statement, filters), _page_number(), current_app.config["ITEMS_PER_PAGE"])
+        page = paginate(apply_filters(statement, filters))
         status = 400 if form.errors else 200
         body = render_template(template.replace("/", "/_", 1).replace(".html", "_body.html"), form=form,
                                page=page, filters=filters, endpoint=endpoint, now=now, today=local_today())
@@ -90,20 +85,12 @@ class RegistrationPanel:
 
 def registration_panel(user, session: TrainingSession) -> RegistrationPanel:
     """Whether the reader may register, and if not, why."""
-    now = utcnow()
-    if session.status == SessionStatus.CANCELLED:
-        return RegistrationPanel("closed", _("This session was cancelled."))
-    if session.status == SessionStatus.COMPLETED or session.end_date < local_today():
-        return RegistrationPanel("closed", _("This session has ended."))
-    if session.status == SessionStatus.DRAFT:
-        return RegistrationPanel("closed", _("This session is a draft: nobody can register yet."))
-    if session.status == SessionStatus.CLOSED:
-        return RegistrationPanel("closed", _("Registrations for this session are closed."))
-    if session.registration_opens_at and now < session.registration_opens_at:
+    closure = session.registration_closure()
+    if closure == Closure.NOT_YET_OPEN:
         return RegistrationPanel("closed", _("Registration opens on %(when)s.",
                                              when=templating.moment(session.registration_opens_at)))
-    if not session.registration_is_open(now):
-        return RegistrationPanel("closed", _("The registration deadline has passed."))
+    if closure is not None:
+        return RegistrationPanel("closed", str(closure.label))
     if not user.is_authenticated:
         return RegistrationPanel("login")
     if user.is_staff:

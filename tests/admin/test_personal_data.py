@@ -16,6 +16,7 @@ from registrations.models import (
     Role,
     User,
 )
+from registrations.transaction import run
 from tests.admin.helpers import answer, certify, ended_session, mark
 
 LONG_AGO = datetime.now(timezone.utc) - timedelta(days=7 * 365)
@@ -36,7 +37,7 @@ def test_export_holds_everything_and_is_audited(db, admin_client, admin_user, ma
     participant = make_participant(make_agency("KH"), name_latin="Srey Pich", name_native="ស្រី ពេជ្រ",
                                    phone="+855 12 345 678")
     session, registration, certificate = _history(db, make_session, make_registration, participant, 10)
-    questions = ensure_questions(session)
+    questions = run(ensure_questions, session)
     answer(db, registration, {questions[0]: 5, questions[1]: 4}, comment="Très utile")
     with count_queries() as queries:
         response = admin_client.get(f"/admin/participants/{participant.id}.json")

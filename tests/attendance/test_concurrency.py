@@ -4,34 +4,12 @@ Each thread pushes its own application context, so it has its own database sessi
 connection, as two server workers would.
 """
 
-import threading
 from datetime import timedelta
 
 from sqlalchemy import func, select
 
 from registrations.attendance import services
 from registrations.models import Attendance, AttendanceStatus, AuditEvent, SessionDay, User
-
-
-def _run_in_threads(app, *jobs):
-    """Run each job(barrier) in its own thread and app context; return the errors raised."""
-    barrier = threading.Barrier(len(jobs), timeout=30)
-    errors: list[BaseException] = []
-
-    def runner(job):
-        try:
-            with app.app_context():
-                job(barrier)
-        except BaseException as error:  # noqa: BLE001 (reported by the test)
-            errors.append(error)
-            barrier.abort()
-
-    threads = [threading.Thread(target=runner, args=(job,)) for job in jobs]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return errors
 
 
 def _last_audited(db, attendance_id):
@@ -42,7 +20,7 @@ def _last_audited(db, attendance_id):
 
 
 def test_two_organisers_on_the_same_cells_lose_nothing_and_the_last_write_wins(
-        app, db, make_session, make_registration, organiser_user, admin_user, today):
+        db, run_together, make_session, make_registration, organiser_user, admin_user, today):
     session = make_session(days=2, start=today - timedelta(days=1))
     registrations = [make_registration(session) for _ in range(12)]
     day_id = db.session.scalar(select(SessionDay.id).where(SessionDay.session_id == session.id)
@@ -63,7 +41,7 @@ def test_two_organisers_on_the_same_cells_lose_nothing_and_the_last_write_wins(
             barrier.wait()
             results["admin"].append(services.mark(session_id, day_id, registration_id, "absent", actor))
 
-    errors = _run_in_threads(app, organiser_job, admin_job)
+    errors = run_together(organiser_job, admin_job)
     assert errors == []
     db.session.remove()
     marks = list(db.session.scalars(select(Attendance).where(Attendance.day_id == day_id)))
@@ -79,7 +57,7 @@ def test_two_organisers_on_the_same_cells_lose_nothing_and_the_last_write_wins(
 
 
 def test_two_organisers_on_different_cells_both_keep_their_marks(
-        app, db, make_session, make_registration, organiser_user, admin_user, today):
+        db, run_together, make_session, make_registration, organiser_user, admin_user, today):
     session = make_session(days=2, start=today - timedelta(days=1))
     registrations = [make_registration(session) for _ in range(10)]
     session_id, ids = session.id, [r.id for r in registrations]
@@ -94,7 +72,7 @@ def test_two_organisers_on_different_cells_both_keep_their_marks(
                 services.mark(session_id, day_id, registration_id, status, actor)
         return job
 
-    errors = _run_in_threads(app, job_for(organiser_user.id, ids[::2], "present"),
+    errors = run_together(job_for(organiser_user.id, ids[::2], "present"),
                              job_for(admin_user.id, ids[1::2], "late"))
     assert errors == []
     db.session.remove()
@@ -104,7 +82,7 @@ def test_two_organisers_on_different_cells_both_keep_their_marks(
 
 
 def test_mark_all_and_single_marks_at_once_lose_nothing(
-        app, db, make_session, make_registration, organiser_user, admin_user, today):
+        db, run_together, make_session, make_registration, organiser_user, admin_user, today):
     session = make_session(days=1, start=today, capacity=30)
     registrations = [make_registration(session) for _ in range(30)]
     session_id, ids = session.id, [r.id for r in registrations]
@@ -121,7 +99,7 @@ def test_mark_all_and_single_marks_at_once_lose_nothing(
         for registration_id in ids[:10]:
             services.mark(session_id, day_id, registration_id, "absent", actor)
 
-    errors = _run_in_threads(app, everyone, some_absent)
+    errors = run_together(everyone, some_absent)
     assert errors == []
     db.session.remove()
     marks = services.day_marks(day_id)
@@ -132,7 +110,7 @@ def test_mark_all_and_single_marks_at_once_lose_nothing(
         assert mark.status.value == _last_audited(db, mark.id)
 
 
-def test_two_clients_post_marks_at_once_over_http(app, db, running, organiser_user, admin_user):
+def test_two_clients_post_marks_at_once_over_http(app, db, run_together, running, organiser_user, admin_user):
     first, second = app.test_client().login_as(organiser_user), app.test_client().login_as(admin_user)
     session, day = running["session"], running["days"][0]
     url = f"/manage/sessions/{session.id}/attendance/{day.id}/mark"
@@ -149,7 +127,7 @@ def test_two_clients_post_marks_at_once_over_http(app, db, running, organiser_us
                 answers.append((response.status_code, response.get_json()))
         return job
 
-    errors = _run_in_threads(app, job_for(first, "present"), job_for(second, "excused"))
+    errors = run_together(job_for(first, "present"), job_for(second, "excused"))
     assert errors == []
     assert [code for code, _body in answers] == [200] * (2 * len(ids))
     db.session.remove()

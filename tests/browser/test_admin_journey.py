@@ -9,6 +9,7 @@ from sqlalchemy import select
 from registrations.demo import DEMO_PASSWORD
 from registrations.evaluations.questions import ensure_questions
 from registrations.models import Agency, Participant, RegistrationState, Theme
+from registrations.transaction import run
 from tests.admin.helpers import answer, certify, ended_session, mark
 from tests.browser.conftest import assert_accessible, log_in
 
@@ -25,7 +26,7 @@ def activity(db, demo_data, make_session, make_registration):
     for n, (theme, title, country, ago) in enumerate(plans):
         session = ended_session(make_session, days=3, ago=ago, theme=theme, title_fr=title, country=country)
         sessions.append(session)
-        questions = ensure_questions(session)
+        questions = run(ensure_questions, session)
         for k, participant in enumerate(people[n::2]):
             registration = make_registration(session, participant, state=RegistrationState.APPROVED)
             mark(db, registration, ["present", "late" if k % 2 else "present", "absent" if k % 3 == 0 else "present"])

@@ -12,6 +12,7 @@ from registrations.models import (
     ResponseSource,
     SessionStatus,
 )
+from registrations.transaction import run
 from tests.admin.helpers import ended_session
 
 
@@ -36,7 +37,7 @@ def test_partner_answers_once_in_their_language(db, partner_client, partner_user
     page = partner_client.get(f"/evaluations/{session.id}")
     assert page.status_code == 200
     assert "Chất lượng phiên dịch" in page.get_data(as_text=True)  # the questions in Vietnamese
-    questions = ensure_questions(session)
+    questions = run(ensure_questions, session)
     data = {f"q{q.id}": str(5 - n % 2) for n, q in enumerate(questions)}
     data[f"q{questions[-1].id}"] = ""  # left blank
     data["comment"] = "Nội dung thiết thực."
@@ -77,7 +78,7 @@ def test_only_approved_participants_of_the_session(db, partner_client, partner_k
 
 def test_bad_answers_are_refused_without_writing(db, partner_client, partner_user, make_session, make_registration):
     session, _ = _partner_session(db, make_session, make_registration, partner_user)
-    questions = ensure_questions(session)
+    questions = run(ensure_questions, session)
     for data in ({f"q{questions[0].id}": "9"}, {f"q{questions[0].id}": "abc"}, {},
                  {"comment": "x" * 5001}):
         assert partner_client.post(f"/evaluations/{session.id}", data=data).status_code == 400
@@ -93,7 +94,7 @@ def test_organisers_and_admins_do_not_answer_online(organiser_client, make_sessi
 def test_paper_forms_for_any_approved_participant(db, organiser_client, organiser_user, make_session,
                                                   make_registration, make_participant):
     session = ended_session(make_session)
-    questions = ensure_questions(session)
+    questions = run(ensure_questions, session)
     first = make_registration(session, make_participant(name_latin="Sok Vanna", locale="km"))
     second = make_registration(session, make_participant(name_latin="Bounmy Sisavath"))
     make_registration(session, make_participant(name_latin="Rejected Person"), state=RegistrationState.REJECTED)

@@ -11,6 +11,7 @@ from registrations.evaluations.questions import (
     save_questions,
 )
 from registrations.models import AuditEvent, EvaluationQuestion, SessionStatus
+from registrations.transaction import run
 from tests.admin.helpers import answer, ended_session
 
 
@@ -28,10 +29,10 @@ def _form(questions, **extra):
 
 def test_default_questionnaire_on_first_use(db, make_session):
     session = make_session()
-    questions = ensure_questions(session)
+    questions = run(ensure_questions, session)
     assert [q.code for q in questions] == [code for code, _ in DEFAULT_QUESTIONS]
     assert all(q.text_fr and q.text_en and q.text_vi and q.text_km and q.text_lo for q in questions)
-    assert ensure_questions(session) == questions  # created once
+    assert run(ensure_questions, session) == questions  # created once
     assert questions[2].localized("km") == "គុណភាពរបស់គ្រូបណ្ដុះបណ្ដាល និងវាគ្មិន"
     questions[2].text_lo = ""
     assert questions[2].localized("lo") == questions[2].text_fr  # falls back to French
@@ -39,7 +40,7 @@ def test_default_questionnaire_on_first_use(db, make_session):
 
 def test_organiser_reorders_edits_adds_and_removes(db, organiser_client, organiser_user, make_session):
     session = make_session()
-    questions = ensure_questions(session)
+    questions = run(ensure_questions, session)
     page = organiser_client.get(f"/manage/sessions/{session.id}/evaluation/questions")
     assert page.status_code == 200 and "questions-5-text_fr" in page.get_data(as_text=True)
     data = _form(questions, **{
@@ -64,7 +65,7 @@ def test_organiser_reorders_edits_adds_and_removes(db, organiser_client, organis
 
 def test_french_text_is_required(db, organiser_client, make_session):
     session = make_session()
-    questions = ensure_questions(session)
+    questions = run(ensure_questions, session)
     response = organiser_client.post(f"/manage/sessions/{session.id}/evaluation/questions",
                                      data=_form(questions, **{"questions-0-text_fr": ""}))
     assert response.status_code == 400
@@ -73,15 +74,15 @@ def test_french_text_is_required(db, organiser_client, make_session):
 
 def test_removing_every_question_is_refused(db, organiser_user, make_session):
     session = make_session()
-    questions = ensure_questions(session)
+    questions = run(ensure_questions, session)
     with pytest.raises(EvaluationError):
-        save_questions(session, [QuestionInput(id=q.id, position=1, remove=True) for q in questions],
+        run(save_questions, session, [QuestionInput(id=q.id, position=1, remove=True) for q in questions],
                        actor=organiser_user)
 
 
 def test_locked_once_the_session_ended(db, organiser_client, make_session):
     session = ended_session(make_session)
-    questions = ensure_questions(session)
+    questions = run(ensure_questions, session)
     page = organiser_client.get(f"/manage/sessions/{session.id}/evaluation/questions").get_data(as_text=True)
     assert "questions-0-text_fr" not in page
     response = organiser_client.post(f"/manage/sessions/{session.id}/evaluation/questions",
@@ -92,19 +93,20 @@ def test_locked_once_the_session_ended(db, organiser_client, make_session):
 
 def test_locked_once_answers_exist(db, organiser_user, make_session, make_registration):
     session = make_session(status=SessionStatus.PUBLISHED)
-    questions = ensure_questions(session)
+    questions = run(ensure_questions, session)
     answer(db, make_registration(session), {questions[0]: 4})
     with pytest.raises(EvaluationError) as error:
-        save_questions(session, [QuestionInput(id=questions[0].id, position=1, texts={"fr": "Autre"})],
+        run(save_questions, session, [QuestionInput(id=questions[0].id, position=1, texts={"fr": "Autre"})],
                        actor=organiser_user)
     assert error.value.status == 409
 
 
 def test_questions_belonging_to_another_session_are_refused(db, organiser_user, make_session):
     mine, other = make_session(), make_session()
-    foreign = ensure_questions(other)[0]
+    foreign = run(ensure_questions, other)[0]
     with pytest.raises(EvaluationError):
-        save_questions(mine, [QuestionInput(id=foreign.id, position=1, texts={"fr": "Volée"})], actor=organiser_user)
+        run(save_questions, mine, [QuestionInput(id=foreign.id, position=1, texts={"fr": "Volée"})],
+            actor=organiser_user)
     assert db.session.get(EvaluationQuestion, foreign.id).session_id == other.id
 
 

@@ -5,13 +5,14 @@ import re
 from registrations.evaluations.questions import ensure_questions
 from registrations.evaluations.services import compare_sessions, session_results
 from registrations.models import RegistrationState, ResponseSource
+from registrations.transaction import run
 from tests.admin.helpers import answer, ended_session
 
 
 def _session_with_answers(db, make_session, make_registration, scores_per_person, approved_without_answer=1,
                           **fields):
     session = ended_session(make_session, **fields)
-    questions = ensure_questions(session)
+    questions = run(ensure_questions, session)
     for n, scores in enumerate(scores_per_person):
         registration = make_registration(session)
         answer(db, registration, dict(zip(questions, scores, strict=False)), comment=f"Commentaire {n}" if n else "",

@@ -4,6 +4,10 @@ The data comes from the scale generator. Every measured endpoint must exist: ren
 removing a view fails here (update `benchmarks/scale/pages.py`) instead of silently dropping its
 budget. The page cache of the public pages is emptied before the counted request, so that the
 count is the page's own work, not a cache hit.
+
+Lists are measured with pages longer than any list of the larger data, so that every page is
+only partly filled at both sizes and shows more rows on the larger data: a query per row of a
+page (an N+1 that a full page of twenty would hide) changes the count.
 """
 
 import pytest
@@ -13,10 +17,13 @@ from benchmarks.scale.pages import PAGES, exists, plan
 
 SMALL = Sizes(partners=3).scaled(0.002)
 LARGER = Sizes(partners=3).scaled(0.01)
+#: Rows per page while measuring: more than any list of LARGER holds.
+PARTLY_FILLED = LARGER.registrations + LARGER.participants + 1
 
 
 def _measure(app, db, page, count_queries) -> tuple:
     """(status, number of queries, url) of the page's second request (the first may store a PDF)."""
+    app.config.update(ITEMS_PER_PAGE=PARTLY_FILLED, ATTENDANCE_SHEET_PER_PAGE=PARTLY_FILLED)
     planned = plan(app, page)
     if planned.url is None:
         return None, None, f"no data for {page.endpoint}: missing {planned.missing}"
@@ -87,4 +94,32 @@ def test_the_budget_check_catches_one_query_per_row(app, db, seed_at, count_quer
         status, queries, url = _measure(app, db, probe, count_queries)
         assert status == 200, url
         measured.append(queries)
+    assert measured[1] > measured[0] + 10
+
+
+def test_the_budget_check_catches_one_query_per_row_of_a_page(app, db, seed_at, count_queries):
+    """A paginated list that loads each row's participant on its own is caught too: its pages
+    are only partly filled at both sizes, so they hold more rows on the larger data."""
+    import sqlalchemy as sa
+
+    from benchmarks.scale.pages import Page
+    from registrations.access import ANYONE, allow
+    from registrations.models import Participant, Registration
+    from registrations.paging import paginate
+
+    @allow(ANYONE)
+    def one_query_per_listed_row(session_id):
+        page = paginate(sa.select(Registration.participant_id).where(Registration.session_id == session_id)
+                        .order_by(Registration.id))
+        return {"names": [db.session.get(Participant, pid).name_latin for pid in page.items]}
+
+    app.add_url_rule("/probe-page/<int:session_id>", "probe.page", one_query_per_listed_row)
+    probe = Page("probe-page", "probe.page", "Probe", None, subject="busy_session")
+    measured = []
+    for sizes in (SMALL, LARGER):
+        seed_at(sizes)
+        status, queries, url = _measure(app, db, probe, count_queries)
+        assert status == 200, url
+        measured.append(queries)
+    assert measured[0] > 20, "the small data alone would fill a default page of twenty"
     assert measured[1] > measured[0] + 10

@@ -7,14 +7,13 @@ runs this on SQLite, and on PostgreSQL when TEST_DATABASE_URL is set.
 
 import http.cookiejar
 import re
-import threading
 import urllib.error
 import urllib.parse
 import urllib.request
 
 from sqlalchemy import func, select
 
-from registrations.models import AuditEvent, Registration, TrainingSession
+from registrations.models import AuditEvent, Registration, TrainingSession, User
 from registrations.models import RegistrationState as S
 from tests.conftest import TEST_PASSWORD
 from tests.registrations.conftest import approved_count, register
@@ -54,27 +53,7 @@ def _check_outcome(db, session_id: int, participant_ids: list[int]):
     assert events == ATTEMPTS
 
 
-def _race(worker, count: int) -> list:
-    barrier = threading.Barrier(count)
-    errors: list = []
-
-    def run(index):
-        barrier.wait()
-        try:
-            worker(index)
-        except Exception as error:  # noqa: BLE001 - collected and asserted below
-            errors.append(repr(error))
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(t.is_alive() for t in threads)
-    return errors
-
-
-def test_fifty_concurrent_registrations_through_the_service(app, db, make_session, make_registration,
+def test_fifty_concurrent_registrations_through_the_service(db, run_together, make_session, make_registration,
                                                             make_participant, partner_user, outbox):
     agency_id = partner_user.agency_id
     actor_id = partner_user.id
@@ -82,20 +61,16 @@ def test_fifty_concurrent_registrations_through_the_service(app, db, make_sessio
                                                    partner_user.agency)
 
     def register_one(index):
-        with app.app_context():
-            from registrations.extensions import db as thread_db
-            from registrations.models import User
+        actor = db.session.get(User, actor_id)  # in the thread's own session
+        registration = register(session_id, agency_id=agency_id,
+                                participant_id=participant_ids[index], nominated=True, actor=actor)
+        assert registration.state in (S.APPROVED, S.WAITLISTED)
 
-            actor = thread_db.session.get(User, actor_id)
-            registration = register(session_id, agency_id=agency_id,
-                                             participant_id=participant_ids[index], nominated=True, actor=actor)
-            assert registration.state in (S.APPROVED, S.WAITLISTED)
-
-    assert _race(register_one, ATTEMPTS) == []
+    assert run_together(*(lambda _barrier, i=i: register_one(i) for i in range(ATTEMPTS))) == []
     _check_outcome(db, session_id, participant_ids)
 
 
-def test_fifty_concurrent_nominations_through_http(app, db, http_server, make_session, make_registration,
+def test_fifty_concurrent_nominations_through_http(db, run_together, http_server, make_session, make_registration,
                                                    make_participant, partner_user):
     session_id, participant_ids = _crowded_session(db, make_session, make_registration, make_participant,
                                                    partner_user.agency)
@@ -120,7 +95,7 @@ def test_fifty_concurrent_nominations_through_http(app, db, http_server, make_se
             statuses.append(error.code)
             raise
 
-    assert _race(nominate, ATTEMPTS) == []
+    assert run_together(*(lambda _barrier, i=i: nominate(i) for i in range(ATTEMPTS))) == []
     assert statuses == [200] * ATTEMPTS
     db.session.remove()
     _check_outcome(db, session_id, participant_ids)

@@ -9,6 +9,7 @@ from registrations.attendance.rates import attendance_summaries
 from registrations.evaluations.questions import ensure_questions
 from registrations.models import CertificateStatus, RegistrationState, SessionStatus, Theme
 from registrations.reports.figures import ReportFilters, compute
+from registrations.transaction import run
 from tests.admin.helpers import answer, certify, ended_session, mark
 
 
@@ -38,7 +39,7 @@ def activity(db, make_session, make_registration, make_participant, make_agency)
     mark(db, a2, ["present", "late", "excused"])
     mark(db, b1, ["present", "excused"])
     mark(db, b4, ["absent", "absent"])
-    questions = ensure_questions(b)
+    questions = run(ensure_questions, b)
     answer(db, b1, {questions[0]: 5, questions[1]: 4})
     answer(db, b4, {questions[0]: 3})
     return {"a": a, "b": b, "a_regs": [a1, a2, a3], "b_regs": [b1, b4]}

@@ -85,7 +85,8 @@ def _queries(count_queries, client, url) -> int:
 
 @pytest.mark.parametrize("url", ["/sessions", "/sessions?q=ha+noi&theme=drugs", "/sessions/archive",
                                  "/manage/sessions", "/"])
-def test_lists_run_the_same_queries_for_10_and_500_sessions(db, organiser_client, count_queries, url):
+def test_lists_run_the_same_queries_for_10_and_500_sessions(app, db, organiser_client, count_queries, url):
+    app.config["ITEMS_PER_PAGE"] = 600  # every list only partly filled, with 10 and with 500 sessions
     _bulk_sessions(db, 10)
     small = _queries(count_queries, organiser_client, url)
     _bulk_sessions(db, 490)
