@@ -74,6 +74,19 @@ def init_app(app) -> None:
         response.headers["Retry-After"] = "30"
         return response
 
+    @app.teardown_appcontext
+    def end_the_session(error=None):
+        """Close the request's session before Flask-SQLAlchemy removes it (teardowns run in reverse
+        order of registration): when the server cut the connection after the answer was made,
+        the closing ROLLBACK fails; the connection is then dropped, and the answer still goes out
+        (an error raised here would reach the client as a bare 500)."""
+        try:
+            db.session.close()
+        except SQLAlchemyError as failure:
+            app.logger.warning("database connection lost while closing the session: %s",
+                               getattr(failure, "orig", None) or failure)
+            db.session().invalidate()
+
     # A connection refused, cut or closed (psycopg says "operational" or "interface" error).
     app.register_error_handler(OperationalError, database_unavailable)
     app.register_error_handler(InterfaceError, database_unavailable)

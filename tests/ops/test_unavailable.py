@@ -77,3 +77,23 @@ def test_a_database_error_while_the_database_answers_is_still_a_500(app, db):
     client = app.test_client()
     statuses = {name: client.get(f"/__fault/{name}").status_code for name in _add_faults(app)}
     assert statuses == {"closed": 503, "cut": 503, "pending": 500, "driver": 500}
+
+
+def test_a_connection_cut_after_the_answer_still_lets_the_answer_out(app, db, monkeypatch):
+    """The server shuts down between the view and the closing ROLLBACK: the 200 goes out."""
+    from sqlalchemy.exc import OperationalError
+    from sqlalchemy.orm import Session
+
+    real_close, failures = Session.close, []
+
+    def close(session):
+        if not failures:
+            failures.append(session)
+            raise OperationalError("ROLLBACK", {}, Exception("terminating connection due to administrator command"))
+        return real_close(session)
+
+    monkeypatch.setattr(Session, "close", close)
+    response = app.test_client().get("/sessions")
+    assert response.status_code == 200 and failures
+    monkeypatch.undo()
+    assert app.test_client().get("/sessions").status_code == 200  # the next request has a fresh session
