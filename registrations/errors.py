@@ -1,10 +1,12 @@
 """Translated error pages (and JSON errors for scripts that ask for JSON)."""
 
+import psycopg
 from flask import g, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_login import AnonymousUserMixin
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import text
+from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from registrations.extensions import db
@@ -60,15 +62,11 @@ def init_app(app) -> None:
         description = error.description if getattr(error, "translated", False) else None
         return render_error(error.code, description)
 
-    @app.errorhandler(OperationalError)
     def database_unavailable(error):
         """The database is down or restarting: a translated 503; the pool's pre-ping replaces
         dead connections, so the next requests recover by themselves once it is back."""
-        try:
-            db.session.rollback()
-        except Exception:  # noqa: BLE001 (the connection is gone: nothing to roll back)
-            db.session.close()
-        app.logger.warning("database unavailable: %s", error.orig)
+        _forget_the_transaction()
+        app.logger.warning("database unavailable: %s", getattr(error, "orig", None) or error)
         # The page around the message must not read the account again (from the database).
         g._login_user = AnonymousUserMixin()
         response = render_error(503)
@@ -77,15 +75,39 @@ def init_app(app) -> None:
         response.headers["Retry-After"] = "30"
         return response
 
+    @app.teardown_appcontext
+    def end_the_session(error=None):
+        """Close the request's session before Flask-SQLAlchemy removes it (teardowns run in reverse
+        order of registration): when the server cut the connection after the answer was made,
+        the closing ROLLBACK fails; the connection is then dropped, and the answer still goes out
+        (an error raised here would reach the client as a bare 500)."""
+        try:
+            db.session.close()
+        except SQLAlchemyError as failure:
+            app.logger.warning("database connection lost while closing the session: %s",
+                               getattr(failure, "orig", None) or failure)
+            db.session().invalidate()
+
+    # A connection refused, cut or closed (psycopg says "operational" or "interface" error).
+    app.register_error_handler(OperationalError, database_unavailable)
+    app.register_error_handler(InterfaceError, database_unavailable)
+
     @app.errorhandler(Exception)
     def unexpected_error(error):
-        db.session.rollback()
+        # During an outage other errors escape too: a statement on a connection the server cut
+        # (`connection_invalidated`), a session whose failed flush was swallowed
+        # (`PendingRollbackError`)… A database error while the database does not answer is the
+        # outage: 503. Anything else, or with the database answering, is a bug: 500, logged.
+        if isinstance(error, SQLAlchemyError | psycopg.Error) and (
+                getattr(error, "connection_invalidated", False) or not database_answers()):
+            return database_unavailable(error)
+        _forget_the_transaction()
         app.logger.exception("Unhandled error", exc_info=error)
         return render_error(500)
 
     @app.errorhandler(InternalServerError)
     def internal_error(error):
-        db.session.rollback()
+        _forget_the_transaction()
         return render_error(500)
 
 
@@ -101,6 +123,24 @@ def get_or_404(model, ident, message=None):
 def session_or_404(session_id: int) -> TrainingSession:
     """The training session with this id (drafts included), or a 404 page saying so."""
     return get_or_404(TrainingSession, session_id, _l("This session does not exist."))
+
+
+def _forget_the_transaction() -> None:
+    """Roll the request's transaction back; when its connection is gone, just let it go."""
+    try:
+        db.session.rollback()
+    except Exception:  # noqa: BLE001 (the connection is gone: nothing to roll back)
+        db.session.close()
+
+
+def database_answers() -> bool:
+    """Whether the database answers now, on a connection of its own (not the request's)."""
+    try:
+        with db.engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except (SQLAlchemyError, psycopg.Error, OSError):
+        return False
+    return True
 
 
 def abort_with(code: int, message) -> None:

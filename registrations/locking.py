@@ -43,7 +43,8 @@ def _note_write(conn, cursor, statement, parameters, context, executemany):
 
 
 def _forget_writes(conn):
-    conn.info.pop(_WROTE, None)
+    if not conn.invalidated:  # an invalidated connection's info is gone with it
+        conn.info.pop(_WROTE, None)
 
 
 def _take_sqlite_write_lock() -> None:

@@ -4,7 +4,9 @@ URLs are built from the url_map with real ids of the seeded data (a completed se
 certificates, the session running today, an upcoming one; a partner's registration, certificate,
 account…). Each request's SQL statements are counted with an engine event; an INSERT, UPDATE or
 DELETE fails the test. The only exception is the audit record of an audited read (an export of
-personal data), which must be an INSERT into `audit_event` and nothing else.
+personal data), which must be an INSERT into `audit_event` and nothing else, and the writes of a
+job a read enqueues (the ZIP of certificates whose PDFs are missing has the worker draw them), which
+run inside the request only because tests run jobs at once.
 """
 
 import itertools
@@ -28,6 +30,8 @@ from registrations.models import (
 #: Reads that are themselves audited (who exported whose data): they may add an audit event.
 AUDITED_READS = {"admin.audit_csv", "admin.participant_export", "registrations.export", "attendance.export",
                  "reports.xlsx"}
+#: Reads that enqueue a job (run at once in tests, inside the request): the job's writes, and only them.
+JOB_WRITES = {"certificates.session_zip": "UPDATE CERTIFICATE SET PDF="}
 ROLES = ("anonymous", "partner.vn@demo.test", "organiser@demo.test", "admin@demo.test")
 WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE", "MERGE")
 
@@ -117,6 +121,8 @@ def test_no_get_route_writes_to_the_database(app, db, demo):
             writes = [s for s in statements if s.upper().startswith(WRITES)]
             if endpoint in AUDITED_READS:
                 writes = [s for s in writes if not s.upper().startswith("INSERT INTO AUDIT_EVENT")]
+            if endpoint in JOB_WRITES:
+                writes = [s for s in writes if not s.upper().startswith(JOB_WRITES[endpoint])]
             if writes:
                 offences.append((role, url, writes[0][:80]))
     finally:

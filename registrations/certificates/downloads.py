@@ -16,6 +16,7 @@ from registrations.certificates import bp
 from registrations.certificates.facts import render
 from registrations.certificates.invitations import load_invitation, render_letter
 from registrations.certificates.services import CertificateError
+from registrations.certificates.storage import pdf_progress
 from registrations.clock import local_today
 from registrations.errors import abort_with, session_or_404
 from registrations.extensions import db
@@ -32,6 +33,7 @@ from registrations.models import (
     TrainingSession,
 )
 from registrations.paging import paginate
+from registrations.tasks import store_session_pdfs
 from registrations.text import fold
 
 #: Certificates read from the database at once while a ZIP is streamed.
@@ -114,7 +116,7 @@ def _zip_stream(certificate_ids: list[int]):
                        Certificate.pdf).where(Certificate.id.in_(batch)).order_by(Certificate.serial)
             ).all()
             for _certificate_id, serial, facts, issued_at, pdf in rows:
-                if pdf is None:  # never stored: drawn now, kept by the scheduled job
+                if pdf is None:  # reissued since the check above (rare): drawn now, kept by the job
                     pdf = render(facts)
                 info = zipfile.ZipInfo(_file_name(serial, facts), issued_at.timetuple()[:6])
                 archive.writestr(info, pdf)
@@ -126,7 +128,7 @@ def _zip_stream(certificate_ids: list[int]):
 @allow(STAFF)
 def session_zip(session_id: int):
     """Every valid certificate of a session in one ZIP, streamed while it is built."""
-    session_or_404(session_id)
+    training = session_or_404(session_id)
     ids = list(db.session.scalars(
         select(Certificate.id).join(Registration, Registration.id == Certificate.registration_id)
         .where(Registration.session_id == session_id, Certificate.status == CertificateStatus.VALID)
@@ -134,6 +136,19 @@ def session_zip(session_id: int):
     ))
     if not ids:
         abort_with(404, _("No valid certificate has been issued for this session yet."))
+    total, done = pdf_progress(session_id)
+    if done < total:
+        # Drawing the missing PDFs here would hold the request for seconds or minutes: the job
+        # worker draws them (again and again is harmless: it stores only what is still missing).
+        db.session.commit()  # end this request's read before the job writes
+        store_session_pdfs(session_id)
+        total, done = pdf_progress(session_id)  # a job run at once (tests) may have finished
+        if done < total:
+            response = Response(render_template("certificates/zip_pending.html", training=training,
+                                                total=total, done=done), status=202)
+            response.headers["Retry-After"] = "10"
+            response.headers["Cache-Control"] = "private, no-store"
+            return response
     response = Response(stream_with_context(_zip_stream(ids)), mimetype="application/zip")
     response.headers["Content-Disposition"] = f'attachment; filename="certificates-session-{session_id}.zip"'
     response.headers["Cache-Control"] = "private, no-store"

@@ -1,6 +1,9 @@
 """Certificates drawn by the job worker: progress on the page, the ZIP prepared, e-mail on issue."""
 
-from sqlalchemy import select, update
+import io
+import zipfile
+
+from sqlalchemy import func, select, update
 
 from registrations.models import Certificate, Message, MessageState, TrainingSession
 
@@ -64,3 +67,33 @@ def test_without_the_choice_nobody_is_emailed_a_certificate(db, organiser_client
     attendee(session)
     organiser_client.post(f"/manage/sessions/{session.id}/certificates/issue-all")
     assert [m for m in outbox if m.attachments] == []
+
+
+def test_the_zip_asked_for_before_its_pdfs_are_drawn_says_it_is_being_prepared(
+        db, organiser_client, ended_session, attendee, monkeypatch):
+    """The request draws no PDF: it enqueues the job and answers at once with a translated page."""
+    from registrations.certificates import downloads, facts
+
+    session = ended_session()
+    for _ in range(3):
+        attendee(session)
+    organiser_client.post(f"/manage/sessions/{session.id}/certificates/issue-all")
+    db.session.execute(update(Certificate).values(pdf=None))
+    db.session.commit()
+    enqueued, drawn = [], []
+    real_render = facts.render
+    monkeypatch.setattr(downloads, "store_session_pdfs", enqueued.append)  # a worker that is busy
+    monkeypatch.setattr(downloads, "render", lambda snapshot: drawn.append(snapshot) or real_render(snapshot))
+    url = f"/manage/sessions/{session.id}/certificates.zip"
+    response = organiser_client.get(url, headers={"Accept-Language": "fr"})
+    assert response.status_code == 202 and response.mimetype == "text/html"
+    assert response.headers["Retry-After"] == "10"
+    page = response.get_data(as_text=True)
+    assert "Le ZIP est en préparation" in page and "0 attestation(s) produite(s) sur 3" in page
+    assert enqueued == [session.id] and drawn == []
+    monkeypatch.undo()  # the worker is free again: the job the request enqueues draws them
+    ready = organiser_client.get(url)
+    assert ready.status_code == 200 and ready.mimetype == "application/zip"
+    assert len(zipfile.ZipFile(io.BytesIO(ready.data)).namelist()) == 3
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count()).where(Certificate.pdf.is_(None))) == 0

@@ -142,3 +142,21 @@ def test_empty_dashboard(organiser_client):
     assert response.status_code == 200
     page = response.get_data(as_text=True)
     assert 'data-testid="certificates">0<' in page and 'role="img"' not in page
+
+
+def test_dashboard_means_use_the_readers_decimal_separator(app, db, organiser_user, activity):
+    """A mean of 3.5 reads "3,5" in French and "3.5" in English (table and chart text)."""
+    from registrations.models import User
+
+    a_questions = ensure_questions(activity["a"])
+    a1, _, a3 = activity["a_regs"]
+    answer(db, a1, {a_questions[0]: 2})
+    answer(db, a3, {a_questions[0]: 4})  # overall: 5, 3, 2, 4 → 3.5
+    client = app.test_client().login_as(organiser_user)
+    french = client.get("/reports").get_data(as_text=True)
+    assert '<td class="text-end">3,5</td>' in french and "3,5 / 5" in french
+    assert "3.5" not in french
+    db.session.get(User, organiser_user.id).locale = "en"
+    db.session.commit()
+    english = app.test_client().login_as(organiser_user).get("/reports").get_data(as_text=True)
+    assert '<td class="text-end">3.5</td>' in english and "3.5 / 5" in english
