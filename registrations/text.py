@@ -2,6 +2,7 @@
 
 import re
 import unicodedata
+from dataclasses import fields
 
 _SPACES = re.compile(r"\s+")
 # Letters that Unicode does not decompose into a base letter and an accent.
@@ -33,3 +34,9 @@ def _is_latin_mark(ch: str) -> bool:
 def fold_compact(text: str | None) -> str:
     """`fold` without spaces, so that "Ha Noi", "Hanoi" and "hà nội" match each other."""
     return fold(text).replace(" ", "")
+
+
+def strip_fields(record) -> None:
+    """Strip the surrounding spaces of every field of a dataclass of form texts (None → "")."""
+    for field in fields(record):
+        setattr(record, field.name, (getattr(record, field.name) or "").strip())

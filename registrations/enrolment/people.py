@@ -6,7 +6,7 @@ from sqlalchemy import or_, select
 
 from registrations.extensions import db
 from registrations.models import Participant
-from registrations.text import fold
+from registrations.text import fold, strip_fields
 
 
 @dataclass
@@ -23,8 +23,7 @@ class PersonDetails:
     locale: str = "fr"
 
     def __post_init__(self):
-        for f in fields(self):
-            setattr(self, f.name, (getattr(self, f.name) or "").strip())
+        strip_fields(self)
         self.email = self.email.lower()
 
     @classmethod

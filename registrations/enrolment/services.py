@@ -33,6 +33,7 @@ from registrations.models import (
     utcnow,
 )
 from registrations.signals import registration_state_changed
+from registrations.text import strip_fields
 
 __all__ = ["DuplicatePerson", "NoSeatLeft", "RegistrationError", "RegistrationRequest", "RequestDetails"]
 
@@ -62,8 +63,7 @@ class RequestDetails:
     needs_accessibility: str = ""
 
     def __post_init__(self):
-        for f in fields(self):
-            setattr(self, f.name, (getattr(self, f.name) or "").strip())
+        strip_fields(self)
 
 
 #: The answer when a person's email is another agency's participant's.
