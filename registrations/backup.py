@@ -65,6 +65,16 @@ def _run(command: list[str], env: dict) -> None:
         raise BackupError(f"{Path(command[0]).name} failed: {result.stderr.strip()}")
 
 
+def _sqlite_copy(source: sqlite3.Connection, target: sqlite3.Connection) -> None:
+    """Copy one SQLite database into another with the online backup API, then close both."""
+    try:
+        with target:
+            source.backup(target)
+    finally:
+        target.close()
+        source.close()
+
+
 def backup(database_url: str, path: str | Path) -> Path:
     """Write a backup of the database at `database_url` to `path` (replaced if it exists)."""
     url, path = sa.make_url(database_url), Path(path)
@@ -72,14 +82,7 @@ def backup(database_url: str, path: str | Path) -> Path:
     partial = path.with_name(path.name + ".partial")
     partial.unlink(missing_ok=True)
     if url.get_backend_name() == "sqlite":
-        source = sqlite3.connect(_sqlite_path(url))
-        target = sqlite3.connect(partial)
-        try:
-            with target:
-                source.backup(target)
-        finally:
-            target.close()
-            source.close()
+        _sqlite_copy(sqlite3.connect(_sqlite_path(url)), sqlite3.connect(partial))
     elif url.get_backend_name() == "postgresql":
         args, env = _pg_connection(url)
         _run([_pg_tool("pg_dump"), *args, "--format=custom", "--no-owner", "--no-privileges",
@@ -117,14 +120,7 @@ def restore(database_url: str, path: str | Path) -> None:
             if head != SQLITE_MAGIC:
                 raise BackupError(f"{path} is not a SQLite backup")
             engine.dispose()
-            source = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-            target = sqlite3.connect(_sqlite_path(url))
-            try:
-                with target:
-                    source.backup(target)
-            finally:
-                target.close()
-                source.close()
+            _sqlite_copy(sqlite3.connect(f"file:{path}?mode=ro", uri=True), sqlite3.connect(_sqlite_path(url)))
         elif backend == "postgresql":
             if not head.startswith(PG_MAGIC):
                 raise BackupError(f"{path} is not a PostgreSQL backup (pg_dump --format=custom)")
