@@ -73,11 +73,24 @@ def test_the_larger_data_is_larger(app, db, seed_at):
         assert larger[table]["rows"] > small[table]["rows"] * 2, table
 
 
+def _probe_at_both_sizes(app, db, seed_at, count_queries, endpoint: str) -> list[int]:
+    """Queries a probe page of the busiest session runs on the small, then the larger data."""
+    from benchmarks.scale.pages import Page
+
+    probe = Page(endpoint, endpoint, "Probe", None, subject="busy_session")
+    measured = []
+    for sizes in (SMALL, LARGER):
+        seed_at(sizes)
+        status, queries, url = _measure(app, db, probe, count_queries)
+        assert status == 200, url
+        measured.append(queries)
+    return measured
+
+
 def test_the_budget_check_catches_one_query_per_row(app, db, seed_at, count_queries):
     """A page that loads each registration's participant on its own is caught."""
     import sqlalchemy as sa
 
-    from benchmarks.scale.pages import Page
     from registrations.access import ANYONE, allow
     from registrations.models import Participant, Registration
 
@@ -87,13 +100,7 @@ def test_the_budget_check_catches_one_query_per_row(app, db, seed_at, count_quer
         return {"names": [db.session.get(Participant, pid).name_latin for pid in ids]}
 
     app.add_url_rule("/probe/<int:session_id>", "probe.rows", one_query_per_row)
-    probe = Page("probe", "probe.rows", "Probe", None, subject="busy_session")
-    measured = []
-    for sizes in (SMALL, LARGER):
-        seed_at(sizes)
-        status, queries, url = _measure(app, db, probe, count_queries)
-        assert status == 200, url
-        measured.append(queries)
+    measured = _probe_at_both_sizes(app, db, seed_at, count_queries, "probe.rows")
     assert measured[1] > measured[0] + 10
 
 
@@ -102,7 +109,6 @@ def test_the_budget_check_catches_one_query_per_row_of_a_page(app, db, seed_at, 
     are only partly filled at both sizes, so they hold more rows on the larger data."""
     import sqlalchemy as sa
 
-    from benchmarks.scale.pages import Page
     from registrations.access import ANYONE, allow
     from registrations.models import Participant, Registration
     from registrations.paging import paginate
@@ -114,12 +120,6 @@ def test_the_budget_check_catches_one_query_per_row_of_a_page(app, db, seed_at, 
         return {"names": [db.session.get(Participant, pid).name_latin for pid in page.items]}
 
     app.add_url_rule("/probe-page/<int:session_id>", "probe.page", one_query_per_listed_row)
-    probe = Page("probe-page", "probe.page", "Probe", None, subject="busy_session")
-    measured = []
-    for sizes in (SMALL, LARGER):
-        seed_at(sizes)
-        status, queries, url = _measure(app, db, probe, count_queries)
-        assert status == 200, url
-        measured.append(queries)
+    measured = _probe_at_both_sizes(app, db, seed_at, count_queries, "probe.page")
     assert measured[0] > 20, "the small data alone would fill a default page of twenty"
     assert measured[1] > measured[0] + 10
