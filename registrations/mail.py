@@ -1,8 +1,12 @@
 """Outgoing email, written in the recipient's language and kept in the outbox.
 
-`compose` renders a message; `queue` writes it as a `Message` row in the current transaction
-(so it is dropped with a rollback and kept with a commit); after the commit a job is enqueued to
-send it (see `registrations/messages/outbox.py`, which also retries and sweeps up lost jobs).
+`deferred(kind, to, locale, **context)` describes a message whose text is written when it is
+sent (`registrations/messages/kinds.py` renders each kind); `queue` writes it as a `Message` row
+in the current transaction (so it is dropped with a rollback and kept with a commit). Nothing is
+rendered in that transaction, which often holds a session's lock: after the commit a job is
+enqueued that renders and sends it (see `registrations/messages/outbox.py`, which also retries
+and sweeps up lost jobs). `compose` renders a text template in a language (used by the kinds, at
+sending time); a `Mail` already written (an announcement) is queued as it is.
 The backend is chosen by `MAIL_BACKEND`: "smtp" sends through the configured server, "console"
 prints each message to the standard output (development), "memory" keeps it in
 `app.extensions["mail_outbox"]` (tests).
@@ -28,6 +32,38 @@ class Mail:
     attachments: tuple = ()
 
 
+@dataclass(frozen=True)
+class Deferred:
+    """A message to write when it is sent: its kind and the plain values (ids, a reason, a link)
+    its text is made from, JSON-serialisable."""
+
+    kind: str
+    to: str
+    locale: str
+    context: dict
+
+
+class Gone(Exception):
+    """An object a deferred message is made from no longer exists: the message cannot be written."""
+
+
+def load(model, ident):
+    """The row a deferred message is made from (read when it is written), or Gone."""
+    row = db.session.get(model, int(ident)) if ident is not None else None
+    if row is None:
+        raise Gone(f"the {model.__tablename__} #{ident} the message is made from no longer exists")
+    return row
+
+
+def deferred(kind: str, to: str, locale: str, **context) -> Deferred:
+    """Describe a message of `kind` (see registrations/messages/kinds.py) without rendering it."""
+    from registrations.messages.kinds import RENDERERS
+
+    if kind not in RENDERERS:
+        raise ValueError(f"unknown kind of message: {kind!r}")
+    return Deferred(kind=kind, to=to, locale=locale, context=context)
+
+
 def compose(to: str, locale: str, subject, template: str, html_template: str | None = None, **context) -> Mail:
     """Render a message's subject and text body (and optional HTML body) in the given language."""
     with force_locale(locale):
@@ -40,7 +76,7 @@ def compose(to: str, locale: str, subject, template: str, html_template: str | N
         )
 
 
-def queue(mail: Mail, *, key: str | None = None, about: tuple[str, int] | None = None,
+def queue(mail: Mail | Deferred, *, key: str | None = None, about: tuple[str, int] | None = None,
           user_id: int | None = None, attachments: list[dict] | None = None):
     """Record the message in the current transaction; it is sent after commit (dropped on rollback).
 

@@ -158,7 +158,7 @@ def anonymise(participant_ids: list[int], *, actor: User | None = None, batch: i
         # Messages sent to these people go with their names: recipient and bodies erased.
         emails = select(Participant.email).where(Participant.id.in_(ids), Participant.email.is_not(None))
         db.session.execute(update(Message).where(Message.recipient.in_(emails)).values(
-            recipient="", subject="", body="", html_body=None, attachments=None))
+            recipient="", subject="", body="", html_body=None, attachments=None, context=None))
         db.session.execute(update(Participant).where(Participant.id.in_(ids)).values(
             name_latin="", name_native="", name_key="", rank="", unit="", email=None, phone="",
             languages="", anonymised_at=now))

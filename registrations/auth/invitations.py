@@ -36,6 +36,8 @@ _SUBJECTS = {
     RESET: _l("Choose a new password"),
 }
 _TEMPLATES = {INVITATION: "emails/invitation.txt", RESET: "emails/password_reset.txt"}
+#: The outbox's kind of each link's message (registrations/messages/kinds.py).
+_KINDS = {INVITATION: "invitation", RESET: "password_reset"}
 
 
 class LinkError(AccountError):
@@ -93,11 +95,18 @@ def send_link(user: User, purpose: str, *, actor: User | None = None, now: datet
     link = public_url(_ENDPOINTS[purpose], token=token)
     if purpose == INVITATION:
         user.invited_at = now or utcnow()
-    locale = user.locale or "fr"
-    mail.queue(mail.compose(user.email, locale, _SUBJECTS[purpose], _TEMPLATES[purpose], user=user, link=link,
-                            days=LINK_VALIDITY.days), about=("user", user.id), user_id=user.id)
+    mail.queue(mail.deferred(_KINDS[purpose], user.email, user.locale or "fr", user_id=user.id, purpose=purpose,
+                             link=link), about=("user", user.id), user_id=user.id)
     record(f"user.{purpose}_sent", user, actor=actor, after={"email": user.email})
     return link
+
+
+def render(context: dict, to: str, locale: str) -> mail.Mail:
+    """The text of an invitation or password-reset message, written when it is sent."""
+    user = mail.load(User, context["user_id"])
+    purpose = context["purpose"]
+    return mail.compose(to, locale, _SUBJECTS[purpose], _TEMPLATES[purpose], user=user, link=context["link"],
+                        days=LINK_VALIDITY.days)
 
 
 def use_link(token: str, purpose: str, password: str, now: datetime | None = None) -> User:

@@ -21,6 +21,7 @@ from sqlalchemy.orm import aliased
 from registrations import audit
 from registrations.attendance.rates import AttendanceSummary, attendance_summaries
 from registrations.certificates.facts import build_facts
+from registrations.certificates.mailing import queue_certificate_mail
 from registrations.clock import local_today
 from registrations.extensions import db
 from registrations.locking import lock_row
@@ -222,36 +223,8 @@ def _create(session: TrainingSession, items: list[Candidate], actor, today: date
                      after={"serial": serial, "registration_id": item.registration.id, "status": "valid"})
         created.append(certificate)
         if session.email_certificates:
-            _queue_certificate_mail(session, item.participant, certificate)
+            queue_certificate_mail(item.participant, certificate)
     return created
-
-
-def _queue_certificate_mail(session: TrainingSession, participant, certificate: Certificate) -> None:
-    """Record the message carrying the certificate (its PDF attached when it is sent)."""
-    from registrations import mail
-    from registrations.certificates.facts import verify_url
-    from registrations.i18n import LANGUAGES
-
-    if not participant.email or participant.anonymised_at is not None:
-        return
-    locale = participant.locale if participant.locale in LANGUAGES else "fr"
-    title = session.localized("title", locale)
-    mail.queue(mail.compose(
-        participant.email, locale, _CertificateSubject(title), "emails/certificate_issued.txt",
-        name=participant.name_latin, title=title, session=session, serial=certificate.serial,
-        verify_url=verify_url(certificate.code)),
-        key=f"certificate:{certificate.id}", about=("certificate", certificate.id),
-        attachments=[{"kind": "certificate", "certificate_id": certificate.id}])
-
-
-class _CertificateSubject:
-    """The subject, translated when the message is composed in the holder's language."""
-
-    def __init__(self, title: str):
-        self.title = title
-
-    def __str__(self) -> str:
-        return _("Your certificate: %(title)s", title=self.title)
 
 
 def _commit_and_render(created: list[Certificate], session_id: int) -> None:

@@ -1,6 +1,7 @@
 """Emails telling participants (and the colleague who nominated them) what happened."""
 
 from flask import current_app
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
 from registrations import mail
@@ -34,7 +35,8 @@ def state_changed(registration: Registration, session: TrainingSession, particip
                   event: str, reason: str = "") -> None:
     """Queue the message of one event (a state, or "offered") to the people concerned.
 
-    Recorded in the outbox with the change, sent after commit, in each recipient's language.
+    Recorded in the outbox with the change (nothing rendered: this runs under the session's
+    lock), written and sent after commit, in each recipient's language (`render`).
     """
     recipients = []
     if participant.email:
@@ -45,21 +47,22 @@ def state_changed(registration: Registration, session: TrainingSession, particip
                 and nominator.email != participant.email):
             recipients.append((nominator.email, _locale(nominator.locale or participant.locale), nominator.id))
     for address, locale, user_id in recipients:
+        mail.queue(mail.deferred("registration", address, locale, registration_id=registration.id, event=event,
+                                 reason=reason, for_nominator=address != participant.email),
+                   about=("registration", registration.id), user_id=user_id)
+
+
+def render(context: dict, to: str, locale: str) -> mail.Mail:
+    """The text of a registration's message (kind "registration"), written when it is sent."""
+    registration = mail.load(Registration, context["registration_id"])
+    session = mail.load(TrainingSession, registration.session_id)
+    participant = mail.load(Participant, registration.participant_id)
+    event = context["event"]
+    with force_locale(locale):
         title = session.localized("title", locale)
-        mail.queue(mail.compose(
-            address, locale, _Formatted(SUBJECTS[event], title=title), "emails/registration_changed.txt",
+        return mail.compose(
+            to, locale, str(SUBJECTS[event]) % {"title": title}, "emails/registration_changed.txt",
             event=event, session=session, title=title, participant=participant,
-            registration=registration, reason=reason, url=registration_url(registration),
-            for_nominator=address != participant.email,
-        ), about=("registration", registration.id), user_id=user_id)
-
-
-class _Formatted:
-    """A lazy subject filled in when `compose` renders it in the recipient's language."""
-
-    def __init__(self, lazy, **values):
-        self.lazy = lazy
-        self.values = values
-
-    def __str__(self) -> str:
-        return str(self.lazy) % self.values
+            registration=registration, reason=context.get("reason", ""), url=registration_url(registration),
+            for_nominator=context.get("for_nominator", False),
+        )

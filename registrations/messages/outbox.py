@@ -19,7 +19,8 @@ from sqlalchemy import and_, or_, select, update
 
 from registrations.clock import local_now
 from registrations.extensions import db
-from registrations.messages import delivery
+from registrations.mail import Gone
+from registrations.messages import delivery, kinds
 from registrations.models.messages import Message, MessageState
 
 #: Delay before the n-th retry (seconds); the last one repeats until MAIL_MAX_TRIES.
@@ -28,15 +29,27 @@ BACKOFF = (30, 60, 300, 900, 1800, 3600)
 
 def record(mail, *, key: str | None = None, about: tuple[str, int] | None = None,
            user_id: int | None = None, attachments: list[dict] | None = None) -> Message | None:
-    """Add the message to the current transaction; None when its key was already recorded."""
+    """Add the message to the current transaction; None when its key was already recorded.
+
+    `mail` is a `mail.Deferred` (written when sent: nothing is rendered here) or a `mail.Mail`
+    already written.
+    """
+    from registrations.mail import Deferred
+
     if key is not None and db.session.scalar(select(Message.id).where(Message.idempotency_key == key)):
         return None
     object_type, object_id = about or ("", None)
+    now = local_now()
+    if isinstance(mail, Deferred):
+        text = {"kind": mail.kind, "context": json.dumps(mail.context, ensure_ascii=False), "subject": "",
+                "body": "", "html_body": None, "rendered_at": None}
+    else:
+        text = {"kind": "", "context": None, "subject": mail.subject[:500], "body": mail.body,
+                "html_body": mail.html, "rendered_at": now}
     message = Message(
-        idempotency_key=key or uuid.uuid4().hex, recipient=mail.to, subject=mail.subject[:500],
-        language=mail.locale, body=mail.body, html_body=mail.html,
+        idempotency_key=key or uuid.uuid4().hex, recipient=mail.to, language=mail.locale, **text,
         attachments=json.dumps(attachments) if attachments else None,
-        state=MessageState.QUEUED, tries=0, last_error="", created_at=local_now(),
+        state=MessageState.QUEUED, tries=0, last_error="", created_at=now,
         object_type=object_type, object_id=object_id, user_id=user_id,
     )
     db.session.add(message)
@@ -105,6 +118,7 @@ def send_batch(ids: list[int], now: datetime | None = None) -> dict:
                 continue
             message = db.session.get(Message, message_id)
             try:
+                _write(message)
                 email = delivery.build(message)
                 connection.send(email, message)
             except delivery.PermanentFailure as failure:
@@ -121,6 +135,22 @@ def send_batch(ids: list[int], now: datetime | None = None) -> dict:
             finally:
                 db.session.expire_all()
     return counts
+
+
+def _write(message: Message) -> None:
+    """Render a message of a kind now, in its language, and keep what was rendered."""
+    if message.rendered_at is not None:
+        return
+    try:
+        kinds.render_into(message)
+    except Gone as error:
+        db.session.rollback()
+        raise delivery.PermanentFailure(f"cannot write the message: {error}") from error
+    except Exception as error:  # a broken template must not leave the message "sending"
+        db.session.rollback()
+        current_app.logger.exception("Could not write message %s", message.id)
+        raise delivery.PermanentFailure(f"cannot write the message: {type(error).__name__}: {error}") from error
+    db.session.commit()
 
 
 def due_ids(now: datetime, limit: int = 500) -> list[int]:
@@ -143,15 +173,19 @@ def sweep(now: datetime | None = None) -> dict:
 
 
 def send_again(message_id: int, actor=None) -> Message:
-    """Queue a copy of a message (admins' "send again"); the caller commits."""
+    """Queue a copy of a message (admins' "send again"): the text that was sent, or, for a message
+    not written yet, the same kind and context. The caller commits."""
     from registrations.audit import record as audit
-    from registrations.mail import Mail
+    from registrations.mail import Deferred, Mail
 
     original = db.session.get(Message, message_id)
     if original is None:
         return None
-    copy = record(Mail(original.recipient, original.subject, original.body, original.language, original.html_body),
-                  about=(original.object_type, original.object_id) if original.object_type else None,
+    if original.rendered_at is None and original.kind:
+        mail = Deferred(original.kind, original.recipient, original.language, json.loads(original.context or "{}"))
+    else:
+        mail = Mail(original.recipient, original.subject, original.body, original.language, original.html_body)
+    copy = record(mail, about=(original.object_type, original.object_id) if original.object_type else None,
                   user_id=original.user_id,
                   attachments=json.loads(original.attachments) if original.attachments else None)
     audit("message.sent_again", original, actor=actor, after={"copy": copy.id})
@@ -166,7 +200,7 @@ def purge(now: datetime | None = None, days: int | None = None) -> int:
         update(Message)
         .where(Message.state == MessageState.SENT, Message.sent_at < now - timedelta(days=days),
                Message.body != "")
-        .values(body="", html_body=None, attachments=None)
+        .values(body="", html_body=None, attachments=None, context=None)
         .execution_options(synchronize_session=False)
     )
     return result.rowcount

@@ -41,15 +41,23 @@ def queue_reminders(today=None) -> int:
         ).all()
         for registration, participant, session in rows:
             locale = participant.locale if participant.locale in LANGUAGES else "fr"
-            title = session.localized("title", locale)
-            message = mail.compose(
-                participant.email, locale, _Subject(days, title),
-                "emails/session_reminder.txt", session=session, title=title, days=days,
-                name=participant.name_latin, url=registration_url(registration))
+            message = mail.deferred("reminder", participant.email, locale, registration_id=registration.id,
+                                    days=days)
             if mail.queue(message, key=f"reminder:{registration.id}:{days}", about=("registration", registration.id),
                           attachments=[{"kind": "ics", "session_id": session.id}]):
                 queued += 1
     return queued
+
+
+def render(context: dict, to: str, locale: str) -> mail.Mail:
+    """The text of a reminder, written when it is sent."""
+    registration = mail.load(Registration, context["registration_id"])
+    session = mail.load(TrainingSession, registration.session_id)
+    participant = mail.load(Participant, registration.participant_id)
+    days = int(context["days"])
+    title = session.localized("title", locale)
+    return mail.compose(to, locale, _Subject(days, title), "emails/session_reminder.txt", session=session,
+                        title=title, days=days, name=participant.name_latin, url=registration_url(registration))
 
 
 class _Subject:

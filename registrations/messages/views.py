@@ -16,6 +16,7 @@ from registrations.extensions import db
 from registrations.forms import FlaskForm
 from registrations.messages import announcements, bp
 from registrations.messages.announcements import AnnouncementForm
+from registrations.messages.kinds import label
 from registrations.messages.outbox import send_again
 from registrations.models import Message, MessageState, Role
 from registrations.paging import paginate
@@ -49,7 +50,7 @@ def admin_list():
     form.state.choices = as_choices([("", _("All states")), *MessageState.choices()])
     if not form.validate():
         return render_template("messages/admin_list.html", form=form, page=None, resend_form=FlaskForm(),
-                               object_labels=OBJECT_LABELS), 400
+                               object_labels=OBJECT_LABELS, subject_of=label), 400
     query = _listing()
     if form.state.data:
         query = query.where(Message.state == MessageState(form.state.data))
@@ -58,7 +59,7 @@ def admin_list():
         query = query.where(or_(Message.recipient.contains(text.lower(), autoescape=True),
                                 func.lower(Message.subject).contains(text.lower(), autoescape=True)))
     return render_template("messages/admin_list.html", form=form, page=paginate(query), resend_form=FlaskForm(),
-                           object_labels=OBJECT_LABELS)
+                           object_labels=OBJECT_LABELS, subject_of=label)
 
 
 @bp.post("/admin/messages/<int:message_id>/send-again")
@@ -81,7 +82,7 @@ def resend(message_id: int):
 def mine():
     """The messages sent to the logged-in account (by account, or to its address)."""
     query = _listing().where(or_(Message.user_id == current_user.id, Message.recipient == current_user.email))
-    return render_template("messages/mine.html", page=paginate(query), object_labels=OBJECT_LABELS)
+    return render_template("messages/mine.html", page=paginate(query), object_labels=OBJECT_LABELS, subject_of=label)
 
 
 @bp.route("/manage/sessions/<int:session_id>/announcement", methods=["GET", "POST"])

@@ -42,6 +42,13 @@ class Message(db.Model):
     #: One event gives one message: a second attempt to record the same event is ignored.
     idempotency_key: Mapped[str] = mapped_column(sa.String(200), unique=True)
     recipient: Mapped[str] = mapped_column(sa.String(320))
+    #: The kind of message whose text is written when it is sent (registrations/messages/kinds.py);
+    #: "" for a message recorded with its text (an announcement, a copy).
+    kind: Mapped[str] = mapped_column(sa.String(40), default="", server_default="")
+    #: JSON of what the kind's text is made from (ids of the objects, a reason, a link); emptied with the body.
+    context: Mapped[str | None] = mapped_column(sa.Text)
+    #: When subject and body were written: at sending time for a kind, else when recorded.
+    rendered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     subject: Mapped[str] = mapped_column(sa.String(500))
     language: Mapped[str] = mapped_column(sa.String(5), default="fr")
     body: Mapped[str] = mapped_column(sa.Text)

@@ -126,11 +126,19 @@ def _live_recipients(session_id: int) -> list[tuple[str, str]]:
 
 
 def _queue_cancellation(session: TrainingSession, email: str, locale: str, reason: str) -> None:
+    mail.queue(mail.deferred("session_cancelled", email, locale, session_id=session.id, reason=reason),
+               about=("session", session.id))
+
+
+def render_cancellation(context: dict, to: str, locale: str) -> mail.Mail:
+    """The text telling a registered person that the session is cancelled, written when it is sent."""
+    session = mail.load(TrainingSession, context["session_id"])
     title = session.localized("title", locale)
-    mail.queue(mail.compose(
-        email, locale, _l("Session cancelled: %(title)s", title=title), "emails/session_cancelled.txt",
-        session=session, title=title, reason=reason, url=public_url("sessions.detail", session_id=session.id),
-    ), about=("session", session.id))
+    return mail.compose(
+        to, locale, _l("Session cancelled: %(title)s", title=title), "emails/session_cancelled.txt",
+        session=session, title=title, reason=context["reason"],
+        url=public_url("sessions.detail", session_id=session.id),
+    )
 
 
 def duplicate_session(source_id: int, start_date: date, end_date: date | None = None, *,
