@@ -20,7 +20,7 @@ def create_app(config: dict | None = None) -> Flask:
         proxies = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
 
-    from registrations import errors, inputs, jobs, mail, security, static_files, templating
+    from registrations import errors, inputs, jobs, mail, security, static_files, templating, transaction
     from registrations.cli import register_commands
     from registrations.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
     from registrations.i18n import LANGUAGES, select_locale
@@ -39,6 +39,7 @@ def create_app(config: dict | None = None) -> Flask:
     security.init_app(app)
     inputs.init_app(app)
     static_files.init_app(app)
+    transaction.init_app(app)
     mail.init_app(app)
     jobs.init_app(app)
     register_commands(app)

@@ -11,6 +11,7 @@ from registrations.extensions import db
 from registrations.i18n import LANGUAGES
 from registrations.invariants import check_command
 from registrations.models import Agency, Role
+from registrations.transaction import run
 
 
 @click.command("create-user")
@@ -31,8 +32,8 @@ def create_user_command(email, role, agency_code, name, locale, password):
         if agency is None:
             raise click.BadParameter(f"no agency with code {agency_code!r}", param_hint="--agency")
     try:
-        user = create_user(email=email, password=password, role=Role(role), agency=agency,
-                           name=name, locale=locale)
+        user = run(create_user, email=email, password=password, role=Role(role), agency=agency,
+                   name=name, locale=locale)
     except AccountError as error:
         raise click.ClickException(str(error.message)) from error
     click.echo(f"Created {user.role.value} account {user.email}.")

@@ -58,6 +58,13 @@ def _take_sqlite_write_lock() -> None:
     session.connection(execution_options={"sqlite_immediate": True})
 
 
+def begin_write() -> None:
+    """Begin the unit of work's write transaction now (SQLite: `BEGIN IMMEDIATE`, as `lock_row`
+    does); on PostgreSQL nothing is needed, rows are locked one by one."""
+    if db.session.get_bind().dialect.name == "sqlite":
+        _take_sqlite_write_lock()
+
+
 def lock_row(model, ident):
     """Return the row of `model` with id `ident`, locked until the unit of work ends."""
     if db.session.get_bind().dialect.name == "sqlite":

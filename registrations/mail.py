@@ -14,9 +14,8 @@ prints each message to the standard output (development), "memory" keeps it in
 
 from dataclasses import dataclass
 
-from flask import current_app, render_template
+from flask import render_template
 from flask_babel import force_locale
-from sqlalchemy import event
 
 from registrations.extensions import db
 
@@ -88,35 +87,6 @@ def queue(mail: Mail | Deferred, *, key: str | None = None, about: tuple[str, in
     return record(mail, key=key, about=about, user_id=user_id, attachments=attachments)
 
 
-def _after_commit(session):
-    ids = session.info.pop("outbox_ids", None)
-    if ids:
-        session.info.setdefault("outbox_committed", []).extend(ids)
-
-
-def _after_rollback(session):
-    session.info.pop("outbox_ids", None)
-
-
-def _after_transaction_end(session, transaction):
-    # Once the transaction is over and its connection given back (a job run at once in tests
-    # needs a connection of its own), enqueue the sending of what it committed.
-    if transaction.parent is not None:
-        return
-    ids = session.info.pop("outbox_committed", None)
-    if ids:
-        from registrations.messages.outbox import enqueue_sending
-
-        try:
-            enqueue_sending(ids)
-        except Exception:  # the periodic sweep sends them anyway
-            current_app.logger.exception("Could not enqueue the sending of messages %s", ids)
-
-
 def init_app(app) -> None:
-    """Enqueue the sending of recorded messages after each commit; forget them after a rollback."""
+    """Keep the messages of the memory backend (tests) in `app.extensions["mail_outbox"]`."""
     app.extensions.setdefault("mail_outbox", [])
-    if not event.contains(db.session, "after_commit", _after_commit):
-        event.listen(db.session, "after_commit", _after_commit)
-        event.listen(db.session, "after_rollback", _after_rollback)
-        event.listen(db.session, "after_transaction_end", _after_transaction_end)

@@ -39,13 +39,11 @@ def expire_offers() -> int:
 @huey.periodic_task(crontab(minute="0"))
 def send_reminders() -> int:
     """Every hour: queue the reminders due today (each person gets each reminder once)."""
-    from registrations.extensions import db
     from registrations.messages.reminders import queue_reminders
+    from registrations.transaction import run
 
     with job_context():
-        queued = queue_reminders()
-        db.session.commit()
-        return queued
+        return run(queue_reminders)
 
 
 @huey.periodic_task(crontab(minute="30", hour="2"))

@@ -7,12 +7,20 @@ database reports that the work lost a race (a unique key taken meanwhile, a seri
 failure or a deadlock), the whole unit runs again, at most `attempts` times; the rules then
 see the winner's row and refuse with their own message. Conflicts are recognised by their
 SQLSTATE (PostgreSQL) or extended error code (SQLite), never by the text of the message.
+
+Enqueue after commit: a job that works on what a transaction wrote (sending its messages,
+drawing its certificates) is registered with `after_commit(callback, …)` inside the
+transaction and enqueued once the transaction has committed and given its connection back —
+never for a transaction that rolled back (a refusal, a lost race retried by `run`), and never
+before the rows it reads are visible to the worker.
 """
 
 from collections.abc import Callable
 from functools import wraps
 from typing import ParamSpec, TypeVar
 
+from flask import current_app
+from sqlalchemy import event
 from sqlalchemy.exc import DBAPIError
 
 from registrations.extensions import db
@@ -71,3 +79,51 @@ def committed(work: Callable[P, T]) -> Callable[P, T]:
         return run(work, *args, **kwargs)
 
     return wrapper
+
+
+_PENDING = "after_commit_pending"  # callbacks of the transaction in progress
+_READY = "after_commit_ready"  # callbacks of a committed transaction, run when it has ended
+
+
+def after_commit(callback: Callable, *args, key: str | None = None) -> tuple:
+    """Call `callback(*args)` once the current transaction has committed and ended; drop it if
+    the transaction rolls back.
+
+    With `key`, only the first callback registered under that key in a transaction is kept, and
+    its arguments are returned, so that callers can collect into one job, e.g.
+    `after_commit(enqueue_sending, [], key="outbox")[0].append(message_id)`.
+    """
+    pending = db.session.info.setdefault(_PENDING, {})
+    entry = pending.setdefault(key if key is not None else object(), (callback, args))
+    return entry[1]
+
+
+def _committed(session) -> None:
+    pending = session.info.pop(_PENDING, None)
+    if pending:
+        session.info.setdefault(_READY, []).extend(pending.values())
+
+
+def _rolled_back(session) -> None:
+    session.info.pop(_PENDING, None)
+
+
+def _ended(session, transaction) -> None:
+    # Once the outermost transaction is over and its connection given back (a job run at once, as
+    # in tests, needs a connection of its own), run what it committed.
+    if transaction.parent is not None:
+        return
+    ready = session.info.pop(_READY, None)
+    for callback, args in ready or ():
+        try:
+            callback(*args)
+        except Exception:  # e.g. the queue is down: the periodic jobs catch up
+            current_app.logger.exception("Could not run %s after a commit", getattr(callback, "__name__", callback))
+
+
+def init_app(app) -> None:
+    """Run the callbacks registered with `after_commit` after each commit; forget them after a rollback."""
+    if not event.contains(db.session, "after_commit", _committed):
+        event.listen(db.session, "after_commit", _committed)
+        event.listen(db.session, "after_rollback", _rolled_back)
+        event.listen(db.session, "after_transaction_end", _ended)

@@ -30,6 +30,7 @@ from registrations.extensions import db
 from registrations.models import Participant, Role
 from registrations.paging import paginate
 from registrations.text import fold
+from registrations.transaction import run
 
 
 def _audit_filters() -> tuple[AuditFilterForm, AuditFilters | None]:
@@ -72,8 +73,7 @@ def audit_csv():
     form, filters = _audit_filters()
     if filters is None:
         abort_with(400, _("These filters are not valid."))
-    record("audit.exported", actor=current_user, object_type="audit_event", after=filters.as_args() or None)
-    db.session.commit()
+    run(record, "audit.exported", actor=current_user, object_type="audit_event", after=filters.as_args() or None)
     filename = f"audit-{local_today().isoformat()}.csv"
     return Response(stream_with_context(csv_lines(filters)), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"',
@@ -110,7 +110,7 @@ def participant_export(participant_id: int):
     if participant is None:
         abort_with(404, _("This participant does not exist."))
     data = participant_data(participant)
-    record_export(participant, current_user)
+    run(record_export, participant, current_user)
     body = json.dumps(data, ensure_ascii=False, indent=2, default=str)
     return Response(body, mimetype="application/json", headers={
         "Content-Disposition": f'attachment; filename="participant-{participant_id}.json"'})

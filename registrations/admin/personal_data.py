@@ -29,6 +29,7 @@ from registrations.models import (
     utcnow,
 )
 from registrations.models.messages import Message
+from registrations.transaction import run
 
 #: Keys of a certificate's facts that name or describe the person.
 PERSONAL_FACT_KEYS = {"name", "name_latin", "name_native", "rank", "unit", "email", "phone"}
@@ -108,9 +109,8 @@ def participant_data(participant: Participant) -> dict:
 
 
 def record_export(participant: Participant, actor: User) -> None:
-    """Audit that an admin exported a participant's data (commits)."""
+    """Audit that an admin exported a participant's data (the caller commits)."""
     record("participant.exported", participant, actor=actor)
-    db.session.commit()
 
 
 # ---------------------------------------------------------------- anonymisation
@@ -150,45 +150,53 @@ def _scrub_facts(facts: dict) -> dict:
 
 
 def anonymise(participant_ids: list[int], *, actor: User | None = None, batch: int = 200) -> dict:
-    """Erase the personal data of these participants, one transaction per batch."""
+    """Erase the personal data of these participants, one unit of work per batch (an edge: a
+    command or the nightly job calls it)."""
     counts = {"participants": 0, "accounts": 0, "registrations": 0, "certificates": 0}
     now = utcnow()
     for start in range(0, len(participant_ids), batch):
-        ids = participant_ids[start:start + batch]
-        # Messages sent to these people go with their names: recipient and bodies erased.
-        emails = select(Participant.email).where(Participant.id.in_(ids), Participant.email.is_not(None))
-        db.session.execute(update(Message).where(Message.recipient.in_(emails)).values(
-            recipient="", subject="", body="", html_body=None, attachments=None, context=None))
-        db.session.execute(update(Participant).where(Participant.id.in_(ids)).values(
-            name_latin="", name_native="", name_key="", rank="", unit="", email=None, phone="",
-            languages="", anonymised_at=now))
-        result = db.session.execute(update(Registration).where(Registration.participant_id.in_(ids)).values(
-            motivation="", needs_diet="", needs_interpretation="", needs_accessibility="", reason="",
-            internal_note=""))
-        counts["registrations"] += result.rowcount or 0
-        registration_ids = select(Registration.id).where(Registration.participant_id.in_(ids))
-        for certificate in db.session.scalars(
-                select(Certificate).where(Certificate.registration_id.in_(registration_ids))):
-            certificate.facts = _scrub_facts(certificate.facts)
-            certificate.pdf = None
-            counts["certificates"] += 1
-        with_account = set()
-        for user in db.session.scalars(select(User).where(User.participant_id.in_(ids))):
-            user.email = f"anonymised-{user.id}@invalid.invalid"
-            user.display_name = ""
-            user.password_hash = ""
-            user.link_nonce = ""
-            user.invited_at = None
-            user.active = False
-            user.session_version += 1
-            end_all(user.id)
-            with_account.add(user.participant_id)
-            counts["accounts"] += 1
-        for participant_id in ids:
-            record("participant.anonymised", actor=actor, object_type="participant", object_id=participant_id,
-                   after={"account_deactivated": participant_id in with_account})
-        counts["participants"] += len(ids)
-        db.session.commit()
+        done = run(anonymise_batch, participant_ids[start:start + batch], actor=actor, now=now)
+        for name, number in done.items():
+            counts[name] += number
+    return counts
+
+
+def anonymise_batch(ids: list[int], *, actor: User | None, now) -> dict:
+    """Erase the personal data of these participants (flushes; the caller commits)."""
+    counts = {"participants": 0, "accounts": 0, "registrations": 0, "certificates": 0}
+    # Messages sent to these people go with their names: recipient and bodies erased.
+    emails = select(Participant.email).where(Participant.id.in_(ids), Participant.email.is_not(None))
+    db.session.execute(update(Message).where(Message.recipient.in_(emails)).values(
+        recipient="", subject="", body="", html_body=None, attachments=None, context=None))
+    db.session.execute(update(Participant).where(Participant.id.in_(ids)).values(
+        name_latin="", name_native="", name_key="", rank="", unit="", email=None, phone="",
+        languages="", anonymised_at=now))
+    result = db.session.execute(update(Registration).where(Registration.participant_id.in_(ids)).values(
+        motivation="", needs_diet="", needs_interpretation="", needs_accessibility="", reason="",
+        internal_note=""))
+    counts["registrations"] += result.rowcount or 0
+    registration_ids = select(Registration.id).where(Registration.participant_id.in_(ids))
+    for certificate in db.session.scalars(
+            select(Certificate).where(Certificate.registration_id.in_(registration_ids))):
+        certificate.facts = _scrub_facts(certificate.facts)
+        certificate.pdf = None
+        counts["certificates"] += 1
+    with_account = set()
+    for user in db.session.scalars(select(User).where(User.participant_id.in_(ids))):
+        user.email = f"anonymised-{user.id}@invalid.invalid"
+        user.display_name = ""
+        user.password_hash = ""
+        user.link_nonce = ""
+        user.invited_at = None
+        user.active = False
+        user.session_version += 1
+        end_all(user.id)
+        with_account.add(user.participant_id)
+        counts["accounts"] += 1
+    for participant_id in ids:
+        record("participant.anonymised", actor=actor, object_type="participant", object_id=participant_id,
+               after={"account_deactivated": participant_id in with_account})
+    counts["participants"] += len(ids)
     return counts
 
 

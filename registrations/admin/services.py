@@ -1,8 +1,8 @@
 """Rules of the administration: agencies and accounts.
 
-Every function records an audit event in the same transaction as its change and commits;
-a broken rule raises AdminError (with a translated message and an HTTP status) before
-anything is written.
+Every function records an audit event in the same transaction as its change and flushes; the
+caller commits the unit of work (`registrations.transaction.run`). A broken rule raises
+AdminError (with a translated message and an HTTP status), and `run` rolls everything back.
 """
 
 import re
@@ -79,7 +79,6 @@ def save_agency(agency: Agency | None, *, code: str, name: str, name_local: str,
         changed = [key for key in after if before[key] != after[key]]
         record("agency.updated", agency, actor=actor, before={k: before[k] for k in changed},
                after={k: after[k] for k in changed})
-    db.session.commit()
     return agency
 
 
@@ -90,7 +89,6 @@ def set_agency_active(agency: Agency, active: bool, *, actor: User) -> None:
     agency.active = active
     record("agency.reactivated" if active else "agency.deactivated", agency, actor=actor,
            before={"active": not active}, after={"active": active})
-    db.session.commit()
 
 
 def delete_agency(agency: Agency, *, actor: User) -> None:
@@ -100,7 +98,7 @@ def delete_agency(agency: Agency, *, actor: User) -> None:
                          status=409)
     record("agency.deleted", agency, actor=actor, before=_agency_values(agency))
     db.session.delete(agency)
-    db.session.commit()
+    db.session.flush()
 
 
 # ---------------------------------------------------------------- accounts
@@ -118,7 +116,6 @@ def invite_account(*, email: str, role: Role, agency: Agency | None, name: str, 
         return create_user(email=email, password=None, role=role, agency=agency, name=(name or "").strip(),
                            name_native=(name_native or "").strip(), locale=locale, actor=actor, invite=True)
     except AccountError as error:
-        db.session.rollback()
         raise _account_error(error) from error
 
 
@@ -136,12 +133,9 @@ def send_password_reset(user: User, *, actor: User) -> str:
 
 def _send(user: User, purpose: str, actor: User) -> str:
     try:
-        link = send_link(user, purpose, actor=actor)
+        return send_link(user, purpose, actor=actor)
     except AccountError as error:
-        db.session.rollback()
         raise _account_error(error) from error
-    db.session.commit()
-    return link
 
 
 def _lock_for_admin_change(user: User) -> User:
@@ -164,7 +158,6 @@ def _check_not_last_admin(user: User) -> None:
     others = db.session.scalar(select(func.count()).select_from(User).where(
         User.role == Role.ADMIN, User.active.is_(True), User.id != user.id))
     if not others:
-        db.session.rollback()
         raise AdminError(_l("This is the last active administrator: appoint another one first."), status=409)
 
 
@@ -174,7 +167,6 @@ def deactivate_account(user: User, *, actor: User) -> None:
         raise AdminError(_l("You cannot deactivate your own account."), status=409)
     user = _lock_for_admin_change(user)
     if not user.active:
-        db.session.rollback()
         return
     _check_not_last_admin(user)
     user.active = False
@@ -182,7 +174,6 @@ def deactivate_account(user: User, *, actor: User) -> None:
     end_all(user.id)
     user.link_nonce = ""
     record("user.deactivated", user, actor=actor, before={"active": True}, after={"active": False})
-    db.session.commit()
 
 
 def reactivate_account(user: User, *, actor: User) -> None:
@@ -191,7 +182,6 @@ def reactivate_account(user: User, *, actor: User) -> None:
         return
     user.active = True
     record("user.reactivated", user, actor=actor, before={"active": False}, after={"active": True})
-    db.session.commit()
 
 
 def change_role(user: User, role: Role, *, actor: User) -> None:
@@ -216,7 +206,6 @@ def change_role(user: User, role: Role, *, actor: User) -> None:
     user.session_version += 1
     end_all(user.id)
     record("user.role", user, actor=actor, before={"role": before.value}, after={"role": role.value})
-    db.session.commit()
 
 
 def update_account(user: User, *, name: str, agency: Agency | None, locale: str, actor: User) -> None:
@@ -233,7 +222,6 @@ def update_account(user: User, *, name: str, agency: Agency | None, locale: str,
     after = {"name": user.display_name, "agency_id": user.agency_id, "locale": user.locale}
     if before != after:
         record("user.updated", user, actor=actor, before=before, after=after)
-    db.session.commit()
 
 
 def find_account(email: str) -> User | None:

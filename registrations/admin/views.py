@@ -24,6 +24,7 @@ from registrations.errors import abort_with, get_or_404
 from registrations.extensions import db
 from registrations.models import Agency, AgencyKind, Participant, Role, User
 from registrations.paging import Page, paginate
+from registrations.transaction import run
 
 
 def get_agency(agency_id: int) -> Agency:
@@ -84,12 +85,11 @@ def _agency_form_page(form: AgencyEditForm, agency: Agency | None):
     status, problem = 200, None
     if form.validate_on_submit():
         try:
-            saved = services.save_agency(
-                agency, code=form.code.data, name=form.name.data, name_local=form.name_local.data,
+            saved = run(
+                services.save_agency, agency, code=form.code.data, name=form.name.data, name_local=form.name_local.data,
                 country=form.country.data, kind=AgencyKind(form.kind.data), active=form.active.data,
                 actor=current_user)
         except AdminError as error:
-            db.session.rollback()
             status, problem = error.status, str(error.message)
         else:
             flash(_("The agency %(code)s is saved.", code=saved.code), "success")
@@ -124,7 +124,7 @@ def agency_edit(agency_id: int):
 def agency_deactivate(agency_id: int):
     """Deactivate an agency: its partners can no longer log in; its records stay."""
     agency = get_agency(agency_id)
-    services.set_agency_active(agency, False, actor=current_user)
+    run(services.set_agency_active, agency, False, actor=current_user)
     flash(_("The agency %(code)s is deactivated.", code=agency.code), "success")
     return redirect(url_for("admin.agency_edit", agency_id=agency.id))
 
@@ -134,7 +134,7 @@ def agency_deactivate(agency_id: int):
 def agency_reactivate(agency_id: int):
     """Reactivate an agency."""
     agency = get_agency(agency_id)
-    services.set_agency_active(agency, True, actor=current_user)
+    run(services.set_agency_active, agency, True, actor=current_user)
     flash(_("The agency %(code)s is active again.", code=agency.code), "success")
     return redirect(url_for("admin.agency_edit", agency_id=agency.id))
 
@@ -146,7 +146,7 @@ def agency_delete(agency_id: int):
     agency = get_agency(agency_id)
     code = agency.code
     try:
-        services.delete_agency(agency, actor=current_user)
+        run(services.delete_agency, agency, actor=current_user)
     except AdminError as error:
         abort_with(error.status, error.message)
     flash(_("The agency %(code)s is deleted.", code=code), "success")
@@ -190,9 +190,9 @@ def user_new():
     if form.validate_on_submit():
         agency = db.session.get(Agency, form.agency.data) if form.agency.data else None
         try:
-            user = services.invite_account(
-                email=form.email.data, role=Role(form.role.data), agency=agency, name=form.name.data,
-                name_native=form.name_native.data, locale=form.locale.data, actor=current_user)
+            user = run(
+                services.invite_account, email=form.email.data, role=Role(form.role.data), agency=agency,
+                name=form.name.data, name_native=form.name_native.data, locale=form.locale.data, actor=current_user)
         except AdminError as error:
             form.email.errors.append(str(error.message))
             status = error.status
@@ -216,10 +216,9 @@ def user_edit(user_id: int):
     if form.validate_on_submit():
         agency = db.session.get(Agency, form.agency.data) if form.agency.data else None
         try:
-            services.update_account(user, name=form.name.data, agency=agency, locale=form.locale.data,
-                                    actor=current_user)
+            run(services.update_account, user, name=form.name.data, agency=agency, locale=form.locale.data,
+                actor=current_user)
         except AdminError as error:
-            db.session.rollback()
             form.agency.errors.append(str(error.message))
             status = error.status
         else:
@@ -233,7 +232,7 @@ def user_edit(user_id: int):
 def _account_action(user_id: int, action, done_message: str):
     user = get_account(user_id)
     try:
-        action(user, actor=current_user)
+        run(action, user, actor=current_user)
     except AdminError as error:
         abort_with(error.status, error.message)
     flash(done_message, "success")
@@ -277,7 +276,7 @@ def user_role(user_id: int):
     if not form.validate_on_submit():
         abort_with(400, _("Choose one of the roles."))
     try:
-        services.change_role(user, Role(form.role.data), actor=current_user)
+        run(services.change_role, user, Role(form.role.data), actor=current_user)
     except AdminError as error:
         abort_with(error.status, error.message)
     flash(_("The role is now: %(role)s.", role=Role(form.role.data).label), "success")
@@ -289,7 +288,6 @@ def user_role(user_id: int):
 def user_end_logins(user_id: int):
     """End every open login of an account (a lost phone, a shared computer)."""
     user = get_account(user_id)
-    count = logins.end_all_by_admin(user, actor=current_user)
-    db.session.commit()
+    count = run(logins.end_all_by_admin, user, actor=current_user)
     flash(ngettext("%(num)d login ended.", "%(num)d logins ended.", count), "success")
     return redirect(url_for("admin.user_edit", user_id=user_id))

@@ -5,7 +5,8 @@ tolerates a race between two organisers: the row is read and locked if it exists
 inserted inside a savepoint; when the insert hits the unique constraint (someone else
 inserted the same cell meanwhile), the row is read again and updated. The last write of a
 cell wins and nothing is lost. On SQLite the write transaction starts with BEGIN IMMEDIATE,
-which serialises writers; on PostgreSQL the row lock and the savepoint do the work.
+which serialises writers; on PostgreSQL the row lock and the savepoint do the work. The
+functions flush; the caller commits the unit of work (`registrations.transaction.run`).
 """
 
 import re
@@ -21,6 +22,7 @@ from registrations import audit, inputs
 from registrations.attendance.queries import PART_ORDER
 from registrations.clock import local_now, local_today
 from registrations.extensions import db
+from registrations.locking import begin_write
 from registrations.models import (
     Agency,
     Attendance,
@@ -117,10 +119,8 @@ def normalise_code(raw: str | None) -> str:
 # ---------------------------------------------------------------- loading with checks
 
 def _begin_write() -> None:
-    """Start the write transaction of one action (BEGIN IMMEDIATE on SQLite)."""
-    if db.session.get_bind().dialect.name == "sqlite":
-        db.session.commit()
-        db.session.connection(execution_options={"sqlite_immediate": True})
+    """Start the write transaction of one action (BEGIN IMMEDIATE on SQLite; see locking)."""
+    begin_write()
 
 
 def session_day(session_id: int, day_id: int) -> SessionDay:
@@ -217,16 +217,10 @@ def mark(session_id: int, day_id: int, registration_id: int, status, actor: User
     """
     status = parse_status(status)
     _begin_write()
-    try:
-        day = session_day(session_id, day_id)
-        _check_started(day, today)
-        _approved_registration(session_id, registration_id)
-        result = _write_mark(registration_id, day.id, status, actor)
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
-    return result
+    day = session_day(session_id, day_id)
+    _check_started(day, today)
+    _approved_registration(session_id, registration_id)
+    return _write_mark(registration_id, day.id, status, actor)
 
 
 def mark_all(session_id: int, day_id: int, actor: User | None, *, replace: bool = False,
@@ -238,15 +232,9 @@ def mark_all(session_id: int, day_id: int, actor: User | None, *, replace: bool 
     """
     status = parse_status(status)
     _begin_write()
-    try:
-        day = session_day(session_id, day_id)
-        _check_started(day, today)
-        changed = _mark_all_cells(session_id, day.id, status, replace, actor)
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
-    return changed
+    day = session_day(session_id, day_id)
+    _check_started(day, today)
+    return _mark_all_cells(session_id, day.id, status, replace, actor)
 
 
 def _insert_missing(rows: list[dict]) -> dict[int, int]:
@@ -392,16 +380,10 @@ def check_in(session_id: int, raw_code: str, actor: User | None, day_id: int | N
     """
     now = now or local_now()
     _begin_write()
-    try:
-        day = checkin_day(todays_days(session_id, now.date()), day_id, now)
-        registration, participant, agency = find_by_code(session_id, raw_code)
-        existing = _locked_mark(registration.id, day.id)
-        if existing is not None and existing.status in CHECKED_IN:
-            db.session.commit()
-            return CheckInResult(registration, participant, agency, day, existing, True)
-        result = _write_mark(registration.id, day.id, AttendanceStatus.PRESENT, actor, reason="check-in")
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
+    day = checkin_day(todays_days(session_id, now.date()), day_id, now)
+    registration, participant, agency = find_by_code(session_id, raw_code)
+    existing = _locked_mark(registration.id, day.id)
+    if existing is not None and existing.status in CHECKED_IN:
+        return CheckInResult(registration, participant, agency, day, existing, True)
+    result = _write_mark(registration.id, day.id, AttendanceStatus.PRESENT, actor, reason="check-in")
     return CheckInResult(registration, participant, agency, day, result.attendance, False)

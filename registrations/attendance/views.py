@@ -16,6 +16,7 @@ from registrations.inputs import parse_id
 from registrations.models import AttendanceStatus, DayPart
 from registrations.navigation import session_tools
 from registrations.paging import page_count, requested_page
+from registrations.transaction import run
 
 
 def abbreviations() -> dict[AttendanceStatus, str]:
@@ -176,7 +177,7 @@ def mark(session_id: int, day_id: int):
     try:
         data = _payload()
         registration_id = services.parse_id(data.get("registration_id"))
-        result = services.mark(session.id, day_id, registration_id, data.get("status"), current_user)
+        result = run(services.mark, session.id, day_id, registration_id, data.get("status"), current_user)
     except AttendanceError as error:
         return _refuse(error)
     status = result.attendance.status
@@ -200,7 +201,7 @@ def mark_all(session_id: int, day_id: int):
         scope = str(data.get("scope") or "unmarked")
         if scope not in ("unmarked", "all"):
             raise AttendanceError(_("Choose whom to mark: those without a mark, or everyone."))
-        changed = services.mark_all(session.id, day_id, current_user, replace=scope == "all")
+        changed = run(services.mark_all, session.id, day_id, current_user, replace=scope == "all")
     except AttendanceError as error:
         return _refuse(error)
     message = ngettext("%(num)d participant marked present.", "%(num)d participants marked present.", len(changed))
@@ -225,7 +226,7 @@ def checkin(session_id: int):
         form.day_id.data = services.checkin_day(days, now=now).id
     if form.validate_on_submit():
         try:
-            result = services.check_in(session.id, form.code.data, current_user, form.day_id.data, now=now)
+            result = run(services.check_in, session.id, form.code.data, current_user, form.day_id.data, now=now)
         except AttendanceError as error_:
             error, status = str(error_.message), error_.status
         else:

@@ -117,5 +117,4 @@ def use_link(token: str, purpose: str, password: str, now: datetime | None = Non
     user.session_version += 1
     end_all(user.id)
     record("user.invitation_accepted" if purpose == INVITATION else "user.password_reset", user, actor=user)
-    db.session.commit()
     return user

@@ -13,6 +13,7 @@ from registrations.auth import bp
 from registrations.auth.forms import PasswordChooseForm
 from registrations.auth.invitations import INVITATION, RESET, LinkError, use_link, user_for_token
 from registrations.errors import render_error
+from registrations.transaction import run
 
 
 def _no_referrer(result):
@@ -30,7 +31,7 @@ def _choose_password(token: str, purpose: str):
     status = 200
     if form.validate_on_submit():
         try:
-            use_link(token, purpose, form.new_password.data)
+            run(use_link, token, purpose, form.new_password.data)
         except LinkError as error:
             return _no_referrer(render_error(error.status, error.message))
         logout_user()

@@ -1,4 +1,7 @@
-"""Account rules: authentication, password changes, creating accounts."""
+"""Account rules: authentication, password changes, creating accounts.
+
+The functions flush; the caller commits the unit of work (`registrations.transaction.run`).
+"""
 
 import functools
 import secrets
@@ -61,7 +64,6 @@ def authenticate(email: str, password: str) -> User:
             status=403)
     user.last_login_at = utcnow()
     record("user.login", user, actor=user)
-    db.session.commit()
     return user
 
 
@@ -73,7 +75,6 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
     user.session_version += 1
     end_all(user.id)
     record("user.password_changed", user, actor=user)
-    db.session.commit()
 
 
 def create_user(*, email: str, password: str | None, role: Role, agency: Agency | None = None,
@@ -115,5 +116,4 @@ def create_user(*, email: str, password: str | None, role: Role, agency: Agency 
         from registrations.auth.invitations import INVITATION, send_link
 
         send_link(user, INVITATION, actor=actor)
-    db.session.commit()
     return user

@@ -12,7 +12,8 @@ from registrations.auth import bp, logins
 from registrations.auth.forms import LoginForm, PasswordChangeForm
 from registrations.auth.services import AccountError, authenticate, change_password, normalise_email
 from registrations.errors import abort_with, render_error
-from registrations.extensions import client_address, db, limiter
+from registrations.extensions import client_address, limiter
+from registrations.transaction import run
 
 
 def safe_next(target: str | None) -> str | None:
@@ -79,14 +80,13 @@ def login():
     status = 200
     if form.validate_on_submit():
         try:
-            user = authenticate(form.email.data, form.password.data)
+            user = run(authenticate, form.email.data, form.password.data)
         except AccountError as error:
             flash(str(error.message), "danger")
             status = error.status
         else:
             login_user(user)
-            logins.start(user)
-            db.session.commit()
+            run(logins.start, user)
             refresh()  # greet the person in their own language
             flash(_("Welcome, %(name)s.", name=user.display_name), "success")
             return redirect(safe_next(form.next.data) or url_for("main.index"))
@@ -99,8 +99,7 @@ def login():
 @allow(AUTHENTICATED)
 def logout():
     """End the login: its row goes, so a copy of the cookie opens nothing any more."""
-    logins.end_current()
-    db.session.commit()
+    run(logins.end_current)
     logout_user()
     flash(_("You are logged out."), "info")
     return redirect(url_for("main.index"))
@@ -114,15 +113,14 @@ def password():
     status = 200
     if form.validate_on_submit():
         try:
-            change_password(current_user, form.current_password.data, form.new_password.data)
+            run(change_password, current_user, form.current_password.data, form.new_password.data)
         except AccountError as error:
             form.current_password.errors.append(str(error.message))
             status = 400
         else:
             # Every login ended with the change; this one goes on under a new login.
             login_user(current_user._get_current_object())
-            logins.start(current_user)
-            db.session.commit()
+            run(logins.start, current_user)
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("main.index"))
     elif request.method == "POST":
@@ -144,9 +142,8 @@ def end_login(login_id: str):
     """End one of one's own other logins (ending this one is logging out)."""
     if login_id == logins.current_login_id():
         abort_with(400, _("To end this login, log out."))
-    if not logins.end_one(current_user.id, login_id):
+    if not run(logins.end_one, current_user.id, login_id):
         abort_with(404, _("This login has already ended."))
-    db.session.commit()
     flash(_("The login is ended."), "success")
     return redirect(url_for("auth.my_logins"))
 
@@ -155,7 +152,6 @@ def end_login(login_id: str):
 @allow(AUTHENTICATED)
 def end_other_logins():
     """End every login of one's account except this one."""
-    count = logins.end_all(current_user.id, keep=logins.current_login_id())
-    db.session.commit()
+    count = run(logins.end_all, current_user.id, keep=logins.current_login_id())
     flash(ngettext("%(num)d other login ended.", "%(num)d other logins ended.", count), "success")
     return redirect(url_for("auth.my_logins"))

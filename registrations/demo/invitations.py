@@ -5,6 +5,7 @@ from sqlalchemy import select
 from registrations.auth.services import create_user
 from registrations.extensions import db
 from registrations.models import Agency, Role, User
+from registrations.transaction import run
 
 INVITED_EMAIL = "invited.kh@demo.test"
 
@@ -17,6 +18,6 @@ def seed() -> dict:
     if agency is None:
         return {"invitations": 0}
     admin = db.session.scalar(select(User).where(User.role == Role.ADMIN, User.active.is_(True)).order_by(User.id))
-    create_user(email=INVITED_EMAIL, password=None, role=Role.PARTNER, agency=agency, name="Keo Sreymom",
+    run(create_user, email=INVITED_EMAIL, password=None, role=Role.PARTNER, agency=agency, name="Keo Sreymom",
                 name_native="កែវ ស្រីមុំ", locale="km", actor=admin, invite=True)
     return {"invitations": 1}

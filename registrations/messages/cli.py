@@ -72,9 +72,9 @@ def send_messages_command():
 def send_reminders_command():
     """Queue today's reminders (7 days and 1 day before each session); each is sent once."""
     from registrations.messages.reminders import queue_reminders
+    from registrations.transaction import run
 
-    queued = queue_reminders()
-    db.session.commit()
+    queued = run(queue_reminders)
     click.echo(f"Reminders queued: {queued}")
 
 

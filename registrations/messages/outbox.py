@@ -22,6 +22,7 @@ from registrations.extensions import db
 from registrations.mail import Gone
 from registrations.messages import delivery, kinds
 from registrations.models.messages import Message, MessageState
+from registrations.transaction import after_commit
 
 #: Delay before the n-th retry (seconds); the last one repeats until MAIL_MAX_TRIES.
 BACKOFF = (30, 60, 300, 900, 1800, 3600)
@@ -54,7 +55,8 @@ def record(mail, *, key: str | None = None, about: tuple[str, int] | None = None
     )
     db.session.add(message)
     db.session.flush()
-    db.session.info.setdefault("outbox_ids", []).append(message.id)
+    # One job sends what the transaction recorded, once it has committed (see transaction.after_commit).
+    after_commit(enqueue_sending, [], key="outbox")[0].append(message.id)
     return message
 
 

@@ -3,14 +3,14 @@
 from flask import current_app
 
 from registrations.admin.personal_data import anonymise, candidates
-from registrations.extensions import db
 from registrations.messages.outbox import purge
+from registrations.transaction import run
 
 
 def purge_all() -> dict:
-    """Empty the bodies of old sent messages, then anonymise people past the retention period."""
-    emptied = purge()
-    db.session.commit()
+    """Empty the bodies of old sent messages, then anonymise people past the retention period
+    (an edge: each step is its own unit of work)."""
+    emptied = run(purge)
     ids = candidates(current_app.config["ANONYMISE_AFTER_YEARS"])
     anonymised = anonymise(ids) if ids else {}
     return {"message_bodies_emptied": emptied, "anonymised": anonymised}

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from registrations.attendance import services
 from registrations.models import Attendance, AttendanceStatus, AuditEvent, SessionDay, User
+from registrations.transaction import run
 
 
 def _last_audited(db, attendance_id):
@@ -33,13 +34,13 @@ def test_two_organisers_on_the_same_cells_lose_nothing_and_the_last_write_wins(
         actor = db.session.get(User, organiser_id)
         for registration_id in ids:
             barrier.wait()
-            results["organiser"].append(services.mark(session_id, day_id, registration_id, "present", actor))
+            results["organiser"].append(run(services.mark, session_id, day_id, registration_id, "present", actor))
 
     def admin_job(barrier):
         actor = db.session.get(User, admin_id)
         for registration_id in ids:
             barrier.wait()
-            results["admin"].append(services.mark(session_id, day_id, registration_id, "absent", actor))
+            results["admin"].append(run(services.mark, session_id, day_id, registration_id, "absent", actor))
 
     errors = run_together(organiser_job, admin_job)
     assert errors == []
@@ -69,7 +70,7 @@ def test_two_organisers_on_different_cells_both_keep_their_marks(
             actor = db.session.get(User, user_id)
             barrier.wait()
             for registration_id in mine:
-                services.mark(session_id, day_id, registration_id, status, actor)
+                run(services.mark, session_id, day_id, registration_id, status, actor)
         return job
 
     errors = run_together(job_for(organiser_user.id, ids[::2], "present"),
@@ -91,13 +92,13 @@ def test_mark_all_and_single_marks_at_once_lose_nothing(
     def everyone(barrier):
         actor = db.session.get(User, organiser_user.id)
         barrier.wait()
-        services.mark_all(session_id, day_id, actor)
+        run(services.mark_all, session_id, day_id, actor)
 
     def some_absent(barrier):
         actor = db.session.get(User, admin_user.id)
         barrier.wait()
         for registration_id in ids[:10]:
-            services.mark(session_id, day_id, registration_id, "absent", actor)
+            run(services.mark, session_id, day_id, registration_id, "absent", actor)
 
     errors = run_together(everyone, some_absent)
     assert errors == []

@@ -10,6 +10,7 @@ from pypdf import PdfReader
 
 from registrations.attendance import services
 from registrations.models import DayPart, RegistrationState, SessionDay
+from registrations.transaction import run
 
 
 def _squeeze(text: str) -> str:
@@ -23,7 +24,7 @@ def _marked(running, organiser_user):
     session, days, (first, second, third) = running["session"], running["days"], running["registrations"]
     for reg, day, status in [(first, days[0], "present"), (first, days[1], "late"), (second, days[0], "absent"),
                              (second, days[1], "excused"), (third, days[0], "present")]:
-        services.mark(session.id, day.id, reg.id, status, organiser_user)
+        run(services.mark, session.id, day.id, reg.id, status, organiser_user)
     return session
 
 

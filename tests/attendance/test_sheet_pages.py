@@ -4,6 +4,7 @@ import pytest
 
 from registrations.attendance import services
 from registrations.models import AttendanceStatus
+from registrations.transaction import run
 
 
 @pytest.fixture
@@ -31,7 +32,7 @@ def _json_post(client, url, body):
 def test_a_long_sheet_comes_in_pages_in_name_order_with_the_whole_days_counts(organiser_client, running,
                                                                               organiser_user, small_pages):
     nguyen, srey, khamla = running["registrations"]
-    services.mark(running["session"].id, running["days"][0].id, srey.id, "absent", organiser_user)
+    run(services.mark, running["session"].id, running["days"][0].id, srey.id, "absent", organiser_user)
     first = organiser_client.get(_sheet(running)).get_data(as_text=True)
     assert _rows(first) == [str(khamla.id), str(nguyen.id)]
     assert "Page 1 sur 2" in first and f'href="{_sheet(running)}?page=2"' in first

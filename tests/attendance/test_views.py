@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from registrations.attendance import services
 from registrations.models import Attendance, AttendanceStatus, AuditEvent, RegistrationState
+from registrations.transaction import run
 
 
 def _count(db):
@@ -203,7 +204,7 @@ def test_grid_shows_marks_rates_average_and_who_is_below_the_threshold(organiser
     yesterday, now = running["days"][0], running["days"][1]
     for reg, day, status in [(first, yesterday, "present"), (first, now, "late"), (second, yesterday, "absent"),
                              (second, now, "present"), (third, yesterday, "excused")]:
-        services.mark(session.id, day.id, reg.id, status, organiser_user)
+        run(services.mark, session.id, day.id, reg.id, status, organiser_user)
     third.state = RegistrationState.CANCELLED
     db.session.commit()
     page = organiser_client.get(f"/manage/sessions/{session.id}/attendance").get_data(as_text=True)
