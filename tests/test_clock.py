@@ -117,13 +117,13 @@ def test_certificates_are_issued_on_the_hanoi_date_with_its_year(app, db, client
     session = _ended_yesterday_in_hanoi(make_session, serial_prefix="HAN")
     registration = attendee(session)
     assert certificates.session_has_ended(session)
-    certificate, created = certificates.issue(registration.id)
+    certificate, created = run(certificates.issue, registration.id)
     assert created
     assert certificate.serial == "HAN-2027-0001"
     assert certificate.facts["issue_date"] == "2027-01-01"
     page = client.get(f"/verify/{certificate.code}").get_data(as_text=True)
     assert "1 janvier 2027" in page and "31 décembre 2026" in page
-    certificates.revoke(certificate.id, "Erreur de nom")
+    run(certificates.revoke, certificate.id, "Erreur de nom")
     db.session.expire_all()
     revoked = db.session.get(Certificate, certificate.id)
     assert local_date(revoked.revoked_at) == HANOI_TODAY

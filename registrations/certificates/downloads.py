@@ -16,7 +16,7 @@ from registrations.certificates import bp
 from registrations.certificates.facts import render
 from registrations.certificates.invitations import load_invitation, render_letter
 from registrations.certificates.services import CertificateError
-from registrations.certificates.storage import pdf_progress
+from registrations.certificates.storage import pdf_progress, prepare_pdfs
 from registrations.clock import local_today
 from registrations.errors import abort_with, session_or_404
 from registrations.extensions import db
@@ -33,8 +33,8 @@ from registrations.models import (
     TrainingSession,
 )
 from registrations.paging import paginate
-from registrations.tasks import store_session_pdfs
 from registrations.text import fold
+from registrations.transaction import run
 
 #: Certificates read from the database at once while a ZIP is streamed.
 ZIP_BATCH = 25
@@ -140,8 +140,7 @@ def session_zip(session_id: int):
     if done < total:
         # Drawing the missing PDFs here would hold the request for seconds or minutes: the job
         # worker draws them (again and again is harmless: it stores only what is still missing).
-        db.session.commit()  # end this request's read before the job writes
-        store_session_pdfs(session_id)
+        run(prepare_pdfs, session_id)  # the job is enqueued once this request's read has ended
         total, done = pdf_progress(session_id)  # a job run at once (tests) may have finished
         if done < total:
             response = Response(render_template("certificates/zip_pending.html", training=training,

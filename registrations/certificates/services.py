@@ -22,6 +22,7 @@ from registrations import audit
 from registrations.attendance.rates import AttendanceSummary, attendance_summaries
 from registrations.certificates.facts import build_facts
 from registrations.certificates.mailing import queue_certificate_mail
+from registrations.certificates.storage import prepare_pdfs
 from registrations.clock import local_today
 from registrations.extensions import db
 from registrations.locking import lock_row
@@ -227,18 +228,16 @@ def _create(session: TrainingSession, items: list[Candidate], actor, today: date
     return created
 
 
-def _commit_and_render(created: list[Certificate], session_id: int) -> None:
-    """Commit the issued certificates, then have a job draw their PDFs once and store them.
+def _render_after_commit(created: list[Certificate], session_id: int) -> None:
+    """Once the issued certificates are committed, have a job draw their PDFs once and store them.
 
     Drawing happens in the job worker, after the commit: the session's lock is held only for the
     short database work, and the request answers at once; the certificates page shows the
-    progress. Until a PDF is stored, its download draws it.
+    progress. Until a PDF is stored, its download draws it. Nothing is enqueued when the
+    transaction rolls back.
     """
-    db.session.commit()
     if created:
-        from registrations.tasks import store_session_pdfs
-
-        store_session_pdfs(session_id)
+        prepare_pdfs(session_id)
 
 
 def _lock_session_of(registration_id: int) -> tuple[TrainingSession, Registration]:
@@ -271,10 +270,9 @@ def issue(registration_id: int, actor=None, today: date | None = None) -> tuple[
     session, _registration = _lock_session_of(registration_id)
     candidate = _eligible_candidate(session, registration_id, today)
     if candidate.certificate is not None:
-        db.session.rollback()
         return candidate.certificate, False
     certificate = _create(session, [candidate], actor, today)[0]
-    _commit_and_render([certificate], session.id)
+    _render_after_commit([certificate], session.id)
     return certificate, True
 
 
@@ -288,7 +286,7 @@ def issue_all(session_id: int, actor=None, today: date | None = None) -> list[Ce
         raise CertificateError(_("Certificates are issued once the session has ended."), 409)
     pending = [c for c in candidates(session, today=today) if c.eligible and c.certificate is None]
     created = _create(session, pending, actor, today)
-    _commit_and_render(created, session.id)
+    _render_after_commit(created, session.id)
     return created
 
 
@@ -301,7 +299,6 @@ def revoke(certificate_id: int, reason: str, actor=None) -> Certificate:
     if certificate is None:
         raise CertificateError(_("This certificate does not exist."), 404)
     if certificate.status != CertificateStatus.VALID:
-        db.session.rollback()
         raise CertificateError(_("Only a valid certificate can be revoked."), 409)
     certificate.status = CertificateStatus.REVOKED
     certificate.revoked_at = utcnow()
@@ -309,7 +306,6 @@ def revoke(certificate_id: int, reason: str, actor=None) -> Certificate:
     certificate.revoke_reason = reason
     audit.record("certificate.revoke", certificate, actor=actor, reason=reason,
                  before={"status": "valid"}, after={"status": "revoked"})
-    db.session.commit()
     return certificate
 
 
@@ -327,7 +323,6 @@ def reissue(certificate_id: int, actor=None, reason: str = "", today: date | Non
     old = db.session.scalar(select(Certificate).where(Certificate.id == certificate_id)
                             .execution_options(populate_existing=True))
     if old.status != CertificateStatus.VALID:
-        db.session.rollback()
         raise CertificateError(_("Only a valid certificate can be re-issued."), 409)
     candidate = _eligible_candidate(session, old.registration_id, today)
     old.status = CertificateStatus.SUPERSEDED
@@ -336,5 +331,14 @@ def reissue(certificate_id: int, actor=None, reason: str = "", today: date | Non
     old.superseded_by_id = new.id
     audit.record("certificate.supersede", old, actor=actor, reason=reason,
                  before={"status": "valid"}, after={"status": "superseded", "superseded_by": new.serial})
-    _commit_and_render([new], session.id)
+    _render_after_commit([new], session.id)
     return new
+
+
+def set_email_certificates(session: TrainingSession, chosen: bool, *, actor=None) -> None:
+    """Choose whether the session's certificates are e-mailed to their holders when issued (audited)."""
+    if session.email_certificates == chosen:
+        return
+    audit.record("session.email_certificates", session, actor=actor,
+                 before={"email_certificates": session.email_certificates}, after={"email_certificates": chosen})
+    session.email_certificates = chosen

@@ -5,6 +5,7 @@ from sqlalchemy import case, func, select, update
 from registrations.certificates.rendering import render_many
 from registrations.extensions import db
 from registrations.models import Certificate, CertificateStatus, Registration
+from registrations.transaction import after_commit, run
 
 
 def _valid(session_id: int | None):
@@ -16,26 +17,39 @@ def _valid(session_id: int | None):
 
 
 def store_missing_pdfs(session_id: int | None = None, limit: int = 500, batch: int = 24) -> int:
-    """Draw and store up to `limit` missing PDFs of valid certificates (of one session, or all),
-    committing per batch so that the progress shows."""
+    """Draw and store up to `limit` missing PDFs of valid certificates (of one session, or all).
+
+    The edge of a job: each batch is read in one unit of work, drawn outside any transaction (on
+    SQLite a transaction that read, then writes after another writer committed, is refused at
+    once instead of waiting), and stored in another, so that the progress shows.
+    """
     stored = 0
     while stored < limit:
-        rows = db.session.execute(
-            _valid(session_id).where(Certificate.pdf.is_(None))
-            .order_by(Certificate.id).limit(min(batch, limit - stored))
-        ).all()
+        rows = run(_missing, session_id, min(batch, limit - stored))
         if not rows:
             break
-        # End the read before drawing: on SQLite a transaction that read, then writes after
-        # another writer committed, is refused at once ("database is locked") instead of waiting.
-        db.session.rollback()
         pdfs = render_many([facts for _id, facts in rows])
-        for (certificate_id, _facts), pdf in zip(rows, pdfs, strict=True):
-            db.session.execute(update(Certificate).where(Certificate.id == certificate_id, Certificate.pdf.is_(None))
-                               .values(pdf=pdf))
-        db.session.commit()
+        run(_store, [(certificate_id, pdf) for (certificate_id, _facts), pdf in zip(rows, pdfs, strict=True)])
         stored += len(rows)
     return stored
+
+
+def _missing(session_id: int | None, size: int) -> list[tuple[int, dict]]:
+    return [tuple(row) for row in db.session.execute(
+        _valid(session_id).where(Certificate.pdf.is_(None)).order_by(Certificate.id).limit(size))]
+
+
+def _store(pdfs: list[tuple[int, bytes]]) -> None:
+    for certificate_id, pdf in pdfs:
+        db.session.execute(update(Certificate).where(Certificate.id == certificate_id, Certificate.pdf.is_(None))
+                           .values(pdf=pdf))
+
+
+def prepare_pdfs(session_id: int) -> None:
+    """Have a job draw and store the session's missing PDFs once the current transaction commits."""
+    from registrations.tasks import store_session_pdfs
+
+    after_commit(store_session_pdfs, session_id, key=f"store_session_pdfs:{session_id}")
 
 
 def pdf_progress(session_id: int) -> tuple[int, int]:

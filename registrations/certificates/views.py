@@ -9,7 +9,6 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from registrations.access import ANYONE, STAFF, allow
-from registrations.audit import record
 from registrations.certificates import bp
 from registrations.certificates.facts import snapshot_date
 from registrations.certificates.forms import CertificateReissueForm, CertificateRevokeForm, VerifyCodeForm
@@ -23,13 +22,14 @@ from registrations.certificates.services import (
     revoke,
     session_certificates,
     session_has_ended,
+    set_email_certificates,
 )
-from registrations.certificates.storage import pdf_progress
+from registrations.certificates.storage import pdf_progress, prepare_pdfs
 from registrations.errors import abort_with, session_or_404
 from registrations.extensions import client_address, db, limiter
 from registrations.forms import FlaskForm
 from registrations.models import Certificate, Registration, RegistrationState
-from registrations.tasks import store_session_pdfs
+from registrations.transaction import run
 
 
 def _link(endpoint: str, **values) -> str | None:
@@ -38,8 +38,7 @@ def _link(endpoint: str, **values) -> str | None:
 
 
 def _fail(error: CertificateError) -> NoReturn:
-    """Answer a refused action with its translated message and status."""
-    db.session.rollback()
+    """Answer a refused action with its translated message and status (nothing was written)."""
     abort_with(error.status, error.message)
 
 
@@ -79,7 +78,7 @@ def session(session_id: int):
 def issue_one(registration_id: int):
     """Issue the certificate of one eligible registration."""
     try:
-        certificate, created = issue(registration_id, actor=current_user)
+        certificate, created = run(issue, registration_id, actor=current_user)
     except CertificateError as error:
         _fail(error)
     if created:
@@ -95,7 +94,7 @@ def issue_all_view(session_id: int):
     """Issue the certificates of every eligible registration of a session at once."""
     session_or_404(session_id)
     try:
-        created = issue_all(session_id, actor=current_user)
+        created = run(issue_all, session_id, actor=current_user)
     except CertificateError as error:
         _fail(error)
     if created:
@@ -113,7 +112,7 @@ def revoke_view(certificate_id: int):
     if not form.validate_on_submit():
         abort_with(400, " ".join(str(e) for e in form.reason.errors) or _("Give the reason for the revocation."))
     try:
-        certificate = revoke(certificate_id, form.reason.data, actor=current_user)
+        certificate = run(revoke, certificate_id, form.reason.data, actor=current_user)
     except CertificateError as error:
         _fail(error)
     flash(_("Certificate %(serial)s revoked.", serial=certificate.serial), "success")
@@ -128,7 +127,7 @@ def reissue_view(certificate_id: int):
     if not form.validate_on_submit():
         abort_with(400, " ".join(str(e) for e in form.reason.errors) or _("The form is not valid."))
     try:
-        certificate = reissue(certificate_id, actor=current_user, reason=form.reason.data or "")
+        certificate = run(reissue, certificate_id, actor=current_user, reason=form.reason.data or "")
     except CertificateError as error:
         _fail(error)
     flash(_("Certificate re-issued as %(serial)s.", serial=certificate.serial), "success")
@@ -197,8 +196,7 @@ def prepare(session_id: int):
     if not FlaskForm().validate():
         abort_with(400, _("The form has expired or its security token is missing. Reload the page and try again."))
     session_or_404(session_id)
-    db.session.commit()  # end this request's read before the job writes
-    store_session_pdfs(session_id)
+    run(prepare_pdfs, session_id)  # the job is enqueued once this request's read has ended
     flash(_("The certificates are being prepared; the download link appears when they are ready."), "info")
     return redirect(url_for("certificates.session", session_id=session_id))
 
@@ -211,11 +209,7 @@ def email_choice(session_id: int):
         abort_with(400, _("The form has expired or its security token is missing. Reload the page and try again."))
     training = session_or_404(session_id)
     chosen = request.form.get("email_certificates") == "1"
-    if training.email_certificates != chosen:
-        record("session.email_certificates", training, actor=current_user,
-               before={"email_certificates": training.email_certificates}, after={"email_certificates": chosen})
-        training.email_certificates = chosen
-        db.session.commit()
+    run(set_email_certificates, training, chosen, actor=current_user)
     flash(_("Certificates will be e-mailed to their holders when issued.") if chosen
           else _("Certificates will not be e-mailed when issued."), "success")
     return redirect(url_for("certificates.session", session_id=session_id))

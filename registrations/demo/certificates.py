@@ -20,6 +20,7 @@ from registrations.models import (
     TrainingSession,
     User,
 )
+from registrations.transaction import run
 
 REVOKE_REASON = "Délivré par erreur : nom mal orthographié, un certificat corrigé sera établi."
 
@@ -44,14 +45,14 @@ def seed() -> dict:
             select(Certificate.registration_id).where(Certificate.registration_id.in_(waiting))))
         for registration_id in waiting:
             if registration_id not in had_one:
-                issue(registration_id, actor=actor, today=today)
+                run(issue, registration_id, actor=actor, today=today)
                 issued += 1
     revoked = 0
     any_revoked = select(Certificate.id).where(Certificate.status == CertificateStatus.REVOKED).limit(1)
     if db.session.scalar(any_revoked) is None:
         target = _one_to_revoke()
         if target is not None:
-            revoke(target, REVOKE_REASON, actor=actor)
+            run(revoke, target, REVOKE_REASON, actor=actor)
             revoked = 1
     return {"certificates": issued, "revoked certificates": revoked}
 

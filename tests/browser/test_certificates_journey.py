@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from registrations.models import Attendance, AttendanceStatus, SessionDay, SessionStatus
+from registrations.transaction import run
 from tests.browser.conftest import assert_accessible, log_in
 from tests.conftest import TEST_PASSWORD
 
@@ -100,7 +101,7 @@ def test_issue_download_and_verify(live_server, browser, page, phone_page, compl
 def test_certificate_pages_fit_a_phone(live_server, phone_page, completed_session, organiser_user, tmp_path):
     from registrations.certificates.services import issue_all
 
-    issue_all(completed_session.id)
+    run(issue_all, completed_session.id)
     log_in(phone_page, live_server, organiser_user.email, TEST_PASSWORD)
     phone_page.goto(f"{live_server}/manage/sessions/{completed_session.id}/certificates")
     # Wide tables scroll inside their own region; the page itself never scrolls sideways.

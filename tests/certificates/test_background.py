@@ -72,6 +72,7 @@ def test_without_the_choice_nobody_is_emailed_a_certificate(db, organiser_client
 def test_the_zip_asked_for_before_its_pdfs_are_drawn_says_it_is_being_prepared(
         db, organiser_client, ended_session, attendee, monkeypatch):
     """The request draws no PDF: it enqueues the job and answers at once with a translated page."""
+    from registrations import tasks
     from registrations.certificates import downloads, facts
 
     session = ended_session()
@@ -82,7 +83,7 @@ def test_the_zip_asked_for_before_its_pdfs_are_drawn_says_it_is_being_prepared(
     db.session.commit()
     enqueued, drawn = [], []
     real_render = facts.render
-    monkeypatch.setattr(downloads, "store_session_pdfs", enqueued.append)  # a worker that is busy
+    monkeypatch.setattr(tasks, "store_session_pdfs", enqueued.append)  # a worker that is busy
     monkeypatch.setattr(downloads, "render", lambda snapshot: drawn.append(snapshot) or real_render(snapshot))
     url = f"/manage/sessions/{session.id}/certificates.zip"
     response = organiser_client.get(url, headers={"Accept-Language": "fr"})

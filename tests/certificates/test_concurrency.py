@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from registrations.certificates.services import issue, issue_all
 from registrations.models import Certificate, CertificateStatus
+from registrations.transaction import run
 
 YEAR = date.today().year
 
@@ -17,7 +18,7 @@ def test_concurrent_issuing_allocates_each_serial_once(db, run_together, ended_s
     outcomes: list = []
 
     def job(registration_id):
-        return lambda _barrier: outcomes.append((registration_id, issue(registration_id)[1]))
+        return lambda _barrier: outcomes.append((registration_id, run(issue, registration_id)[1]))
 
     # Every registration is issued twice at the same time.
     errors = run_together(*(job(rid) for rid in ids * 2))
@@ -35,8 +36,8 @@ def test_issue_all_twice_at_once_issues_each_certificate_once(db, run_together, 
     session = ended_session(serial_prefix="PNH")
     ids = [attendee(session).id for _ in range(5)]
     session_id = session.id
-    errors = run_together(lambda _barrier: issue_all(session_id), lambda _barrier: issue_all(session_id),
-                          lambda _barrier: issue(ids[0]))
+    errors = run_together(lambda _barrier: run(issue_all, session_id), lambda _barrier: run(issue_all, session_id),
+                          lambda _barrier: run(issue, ids[0]))
     assert errors == []
     db.session.remove()
     certificates = db.session.scalars(select(Certificate)).all()

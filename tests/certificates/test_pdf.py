@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from registrations.certificates.services import issue, revoke
 from registrations.models import Certificate
+from registrations.transaction import run
 
 from .pdf import page_image, pdf_text, qr_texts, squeeze
 
@@ -25,7 +26,7 @@ def test_pdf_text_holds_names_serial_and_titles(app, db, ended_session, attendee
                                                 title_local):
     session = ended_session(title_fr="Gestion d'une scène de crime", **{f"title_{locale}": title_local})
     registration = attendee(session, name_latin=latin, name_native=native, locale=locale, rank="Major")
-    certificate = issue(registration.id)[0]
+    certificate = run(issue, registration.id)[0]
     text = pdf_text(_stored(db, certificate.id))
     for expected in (latin, native, certificate.serial, "Gestion d'une scène de crime", title_local, "Major"):
         assert squeeze(expected) in text
@@ -33,7 +34,7 @@ def test_pdf_text_holds_names_serial_and_titles(app, db, ended_session, attendee
 
 def test_qr_code_leads_to_the_verification_page(app, db, client, ended_session, attendee, tmp_path):
     registration = attendee(ended_session(), name_latin="Chan Dara", name_native="ចាន់ ដារា", locale="km")
-    certificate = issue(registration.id)[0]
+    certificate = run(issue, registration.id)[0]
     image = page_image(_stored(db, certificate.id), dpi=150)
     image.save(tmp_path / "certificate.png")
     urls = qr_texts(image)
@@ -46,7 +47,7 @@ def test_qr_code_leads_to_the_verification_page(app, db, client, ended_session, 
     assert 'data-status="valid"' in html and "Valid" in html
     assert "Chan Dara" in html and "ចាន់ ដារា" in html and certificate.serial in html
 
-    revoke(certificate.id, "Issued by mistake")
+    run(revoke, certificate.id, "Issued by mistake")
     html = client.get(path, headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert 'data-status="revoked"' in html and "Revoked" in html and "Issued by mistake" in html
 
@@ -66,7 +67,7 @@ def test_golden_rendering_of_khmer_and_lao_names(app, db, ended_session, attende
         "lo": attendee(session, name_latin="Khao Niao", name_native="ເຂົ້າໜຽວ", locale="lo", rank="Captain"),
     }
     for locale, registration in people.items():
-        certificate = issue(registration.id)[0]
+        certificate = run(issue, registration.id)[0]
         image = page_image(_stored(db, certificate.id), dpi=150)
         path = tmp_path / f"certificate-{locale}.png"
         image.save(path)

@@ -26,6 +26,7 @@ from registrations.models import (
     SessionStatus,
     TrainingSession,
 )
+from registrations.transaction import run
 
 YEAR = date.today().year
 
@@ -69,17 +70,17 @@ def test_a_session_that_has_not_ended_gives_no_certificate(app, make_session, at
     overview = session_certificates(running)
     assert "not ended" in _reasons(overview.not_eligible[0])
     with pytest.raises(CertificateError) as refused:
-        issue(registration.id)
+        run(issue, registration.id)
     assert refused.value.status == 409
     with pytest.raises(CertificateError):
-        issue_all(running.id)
+        run(issue_all, running.id)
     assert db.session.scalar(select(Certificate.id)) is None
 
 
 def test_a_published_session_past_its_end_date_has_ended(app, make_session, attendee):
     session = make_session(days=2, start=date.today() - timedelta(days=5), status=SessionStatus.CLOSED)
     registration = attendee(session)
-    certificate, created = issue(registration.id)
+    certificate, created = run(issue, registration.id)
     assert created and certificate.status == CertificateStatus.VALID
 
 
@@ -87,7 +88,7 @@ def test_cancelled_session_gives_no_certificate(app, ended_session, attendee):
     session = ended_session(status=SessionStatus.CANCELLED)
     registration = attendee(session)
     with pytest.raises(CertificateError) as refused, force_locale("en"):
-        issue(registration.id)
+        run(issue, registration.id)
     assert "cancelled" in str(refused.value.message)
 
 
@@ -96,7 +97,7 @@ def test_issue_stores_snapshot_pdf_serial_code_and_audit(app, db, ended_session,
                             country="KH", serial_prefix="")
     registration = attendee(session, present=4, name_latin="Srey Pich", name_native="ស្រី ពេជ្រ",
                             rank="Major", locale="km")
-    certificate, created = issue(registration.id, actor=organiser_user)
+    certificate, created = run(issue, registration.id, actor=organiser_user)
     assert created
     assert certificate.serial == f"PNH-{YEAR}-0001"
     assert len(certificate.code) >= 32  # 24 random bytes, URL-safe
@@ -117,12 +118,12 @@ def test_issue_stores_snapshot_pdf_serial_code_and_audit(app, db, ended_session,
 
 def test_issuing_twice_returns_the_existing_certificate(app, db, ended_session, attendee):
     registration = attendee(ended_session())
-    first, created = issue(registration.id)
-    again, created_again = issue(registration.id)
+    first, created = run(issue, registration.id)
+    again, created_again = run(issue, registration.id)
     assert created and not created_again
     assert again.id == first.id
     assert db.session.scalar(select(Certificate.id).where(Certificate.id != first.id)) is None
-    assert issue_all(registration.session_id) == []
+    assert run(issue_all, registration.session_id) == []
 
 
 def test_non_eligible_registration_is_refused(app, db, ended_session, attendee, make_registration):
@@ -131,10 +132,10 @@ def test_non_eligible_registration_is_refused(app, db, ended_session, attendee, 
     rejected = make_registration(session, state=RegistrationState.REJECTED)
     for registration_id in (low.id, rejected.id):
         with pytest.raises(CertificateError) as refused:
-            issue(registration_id)
+            run(issue, registration_id)
         assert refused.value.status == 409
     with pytest.raises(CertificateError) as missing:
-        issue(999_999)
+        run(issue, 999_999)
     assert missing.value.status == 404
     assert db.session.scalar(select(Certificate.id)) is None
 
@@ -143,7 +144,7 @@ def test_issue_all_issues_every_eligible_registration_with_consecutive_serials(a
     session = ended_session(days=4)
     eligible = [attendee(session) for _ in range(3)]
     attendee(session, present=2)
-    created = issue_all(session.id)
+    created = run(issue_all, session.id)
     assert sorted(c.registration_id for c in created) == sorted(r.id for r in eligible)
     assert sorted(c.serial for c in created) == [f"HAN-{YEAR}-{n:04d}" for n in (1, 2, 3)]
     assert db.session.query(AuditEvent).filter_by(action="certificate.issue").count() == 3
@@ -153,16 +154,16 @@ def test_serials_follow_the_prefix_and_year_across_sessions(app, ended_session, 
     first = ended_session(serial_prefix="HAN")
     second = ended_session(serial_prefix="han")  # normalised to HAN: the same sequence
     other = ended_session(serial_prefix="", city="Vientiane")
-    a = issue(attendee(first).id)[0]
-    b = issue(attendee(second).id)[0]
-    c = issue(attendee(other).id)[0]
+    a = run(issue, attendee(first).id)[0]
+    b = run(issue, attendee(second).id)[0]
+    c = run(issue, attendee(other).id)[0]
     assert (a.serial, b.serial, c.serial) == (f"HAN-{YEAR}-0001", f"HAN-{YEAR}-0002", f"VTE-{YEAR}-0001")
     # Sequence numbers keep growing past 9999 without breaking the order.
     db.session.add(Certificate(registration_id=a.registration_id, serial=f"HAN-{YEAR}-9999", code="x" * 32,
                                status=CertificateStatus.REVOKED, facts={}, locale="fr"))
     db.session.commit()
-    d = issue(attendee(first).id)[0]
-    e = issue(attendee(first).id)[0]
+    d = run(issue, attendee(first).id)[0]
+    e = run(issue, attendee(first).id)[0]
     assert (d.serial, e.serial) == (f"HAN-{YEAR}-10000", f"HAN-{YEAR}-10001")
 
 
@@ -175,7 +176,7 @@ def test_serial_prefix_falls_back_to_the_city(app, make_session):
 def test_a_serial_taken_meanwhile_is_retried(app, db, ended_session, attendee, monkeypatch):
     """Another session of the same prefix took the next serial between reading and inserting."""
     session = ended_session()
-    taken = issue(attendee(session).id)[0]
+    taken = run(issue, attendee(session).id)[0]
     real = services.last_sequence
     calls = {"n": 0}
 
@@ -184,34 +185,34 @@ def test_a_serial_taken_meanwhile_is_retried(app, db, ended_session, attendee, m
         return 0 if calls["n"] == 1 else real(prefix, year)  # the first read misses the taken serial
 
     monkeypatch.setattr(services, "last_sequence", stale)
-    fresh = issue(attendee(session).id)[0]
+    fresh = run(issue, attendee(session).id)[0]
     assert taken.serial == f"HAN-{YEAR}-0001" and fresh.serial == f"HAN-{YEAR}-0002"
     assert calls["n"] == 2
 
 
 def test_revoke_needs_a_reason_and_a_valid_certificate(app, db, ended_session, attendee, organiser_user):
-    certificate = issue(attendee(ended_session()).id)[0]
+    certificate = run(issue, attendee(ended_session()).id)[0]
     with pytest.raises(CertificateError) as no_reason:
-        revoke(certificate.id, "   ", actor=organiser_user)
+        run(revoke, certificate.id, "   ", actor=organiser_user)
     assert no_reason.value.status == 400
-    revoked = revoke(certificate.id, "Nom mal orthographié", actor=organiser_user)
+    revoked = run(revoke, certificate.id, "Nom mal orthographié", actor=organiser_user)
     assert revoked.status == CertificateStatus.REVOKED
     assert revoked.revoked_at is not None and revoked.revoked_by_id == organiser_user.id
     assert revoked.revoke_reason == "Nom mal orthographié"
     with pytest.raises(CertificateError) as twice:
-        revoke(certificate.id, "again")
+        run(revoke, certificate.id, "again")
     assert twice.value.status == 409
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "certificate.revoke"))
     assert event.reason == "Nom mal orthographié" and event.after == {"status": "revoked"}
     # A revoked certificate does not block a new one for the same registration.
-    again, created = issue(certificate.registration_id)
+    again, created = run(issue, certificate.registration_id)
     assert created and again.serial != certificate.serial
 
 
 def test_snapshot_does_not_follow_later_edits_and_reissue_takes_the_correction(app, db, ended_session, attendee):
     session = ended_session(title_fr="Protection des mineurs")
     registration = attendee(session, name_latin="Tran Van Mihn", name_native="Trần Văn Mính", locale="vi")
-    old = issue(registration.id)[0]
+    old = run(issue, registration.id)[0]
     old_code, old_serial = old.code, old.serial
     pdf_before = db.session.scalar(select(Certificate.pdf).where(Certificate.id == old.id))
 
@@ -228,7 +229,7 @@ def test_snapshot_does_not_follow_later_edits_and_reissue_takes_the_correction(a
     assert kept.facts["session_title_fr"] == "Protection des mineurs"
     assert db.session.scalar(select(Certificate.pdf).where(Certificate.id == old.id)) == pdf_before
 
-    new = reissue(old.id, reason="Correction du nom")
+    new = run(reissue, old.id, reason="Correction du nom")
     db.session.expire_all()
     old = db.session.get(Certificate, old.id)
     assert old.status == CertificateStatus.SUPERSEDED and old.superseded_by_id == new.id
@@ -239,15 +240,15 @@ def test_snapshot_does_not_follow_later_edits_and_reissue_takes_the_correction(a
     actions = set(db.session.scalars(select(AuditEvent.action)))
     assert {"certificate.issue", "certificate.reissue", "certificate.supersede"} <= actions
     with pytest.raises(CertificateError):
-        reissue(old.id)
+        run(reissue, old.id)
 
 
 def test_reissue_refuses_a_registration_no_longer_eligible(app, db, ended_session, attendee):
     registration = attendee(ended_session())
-    certificate = issue(registration.id)[0]
+    certificate = run(issue, registration.id)[0]
     registration.state = RegistrationState.CANCELLED
     db.session.commit()
     with pytest.raises(CertificateError):
-        reissue(certificate.id)
+        run(reissue, certificate.id)
     db.session.expire_all()
     assert db.session.get(Certificate, certificate.id).status == CertificateStatus.VALID

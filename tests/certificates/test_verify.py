@@ -5,13 +5,14 @@ import re
 import pytest
 
 from registrations.certificates.services import issue, reissue, revoke
+from registrations.transaction import run
 
 
 @pytest.fixture
 def certificate(ended_session, attendee):
     session = ended_session(title_fr="Lutte contre les stupéfiants")
     registration = attendee(session, name_latin="Keo Sophea", name_native="កែវ សុភា", locale="km")
-    return issue(registration.id)[0]
+    return run(issue, registration.id)[0]
 
 
 def _page(client, code, lang="en"):
@@ -34,7 +35,7 @@ def test_page_answers_in_the_reader_language(client, certificate):
 
 
 def test_revoked_certificate_page_shows_date_and_reason(client, certificate):
-    revoke(certificate.id, "Présence falsifiée")
+    run(revoke, certificate.id, "Présence falsifiée")
     html = _page(client, certificate.code).get_data(as_text=True)
     assert 'data-status="revoked"' in html
     assert "Présence falsifiée" in html
@@ -42,7 +43,7 @@ def test_revoked_certificate_page_shows_date_and_reason(client, certificate):
 
 
 def test_superseded_certificate_points_to_nothing(client, certificate):
-    new = reissue(certificate.id)
+    new = run(reissue, certificate.id)
     html = _page(client, certificate.code).get_data(as_text=True)
     assert 'data-status="superseded"' in html
     assert "replaced by a corrected certificate" in html

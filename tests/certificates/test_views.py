@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from registrations.certificates.services import issue, reissue, revoke
 from registrations.models import AuditEvent, Certificate, CertificateStatus, RegistrationState
+from registrations.transaction import run
 
 from .pdf import pdf_text
 
@@ -17,7 +18,7 @@ def vn_certificate(db, ended_session, attendee, vn_agency):
     """A valid certificate of a participant of the Vietnamese partner's agency."""
     registration = attendee(ended_session(title_fr="Lutte contre la fraude documentaire"), vn_agency,
                             name_latin="Nguyen Thi Huong", name_native="Nguyễn Thị Hương", locale="vi")
-    return issue(registration.id)[0]
+    return run(issue, registration.id)[0]
 
 
 def _certificates(db):
@@ -63,7 +64,7 @@ def test_session_page_runs_a_fixed_number_of_queries_without_pdf(organiser_clien
         session = ended_session()
         registrations = [attendee(session) for _ in range(size)]
         for registration in registrations[: size // 2]:
-            issue(registration.id)
+            run(issue, registration.id)
         with count_queries() as statements:
             assert organiser_client.get(f"/manage/sessions/{session.id}/certificates").status_code == 200
         return statements
@@ -165,14 +166,14 @@ def test_another_agency_partner_gets_404(partner_kh_client, vn_certificate):
 
 
 def test_revoked_or_superseded_certificate_is_not_served(organiser_client, partner_client, vn_certificate):
-    revoke(vn_certificate.id, "Erreur")
+    run(revoke, vn_certificate.id, "Erreur")
     for client in (organiser_client, partner_client):
         response = client.get(f"/certificates/{vn_certificate.id}.pdf", headers={"Accept-Language": "en"})
         assert response.status_code == 410
         assert response.mimetype == "text/html"
         assert "was revoked" in response.get_data(as_text=True)
-    renewed = issue(vn_certificate.registration_id)[0]
-    reissue(renewed.id)
+    renewed = run(issue, vn_certificate.registration_id)[0]
+    run(reissue, renewed.id)
     response = partner_client.get(f"/certificates/{renewed.id}.pdf", headers={"Accept-Language": "fr"})
     assert response.status_code == 410
     assert response.mimetype == "text/html"
@@ -201,8 +202,8 @@ def test_anonymous_visitors_are_sent_to_login(client, vn_certificate):
 def test_session_zip_streams_every_valid_certificate(organiser_client, ended_session, attendee, db):
     session = ended_session()
     registrations = [attendee(session, name_latin=f"Person {n}") for n in range(4)]
-    certificates = [issue(r.id)[0] for r in registrations]
-    revoke(certificates[0].id, "Erreur")
+    certificates = [run(issue, r.id)[0] for r in registrations]
+    run(revoke, certificates[0].id, "Erreur")
     db.session.execute(Certificate.__table__.update().where(Certificate.id == certificates[1].id).values(pdf=None))
     db.session.commit()
     response = organiser_client.get(f"/manage/sessions/{session.id}/certificates.zip")
@@ -228,8 +229,8 @@ def test_session_zip_without_certificates_is_404(organiser_client, ended_session
 def test_agency_list_shows_only_the_agency_certificates(partner_client, partner_kh_client, ended_session,
                                                         attendee, vn_agency, kh_agency):
     session = ended_session()
-    vn = issue(attendee(session, vn_agency, name_latin="Le Thi Mai").id)[0]
-    kh = issue(attendee(session, kh_agency, name_latin="Chan Dara", name_native="ចាន់ ដារា", locale="km").id)[0]
+    vn = run(issue, attendee(session, vn_agency, name_latin="Le Thi Mai").id)[0]
+    kh = run(issue, attendee(session, kh_agency, name_latin="Chan Dara", name_native="ចាន់ ដារា", locale="km").id)[0]
     vn_page = partner_client.get("/certificates").get_data(as_text=True)
     kh_page = partner_kh_client.get("/certificates").get_data(as_text=True)
     assert vn.serial in vn_page and "Le Thi Mai" in vn_page and kh.serial not in vn_page
@@ -248,10 +249,10 @@ def test_agency_list_is_paginated_with_a_fixed_number_of_queries(partner_client,
 
     session = ended_session()
     for _ in range(3):
-        issue(attendee(session, vn_agency).id)
+        run(issue, attendee(session, vn_agency).id)
     small = measure()
     for _ in range(9):
-        issue(attendee(session, vn_agency).id)
+        run(issue, attendee(session, vn_agency).id)
     large = measure()
     assert len(small) == len(large)
     # The PDFs' bytes are never read; only whether each is stored (the drawing job's progress).

@@ -22,6 +22,7 @@ def world(app, db, make_agency, make_user, make_session, make_registration, make
     """An office, an admin, an organiser, two partners of different agencies, an upcoming
     session with a registration, and an ended one with attendance and a certificate."""
     from registrations.certificates import services as certificates
+    from registrations.transaction import run
 
     office = make_agency("FR", code="FR-OFFICE", name="Service de sécurité intérieure")
     vn = make_agency("VN", code="VN-MPS", name="Bộ Công an")
@@ -42,7 +43,7 @@ def world(app, db, make_agency, make_user, make_session, make_registration, make
     for day in days:
         db.session.add(Attendance(registration_id=attendee.id, day_id=day.id, status=AttendanceStatus.PRESENT))
     db.session.commit()
-    certificate, _ = certificates.issue(attendee.id)
+    certificate, _ = run(certificates.issue, attendee.id)
     db.session.commit()
     ids = {
         "session_id": upcoming.id, "ended_session_id": ended.id, "registration_id": registration.id,
