@@ -1,8 +1,11 @@
 """The outbox: record messages with the change that causes them, then send each exactly once.
 
-A message row is written in the caller's transaction (`record`). After the commit a job sends it
-(`send_batch`): the worker claims the row with a conditional UPDATE (queued → sending), commits,
-talks to the SMTP server, then marks it sent. A second worker, or the same job run twice, finds
+A message row is written in the caller's transaction (`record`), often under a session's lock: a
+kind of message and the values its text is made from, nothing rendered. After the commit a job
+sends it (`send_batch`): the worker claims the row with a conditional UPDATE (queued → sending),
+commits, writes the subject and body in the recipient's language and keeps them
+(`kinds.render_into`), talks to the SMTP server, then marks it sent. Each step is its own unit
+of work (`transaction.run`). A second worker, or the same job run twice, finds
 the row no longer queued and skips it. Connection failures and temporary refusals (4xx) put the
 row back in the queue with a growing delay; permanent refusals (5xx), invalid addresses and
 oversized attachments fail it at once with the reason. A row left in `sending` by a worker that
@@ -22,7 +25,7 @@ from registrations.extensions import db
 from registrations.mail import Gone
 from registrations.messages import delivery, kinds
 from registrations.models.messages import Message, MessageState
-from registrations.transaction import after_commit
+from registrations.transaction import after_commit, run
 
 #: Delay before the n-th retry (seconds); the last one repeats until MAIL_MAX_TRIES.
 BACKOFF = (30, 60, 300, 900, 1800, 3600)
@@ -68,7 +71,12 @@ def enqueue_sending(ids: list[int]) -> None:
 
 
 def _claim(message_id: int, now: datetime) -> bool:
-    """Take the message for sending if nobody has (queued and due, or an interrupted sending)."""
+    """Take the message for sending if nobody has (queued and due, or an interrupted sending);
+    committed at once, before the server is spoken to."""
+    return run(_claim_row, message_id, now)
+
+
+def _claim_row(message_id: int, now: datetime) -> bool:
     stale = now - timedelta(seconds=current_app.config["MAIL_SENDING_TIMEOUT"])
     result = db.session.execute(
         update(Message)
@@ -76,7 +84,6 @@ def _claim(message_id: int, now: datetime) -> bool:
         .values(state=MessageState.SENDING, claimed_at=now, tries=Message.tries + 1)
         .execution_options(synchronize_session=False)
     )
-    db.session.commit()
     return result.rowcount == 1
 
 
@@ -89,11 +96,15 @@ def _claimable(now: datetime, stale: datetime):
 
 
 def _finish(message_id: int, **values) -> None:
+    """Record the outcome of a sending (committed at once: a crash loses at most one sending)."""
+    run(_finish_row, message_id, values)
+
+
+def _finish_row(message_id: int, values: dict) -> None:
     db.session.execute(
         update(Message).where(Message.id == message_id, Message.state == MessageState.SENDING)
         .values(**values).execution_options(synchronize_session=False)
     )
-    db.session.commit()
 
 
 def _retry_later(message: Message, error: str, now: datetime) -> None:
@@ -143,16 +154,14 @@ def _write(message: Message) -> None:
     """Render a message of a kind now, in its language, and keep what was rendered."""
     if message.rendered_at is not None:
         return
+    message_id = message.id
     try:
-        kinds.render_into(message)
+        run(kinds.render_into, message)
     except Gone as error:
-        db.session.rollback()
         raise delivery.PermanentFailure(f"cannot write the message: {error}") from error
     except Exception as error:  # a broken template must not leave the message "sending"
-        db.session.rollback()
-        current_app.logger.exception("Could not write message %s", message.id)
+        current_app.logger.exception("Could not write message %s", message_id)
         raise delivery.PermanentFailure(f"cannot write the message: {type(error).__name__}: {error}") from error
-    db.session.commit()
 
 
 def due_ids(now: datetime, limit: int = 500) -> list[int]:
@@ -166,8 +175,7 @@ def sweep(now: datetime | None = None) -> dict:
     """Send every message that is due (the periodic job, and the worker at start-up)."""
     now = now or local_now()
     totals = {"sent": 0, "failed": 0, "retry": 0, "skipped": 0}
-    ids = due_ids(now)
-    db.session.commit()
+    ids = run(due_ids, now)
     for start in range(0, len(ids), 100):
         for outcome, n in send_batch(ids[start:start + 100], now).items():
             totals[outcome] += n

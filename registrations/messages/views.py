@@ -12,7 +12,6 @@ from wtforms.validators import Length, Optional
 from registrations.access import AUTHENTICATED, STAFF, allow
 from registrations.admin.forms import as_choices
 from registrations.errors import abort_with, session_or_404
-from registrations.extensions import db
 from registrations.forms import FlaskForm
 from registrations.messages import announcements, bp
 from registrations.messages.announcements import AnnouncementForm
@@ -20,6 +19,7 @@ from registrations.messages.kinds import label
 from registrations.messages.outbox import send_again
 from registrations.models import Message, MessageState, Role
 from registrations.paging import paginate
+from registrations.transaction import run
 
 #: Labels of the objects a message can concern.
 OBJECT_LABELS = {
@@ -69,10 +69,9 @@ def resend(message_id: int):
     form = FlaskForm()
     if not form.validate():
         abort_with(400, _("The form has expired or its security token is missing. Reload the page and try again."))
-    copy = send_again(message_id, actor=current_user._get_current_object())
+    copy = run(send_again, message_id, actor=current_user._get_current_object())
     if copy is None:
         abort_with(404, _("This message does not exist."))
-    db.session.commit()
     flash(_("The message to %(email)s is queued again.", email=copy.recipient), "success")
     return redirect(url_for(".admin_list"))
 
@@ -93,9 +92,8 @@ def announce(session_id: int):
     form = AnnouncementForm()
     status = 200
     if form.validate_on_submit():
-        count = announcements.announce(session, form.audience.data, form.texts(),
-                                       actor=current_user._get_current_object())
-        db.session.commit()
+        count = run(announcements.announce, session, form.audience.data, form.texts(),
+                    actor=current_user._get_current_object())
         flash(ngettext("The announcement is queued for %(num)d person.",
                        "The announcement is queued for %(num)d people.", count), "success")
         return redirect(url_for(".announce", session_id=session.id))
