@@ -155,7 +155,7 @@ def _render_detail(registration: Registration, status: int = 200):
         qr=codes.qr_data_uri(registration.personal_code) if approved else None,
         offer_open=offer_is_active(registration, utcnow()), cancel_form=RegistrationCancelForm(),
         note_form=RegistrationNoteForm(internal_note=registration.internal_note) if current_user.is_staff else None,
-        plain_form=FlaskForm(), system_reasons=_system_reasons(),
+        system_reasons=_system_reasons(),
         state_labels={state.value: state.label for state in RegistrationState},
     ), status
 

@@ -49,7 +49,7 @@ def admin_list():
     form = MessageFilterForm(request.args)
     form.state.choices = as_choices([("", _("All states")), *MessageState.choices()])
     if not form.validate():
-        return render_template("messages/admin_list.html", form=form, page=None, resend_form=FlaskForm(),
+        return render_template("messages/admin_list.html", form=form, page=None,
                                object_labels=OBJECT_LABELS, subject_of=label), 400
     query = _listing()
     if form.state.data:
@@ -58,7 +58,7 @@ def admin_list():
     if text:
         query = query.where(or_(Message.recipient.contains(text.lower(), autoescape=True),
                                 func.lower(Message.subject).contains(text.lower(), autoescape=True)))
-    return render_template("messages/admin_list.html", form=form, page=paginate(query), resend_form=FlaskForm(),
+    return render_template("messages/admin_list.html", form=form, page=paginate(query),
                            object_labels=OBJECT_LABELS, subject_of=label)
 
 
