@@ -69,6 +69,12 @@ def _throttle(view):
     return view
 
 
+def _open_login(user) -> None:
+    """Log the person in: Flask-Login's cookie and a new row of the `login` table."""
+    login_user(user)
+    run(logins.start, user)
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @allow(ANYONE)
 @_throttle
@@ -85,8 +91,7 @@ def login():
             flash(str(error.message), "danger")
             status = error.status
         else:
-            login_user(user)
-            run(logins.start, user)
+            _open_login(user)
             refresh()  # greet the person in their own language
             flash(_("Welcome, %(name)s.", name=user.display_name), "success")
             return redirect(safe_next(form.next.data) or url_for("main.index"))
@@ -119,8 +124,7 @@ def password():
             status = 400
         else:
             # Every login ended with the change; this one goes on under a new login.
-            login_user(current_user._get_current_object())
-            run(logins.start, current_user)
+            _open_login(current_user._get_current_object())
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("main.index"))
     elif request.method == "POST":

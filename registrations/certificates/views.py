@@ -104,17 +104,22 @@ def issue_all_view(session_id: int):
     return redirect(url_for("certificates.session", session_id=session_id))
 
 
+def _with_reason(form, missing: str, action, certificate_id: int) -> Certificate:
+    """Check a reason form, then run a certificate action with it (a refusal answers its status)."""
+    if not form.validate_on_submit():
+        abort_with(400, " ".join(str(e) for e in form.reason.errors) or missing)
+    try:
+        return run(action, certificate_id, actor=current_user, reason=form.reason.data or "")
+    except CertificateError as error:
+        _fail(error)
+
+
 @bp.post("/manage/certificates/<int:certificate_id>/revoke", endpoint="revoke")
 @allow(STAFF)
 def revoke_view(certificate_id: int):
     """Revoke a certificate, with a reason shown on its verification page."""
-    form = CertificateRevokeForm(prefix=f"revoke-{certificate_id}")
-    if not form.validate_on_submit():
-        abort_with(400, " ".join(str(e) for e in form.reason.errors) or _("Give the reason for the revocation."))
-    try:
-        certificate = run(revoke, certificate_id, form.reason.data, actor=current_user)
-    except CertificateError as error:
-        _fail(error)
+    certificate = _with_reason(CertificateRevokeForm(prefix=f"revoke-{certificate_id}"),
+                               _("Give the reason for the revocation."), revoke, certificate_id)
     flash(_("Certificate %(serial)s revoked.", serial=certificate.serial), "success")
     return _back_to_session(certificate_id)
 
@@ -123,13 +128,8 @@ def revoke_view(certificate_id: int):
 @allow(STAFF)
 def reissue_view(certificate_id: int):
     """Replace a certificate after a correction (new serial and code; the old one is superseded)."""
-    form = CertificateReissueForm(prefix=f"reissue-{certificate_id}")
-    if not form.validate_on_submit():
-        abort_with(400, " ".join(str(e) for e in form.reason.errors) or _("The form is not valid."))
-    try:
-        certificate = run(reissue, certificate_id, actor=current_user, reason=form.reason.data or "")
-    except CertificateError as error:
-        _fail(error)
+    certificate = _with_reason(CertificateReissueForm(prefix=f"reissue-{certificate_id}"),
+                               _("The form is not valid."), reissue, certificate_id)
     flash(_("Certificate re-issued as %(serial)s.", serial=certificate.serial), "success")
     return _back_to_session(certificate.id)
 
