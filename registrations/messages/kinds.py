@@ -29,7 +29,7 @@ RENDERERS = {
 LABELS = {
     "registration": _l("Registration"),
     "invitation": _l("Invitation"),
-    "password_reset": _l("Password reset"),
+    "password_reset": _l("Password reset link"),
     "session_cancelled": _l("Session cancelled"),
     "reminder": _l("Reminder"),
     "certificate": _l("Certificate"),

@@ -97,7 +97,7 @@ def test_a_message_not_written_yet_is_listed_by_its_kind_and_sent_again_as_such(
     assert (queued.subject, queued.body, queued.rendered_at) == ("", "", None)
     admin_client.set_cookie("lang", "en")
     page = admin_client.get("/admin/messages").get_data(as_text=True)
-    assert "Password reset" in page and "written when it is sent" in page
+    assert "Password reset link" in page and "written when it is sent" in page
 
     assert admin_client.post(f"/admin/messages/{queued.id}/send-again").status_code == 302
     copy = db.session.scalars(select(Message).order_by(Message.id.desc())).first()
