@@ -1,10 +1,11 @@
 """The rules of certificates: who is eligible, issuing, revoking and re-issuing.
 
 Eligible: an approved registration whose attendance rate reaches the session's threshold,
-in a session that is completed or has ended. Each action is one transaction that writes an
-audit event; serial numbers are allocated per prefix and year without duplicates (the session
-row is locked, and a serial taken meanwhile by another session of the same prefix is retried).
-The PDFs are drawn by a job right after that transaction and stored (see `_commit_and_render`).
+in a session that is completed or has ended. Each action flushes one unit of work (the caller
+commits it through `registrations.transaction.run`) that writes an audit event; serial numbers
+are allocated per prefix and year without duplicates (the session row is locked, and a serial
+taken meanwhile by another session of the same prefix is retried). The PDFs are drawn by a job
+enqueued once that transaction has committed, and stored (see `_render_after_commit`).
 """
 
 import re
