@@ -9,7 +9,8 @@ store or draw anything. This module holds the limits between the two, in one pla
 - C0/C1 control characters (NUL first of all) refused with a translated 400: anywhere in the
   path and the query string, and in posted fields except tab, line feed and carriage return,
   which text areas may hold;
-- files posted where the app expects text (no view takes an upload): a 400;
+- files posted where the app expects text: a 400, except to the views marked `accepts_files`
+  (registration answers, batch nominations), whose services check each file by its content;
 - JSON bodies: at most `JSON_MAX_BYTES` and `JSON_MAX_DEPTH` levels of nesting, checked on the
   raw bytes before the parser sees them (a body nested 100,000 deep would exhaust its stack);
 - WTForms validators for names: no control or bidirectional-override characters, and the
@@ -20,7 +21,7 @@ import re
 import unicodedata
 from datetime import date, datetime
 
-from flask import request
+from flask import current_app, request
 from flask_babel import lazy_gettext as _l
 from werkzeug.routing import BaseConverter, ValidationError
 from wtforms.validators import StopValidation
@@ -130,10 +131,16 @@ def check_request() -> None:
         if json_depth(raw, JSON_MAX_DEPTH) > JSON_MAX_DEPTH:
             abort_with(400, JSON_MESSAGE)
         return
-    if request.files:
+    if request.files and not getattr(current_app.view_functions.get(request.endpoint), "accepts_files", False):
         abort_with(400, FILE_MESSAGE)
     if any(CONTROL.search(key) or CONTROL_IN_TEXT.search(value) for key, value in request.form.items(multi=True)):
         abort_with(400, CONTROL_MESSAGE)
+
+
+def accepts_files(view):
+    """Mark a view that takes uploaded files (its service checks them); others refuse any file."""
+    view.accepts_files = True
+    return view
 
 
 def init_app(app) -> None:
