@@ -47,7 +47,7 @@ from registrations.models import (
     TrainingSession,
     User,
 )
-from registrations.spreadsheets import neutralise
+from registrations.spreadsheets import FORMULA_STARTS
 from registrations.text import fold
 
 #: Most people one file may nominate.
@@ -120,8 +120,8 @@ def template_xlsx(session: TrainingSession, questions: list[RegistrationQuestion
             letter = get_column_letter(index)
             rule.add(f"{letter}{FIRST_ROW}:{letter}{last}")
             sheet.add_data_validation(rule)
-    for example in examples or []:
-        sheet.append([neutralise(example.get(key, "")) for key, _label, _required in columns])
+    for example in examples or []:  # our own texts: none starts a formula
+        sheet.append([example.get(key, "") for key, _label, _required in columns])
     sheet.freeze_panes = sheet.cell(row=FIRST_ROW, column=2)
     notes = workbook.create_sheet(_("Instructions")[:31])
     for line in (
@@ -148,7 +148,11 @@ def _text(value) -> str:
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).strip()
+    text = str(value).strip()
+    # A cell an export protected from formulas ("'+84 …") holds the text after the apostrophe.
+    if text.startswith("'") and text[1:2] in FORMULA_STARTS and text[1:2]:
+        text = text[1:]
+    return text
 
 
 def read_rows(data: bytes) -> list[dict]:
