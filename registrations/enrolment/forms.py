@@ -157,7 +157,9 @@ def _answer_field(question):
         return RadioField(label, validators=marks, validate_choice=False,
                           choices=[SelectChoice(YES, _l("yes")), SelectChoice(NO, _l("no"))])
     if kind == QuestionKind.DATE:
-        return StringField(label, validators=[Length(max=10), *marks], render_kw={"type": "date"})
+        # A date input may not carry maxlength: the pattern bounds it (the service checks the date).
+        return StringField(label, validators=[Regexp(r"^[0-9-]{0,10}$", message=_l(
+            "Enter a date between 1900 and 2099 (year-month-day).")), *marks], render_kw={"type": "date"})
     if kind == QuestionKind.NUMBER:
         return StringField(label, validators=[Length(max=30), *marks], render_kw={"inputmode": "decimal"})
     return StringField(label, validators=[Length(max=TEXT_MAX), *marks])

@@ -22,7 +22,7 @@ def _render_list(session, form, status: int = 200):
         select(RegistrationAnswer.question_id, func.count()).join(RegistrationQuestion)
         .where(RegistrationQuestion.session_id == session.id).group_by(RegistrationAnswer.question_id)).all())
     return render_template("registrations/questions.html", session=session, questions=asked, counts=counts,
-                           form=form, plain_form=FlaskForm()), status
+                           form=form), status
 
 
 def _save(session, form, question_id=None):
