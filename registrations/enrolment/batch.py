@@ -89,6 +89,14 @@ def _columns(questions) -> list[tuple[str, str, bool]]:
         (f"q{q.id}", q.label + (" *" if q.required else ""), q.required) for q in cell_questions(questions)]
 
 
+def _sample(question: RegistrationQuestion) -> str:
+    """An answer of the demonstration file that fits the question."""
+    if question.kind == QuestionKind.CHOICE:
+        return question.options[0] if question.options else ""
+    return {QuestionKind.YES_NO: answers.NO, QuestionKind.DATE: "2031-01-31", QuestionKind.NUMBER: "1"}.get(
+        question.kind, "A0000000" if question.required else "")
+
+
 def template_xlsx(session: TrainingSession, questions: list[RegistrationQuestion],
                   examples: list[dict] | None = None) -> bytes:
     """The nomination template of a session (with `examples` filled in, the demonstration file)."""
@@ -120,8 +128,9 @@ def template_xlsx(session: TrainingSession, questions: list[RegistrationQuestion
             letter = get_column_letter(index)
             rule.add(f"{letter}{FIRST_ROW}:{letter}{last}")
             sheet.add_data_validation(rule)
+    samples = {f"q{q.id}": _sample(q) for q in cell_questions(questions)}
     for example in examples or []:  # our own texts: none starts a formula
-        sheet.append([example.get(key, "") for key, _label, _required in columns])
+        sheet.append([example.get(key, samples.get(key, "")) for key, _label, _required in columns])
     sheet.freeze_panes = sheet.cell(row=FIRST_ROW, column=2)
     notes = workbook.create_sheet(_("Instructions")[:31])
     for line in (
@@ -259,7 +268,7 @@ def _check_formats(result: RowResult, questions) -> None:
     except AnswersInvalid as error:
         labels = {q.id: q.label for q in questions}
         for question_id, message in error.errors.items():
-            result.refuse(f"{labels[question_id]}: {message}")
+            result.refuse(_("%(label)s: %(message)s", label=labels[question_id], message=message))
 
 
 def check_rows(session: TrainingSession, agency: Agency, rows: list[dict], questions, now: datetime) -> list[RowResult]:
