@@ -66,7 +66,7 @@ def batch_template(session_id: int, which: str):
 
 @bp.post("/sessions/<int:session_id>/nominate/batch")
 @allow(Role.PARTNER)
-@accepts_files
+@accepts_files("file")
 def batch_check(session_id: int):
     """Read the uploaded file and show, row by row, what is wrong and what will happen."""
     session = queries.get_session_for_registering(session_id)

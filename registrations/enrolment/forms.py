@@ -20,6 +20,7 @@ from registrations.enrolment.services import RequestDetails
 from registrations.forms import FlaskForm
 from registrations.i18n import LANGUAGES
 from registrations.inputs import LatinName, PlainName, parse_id
+from registrations.models import QuestionKind, QuestionVisibility
 
 PHONE = Regexp(r"^[0-9+()./ -]*$", message=_l("Use digits, spaces and + ( ) . / - only."))
 #: The shape of an address only (name@domain.tld): the office's own test domains must pass too.
@@ -142,7 +143,6 @@ FILE_ACCEPT = ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"
 def _answer_field(question):
     """The field asking one question: its format only, the rules are `answers.validate`'s."""
     from registrations.enrolment.answers import NO, TEXT_MAX, YES
-    from registrations.models import QuestionKind
 
     marks = [_Asked()] if question.required else []
     label = question.label
@@ -204,22 +204,10 @@ class RegistrationEditForm(PersonFieldsMixin, RequestFieldsMixin, FlaskForm):
     submit = SubmitField(_l("Save the changes"))
 
 
-def _question_kinds():
-    from registrations.models import QuestionKind
-
-    return QuestionKind.choices()
-
-
-def _visibilities():
-    from registrations.models import QuestionVisibility
-
-    return QuestionVisibility.choices()
-
-
 class RegistrationQuestionForm(FlaskForm):
     """One question of a session's registration form, in the five languages."""
 
-    kind = SelectField(_l("Kind of answer"), choices=_question_kinds)
+    kind = SelectField(_l("Kind of answer"), choices=[SelectChoice(v, label) for v, label in QuestionKind.choices()])
     label_fr = StringField(_l("Question in French"), validators=[DataRequired(), Length(max=300), PlainName()])
     label_en = StringField(_l("Question in English"), validators=[Optional(), Length(max=300), PlainName()])
     label_vi = StringField(_l("Question in Vietnamese"), validators=[Optional(), Length(max=300), PlainName()])
@@ -228,7 +216,8 @@ class RegistrationQuestionForm(FlaskForm):
     choices = TextAreaField(_l("Options"), validators=[Optional(), Length(max=10000)], render_kw={"rows": 3},
                             description=_l("For a choice: one option per line."))
     required = BooleanField(_l("An answer is required"))
-    visibility = SelectField(_l("Who sees the answers"), choices=_visibilities)
+    visibility = SelectField(_l("Who sees the answers"),
+                             choices=[SelectChoice(v, label) for v, label in QuestionVisibility.choices()])
     sensitive = BooleanField(_l("Personal or sensitive (passport…): erase the answers after the session"))
     submit = SubmitField(_l("Save the question"))
 

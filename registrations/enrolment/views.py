@@ -92,7 +92,7 @@ def _live_registration(session_id: int, participant_id: int) -> Registration | N
 
 @bp.route("/sessions/<int:session_id>/register", methods=["GET", "POST"])
 @allow(Role.PARTNER)
-@accepts_files
+@accepts_files(r"q[0-9]+")
 def register(session_id: int):
     """A partner registers themselves, answering the session's questions; their participant
     record is prefilled and updated."""
@@ -130,7 +130,7 @@ def _colleague_label(participant: Participant, state: RegistrationState | None =
 
 @bp.route("/sessions/<int:session_id>/nominate", methods=["GET", "POST"])
 @allow(Role.PARTNER)
-@accepts_files
+@accepts_files(r"q[0-9]+")
 def nominate(session_id: int):
     """A partner nominates a colleague of their agency: an existing participant or a new one.
     Colleagues already registered for the session are marked in the list."""
@@ -265,7 +265,7 @@ def decline_offer(registration_id: int):
 
 @bp.route("/registrations/<int:registration_id>/edit", methods=["GET", "POST"])
 @allow(Role.PARTNER, STAFF)
-@accepts_files
+@accepts_files(r"q[0-9]+")
 def edit(registration_id: int):
     """Correct a pending registration of the agency: the person, needs, motivation and answers."""
     registration = queries.get_registration_for(current_user, registration_id)
