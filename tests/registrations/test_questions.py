@@ -301,3 +301,23 @@ def test_the_nominate_list_marks_colleagues_already_registered(db, partner_clien
     assert "Le Thi Mai (déjà inscrit : En attente)" in html
     assert 'data-testid="already-registered"' in html
     assert "Pham Quoc Bao (" not in html
+
+
+def test_anonymising_a_participant_erases_their_answers_and_files(db, app, make_session, make_registration,
+                                                                   answers_dir):
+    from registrations.admin.personal_data import anonymise
+
+    session = make_session()
+    question = RegistrationQuestion(session_id=session.id, kind=QuestionKind.FILE, label_fr="Copie")
+    db.session.add(question)
+    db.session.commit()
+    registration = make_registration(session)
+    key = answer_files.save(db.session(), session.id, answer_files.check(png_bytes(), "p.png"))
+    db.session.add(RegistrationAnswer(registration_id=registration.id, question_id=question.id, file_key=key,
+                                      file_name="p.png", file_type="image/png", file_size=10))
+    db.session.commit()
+    assert (answers_dir / key).exists()
+    anonymise([registration.participant_id])
+    answer = db.session.scalar(select(RegistrationAnswer))
+    assert (answer.file_key, answer.file_name) == ("", "") and answer.purged_at is not None
+    assert not (answers_dir / key).exists()
