@@ -321,3 +321,34 @@ def test_anonymising_a_participant_erases_their_answers_and_files(db, app, make_
     answer = db.session.scalar(select(RegistrationAnswer))
     assert (answer.file_key, answer.file_name) == ("", "") and answer.purged_at is not None
     assert not (answers_dir / key).exists()
+
+
+def test_the_organisers_list_with_answers_costs_the_same_queries_for_3_or_12_rows(db, organiser_client, asked,
+                                                                               make_registration):
+    import sqlalchemy as sa
+
+    session, questions = asked
+
+    def add(n):
+        for _ in range(n):
+            registration = make_registration(session, state=S.PENDING)
+            db.session.add_all([RegistrationAnswer(registration_id=registration.id, question_id=q.id, value="x")
+                                for q in questions[:5]])
+        db.session.commit()
+
+    def measure() -> int:
+        statements = []
+        listener = lambda *args: statements.append(args[2])  # noqa: E731
+        sa.event.listen(db.engine, "before_cursor_execute", listener)
+        try:
+            page = organiser_client.get(f"/manage/sessions/{session.id}/registrations")
+        finally:
+            sa.event.remove(db.engine, "before_cursor_execute", listener)
+        assert page.status_code == 200
+        return len(statements), page.get_data(as_text=True).count("Halal") + page.get_data(as_text=True).count(">x<")
+
+    add(3)
+    small, shown_small = measure()
+    add(9)
+    large, shown_large = measure()
+    assert small == large and shown_large > shown_small
