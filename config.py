@@ -7,6 +7,7 @@ and kept in the instance folder, so that no secret is ever a constant in the cod
 
 import os
 import secrets
+import tempfile
 from pathlib import Path
 
 from dotenv import load_dotenv
@@ -137,6 +138,12 @@ def load_config(overrides: dict | None = None) -> dict:
         "PASSWORD_HASH_METHOD": "scrypt",  # noqa: S105 (a hashing method, not a password)
         # `flask anonymise` erases participants whose sessions all ended more than this many years ago.
         "ANONYMISE_AFTER_YEARS": _int("ANONYMISE_AFTER_YEARS", 5),
+        # Files answered to registration questions: their folder (outside the database) and size limit.
+        "ANSWER_FILES_PATH": os.environ.get("ANSWER_FILES_PATH", str(INSTANCE_DIR / "answers")),
+        "ANSWER_FILE_MAX_BYTES": _int("ANSWER_FILE_MAX_BYTES", 1536 * 1024),
+        # Answers to questions marked sensitive (passport numbers, scans) are erased this many
+        # days after the session's last day, by the nightly purge.
+        "SENSITIVE_ANSWER_DAYS": _int("SENSITIVE_ANSWER_DAYS", 30),
     }
     if env == "testing":
         config.update(
@@ -148,6 +155,9 @@ def load_config(overrides: dict | None = None) -> dict:
             SQLALCHEMY_DATABASE_URI=os.environ.get("TEST_DATABASE_URL") or "sqlite://",
             REDIS_URL="",  # a test that shares through Redis says so
             RATELIMIT_STORAGE_URI="memory://",
+            # Files answered in tests never land in the project's instance folder.
+            ANSWER_FILES_PATH=os.environ.get("ANSWER_FILES_PATH")
+            or str(Path(tempfile.gettempdir()) / f"registrations-test-answers-{os.getpid()}"),
         )
     config.update(overrides or {})
     if config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):

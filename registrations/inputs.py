@@ -9,7 +9,9 @@ store or draw anything. This module holds the limits between the two, in one pla
 - C0/C1 control characters (NUL first of all) refused with a translated 400: anywhere in the
   path and the query string, and in posted fields except tab, line feed and carriage return,
   which text areas may hold;
-- files posted where the app expects text (no view takes an upload): a 400;
+- files posted where the app expects text: a 400, except in the fields a view marks with
+  `accepts_files` (answers to registration questions, the batch nomination file), whose services
+  check each file by its content;
 - JSON bodies: at most `JSON_MAX_BYTES` and `JSON_MAX_DEPTH` levels of nesting, checked on the
   raw bytes before the parser sees them (a body nested 100,000 deep would exhaust its stack);
 - WTForms validators for names: no control or bidirectional-override characters, and the
@@ -20,7 +22,7 @@ import re
 import unicodedata
 from datetime import date, datetime
 
-from flask import request
+from flask import current_app, request
 from flask_babel import lazy_gettext as _l
 from werkzeug.routing import BaseConverter, ValidationError
 from wtforms.validators import StopValidation
@@ -131,9 +133,24 @@ def check_request() -> None:
             abort_with(400, JSON_MESSAGE)
         return
     if request.files:
-        abort_with(400, FILE_MESSAGE)
+        allowed = getattr(current_app.view_functions.get(request.endpoint), "accepts_files", None)
+        if allowed is None or not all(allowed.fullmatch(name) for name in request.files):
+            abort_with(400, FILE_MESSAGE)
     if any(CONTROL.search(key) or CONTROL_IN_TEXT.search(value) for key, value in request.form.items(multi=True)):
         abort_with(400, CONTROL_MESSAGE)
+
+
+def accepts_files(fields: str):
+    """Mark a view that takes uploaded files in the fields whose names match `fields` (a regular
+    expression; its service checks each file); a file in any other field, or sent to any other
+    view, is refused."""
+    pattern = re.compile(fields)
+
+    def mark(view):
+        view.accepts_files = pattern
+        return view
+
+    return mark
 
 
 def init_app(app) -> None:

@@ -44,6 +44,7 @@ SESSION_TOOLS = [
     ("sessions.edit", _l("Edit")),
     ("sessions.days", _l("Days and programme")),
     ("registrations.session_list", _l("Registrations")),
+    ("registrations.questions_page", _l("Registration questions")),
     ("attendance.grid", _l("Attendance")),
     ("attendance.checkin", _l("Check-in")),
     ("certificates.session", _l("Certificates")),

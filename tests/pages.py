@@ -19,6 +19,7 @@ from registrations.models import (
     EvaluationResponse,
     Participant,
     Registration,
+    RegistrationQuestion,
     RegistrationState,
     SessionDay,
     SessionStatus,
@@ -131,6 +132,26 @@ def catalog() -> list[PageCase]:
             PageCase(role, "password-errors", url_for("auth.password"), 400, {"current_password": ""}),
         ]
     cases.append(PageCase("partner", "registration", url_for("registrations.detail", registration_id=own.id)))
+    asking = db.session.scalar(select(RegistrationQuestion.session_id).limit(1))
+    pending = _first(select(Registration).where(Registration.agency_id == partner.agency_id,
+                                                Registration.session_id == asking,
+                                                Registration.state == RegistrationState.PENDING))
+    question = _first(select(RegistrationQuestion).where(RegistrationQuestion.session_id == asking))
+    cases += [
+        PageCase("partner", "register-questions", url_for("registrations.register", session_id=asking)),
+        PageCase("partner", "nominate-questions", url_for("registrations.nominate", session_id=asking)),
+        PageCase("partner", "registration-edit", url_for("registrations.edit", registration_id=pending.id)),
+        PageCase("partner", "registration-edit-errors", url_for("registrations.edit", registration_id=pending.id),
+                 400, {"name_latin": "", "email": "not-an-address"}),
+        PageCase("partner", "batch", url_for("registrations.batch_page", session_id=asking)),
+        PageCase("partner", "batch-errors", url_for("registrations.batch_check", session_id=asking), 400, {}),
+        PageCase("organiser", "questions", url_for("registrations.questions_page", session_id=asking)),
+        PageCase("organiser", "questions-errors", url_for("registrations.questions_page", session_id=asking), 400,
+                 {"kind": "choice", "label_fr": ""}),
+        PageCase("organiser", "question-edit", url_for("registrations.question_edit", session_id=asking,
+                                                       question_id=question.id)),
+        PageCase("organiser", "registrations-questions", url_for("registrations.session_list", session_id=asking)),
+    ]
     if to_evaluate is not None:
         cases.append(PageCase("partner_kh", "evaluation", url_for("evaluations.answer", session_id=to_evaluate)))
     for role in ("organiser", "admin"):

@@ -20,6 +20,7 @@ from registrations.models import (
     Certificate,
     CertificateStatus,
     Registration,
+    RegistrationQuestion,
     RegistrationState,
     SessionDay,
     SessionStatus,
@@ -45,7 +46,8 @@ def _ids(db) -> dict:
     completed_session = db.session.get(Registration, completed).session_id
     upcoming = db.session.scalar(select(TrainingSession.id).where(TrainingSession.status == SessionStatus.PUBLISHED)
                                  .order_by(TrainingSession.start_date.desc()).limit(1))
-    sessions = sorted({today_session, completed_session, upcoming})
+    asking_session = db.session.scalar(select(RegistrationQuestion.session_id).limit(1))
+    sessions = sorted({today_session, completed_session, upcoming, asking_session})
     registration = db.session.scalar(select(Registration.id).where(
         Registration.agency_id == partner.agency_id, Registration.state == RegistrationState.APPROVED).limit(1))
     certificate = db.session.scalar(select(Certificate).join(Registration).where(
@@ -55,9 +57,14 @@ def _ids(db) -> dict:
     certificate.pdf = None  # a certificate never stored: its download draws it, and keeps nothing
     tokens = {"auth.accept_invitation": make_token(invited, INVITATION),
               "auth.reset_password": make_token(partner, RESET)}
+    asking = db.session.scalar(select(RegistrationQuestion).limit(1))
+    pending = db.session.scalar(select(Registration.id).where(
+        Registration.agency_id == partner.agency_id, Registration.session_id == asking.session_id,
+        Registration.state == RegistrationState.PENDING).limit(1))
     db.session.commit()  # the nonces the tokens carry
     return {
-        "session_id": sessions, "days": days, "registration_id": [registration],
+        "session_id": sessions, "days": days, "registration_id": [registration, pending],
+        "question_id": [asking.id], "which": ["template", "example"],
         "certificate_id": [certificate.id], "code": [certificate.code], "user_id": [partner.id],
         "agency_id": [partner.agency_id], "participant_id": [partner.participant_id], "fmt": ["csv", "xlsx"],
         "tokens": tokens,

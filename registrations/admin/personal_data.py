@@ -14,6 +14,7 @@ from sqlalchemy import func, select, update
 from registrations.audit import record
 from registrations.auth.logins import end_all
 from registrations.clock import local_midnight, local_today
+from registrations.enrolment.retention import erase_answers_of
 from registrations.extensions import db
 from registrations.models import (
     Attendance,
@@ -176,6 +177,7 @@ def anonymise_batch(ids: list[int], *, actor: User | None, now) -> dict:
         internal_note=""))
     counts["registrations"] += result.rowcount or 0
     registration_ids = select(Registration.id).where(Registration.participant_id.in_(ids))
+    erase_answers_of(registration_ids)  # answers to the sessions' questions, files included
     for certificate in db.session.scalars(
             select(Certificate).where(Certificate.registration_id.in_(registration_ids))):
         certificate.facts = _scrub_facts(certificate.facts)

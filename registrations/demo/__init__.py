@@ -10,6 +10,7 @@ from registrations.demo import (
     invitations,
     messages,
     people,
+    questions,
     registrations,
     sessions,
 )
@@ -23,6 +24,7 @@ STEPS = [
     invitations.seed,
     sessions.seed,
     registrations.seed,
+    questions.seed,
     attendance.seed,
     certificates.seed,
     evaluations.seed,

@@ -16,4 +16,4 @@ def _connect_signals(state) -> None:
     session_cancelled.connect(receivers.on_session_cancelled)
 
 
-from registrations.enrolment import cli, manage, views  # noqa: E402,F401
+from registrations.enrolment import batch_views, cli, manage, question_views, views  # noqa: E402,F401

@@ -6,7 +6,7 @@ from flask_login import current_user
 from markupsafe import Markup, escape
 
 from registrations.access import STAFF, allow
-from registrations.enrolment import bp, exports, queries, services
+from registrations.enrolment import answers, bp, exports, queries, services
 from registrations.enrolment.forms import RegistrationDecisionForm, RegistrationNoteForm
 from registrations.enrolment.services import NoSeatLeft, RegistrationError
 from registrations.errors import abort_with, session_or_404
@@ -38,12 +38,15 @@ def _render_session_list(session, status: int = 200, form=None, waitlist_ids=Non
     page = paginate(queries.session_registrations(session.id, filters),
                     count=queries.count_session_registrations(session.id, filters))
     agencies = queries.session_agencies(session.id)
+    asked = answers.session_questions(session.id)
     return render_template(
         "registrations/session_list.html", session=session, page=page, filters=filters,
         agency_options=_agency_options(agencies, filters.agency_id),
         countries=sorted({a.country for a in agencies}), dates=PageDates(),
         state_labels={state: state.label for state in RegistrationState},
         form=form or RegistrationDecisionForm(), waitlist_ids=waitlist_ids or [], args=_filter_args(),
+        questions=asked, given=answers.answers_of([r.id for r in page.items]) if asked else {},
+        shown_value=answers.shown_value,
     ), status
 
 
@@ -101,11 +104,13 @@ def export(session_id: int, fmt: str):
     session = session_or_404(session_id)
     filters = queries.Filters.from_args(request.args)
     registrations = list(db.session.scalars(queries.session_registrations(session.id, filters)))
+    asked = answers.session_questions(session.id)
+    given = answers.answers_of([r.id for r in registrations]) if asked else {}
     name = f"registrations-{session.id}"
     if fmt == "csv":
-        body, mimetype = exports.to_csv(registrations), "text/csv; charset=utf-8"
+        body, mimetype = exports.to_csv(registrations, asked, given), "text/csv; charset=utf-8"
     else:
-        body = exports.to_xlsx(registrations, session.title)
+        body = exports.to_xlsx(registrations, session.title, asked, given)
         mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     return Response(body, mimetype=mimetype,
                     headers={"Content-Disposition": f'attachment; filename="{name}.{fmt}"'})

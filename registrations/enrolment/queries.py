@@ -134,10 +134,19 @@ def agency_participants(agency_id: int) -> list[Participant]:
         .order_by(Participant.name_key, Participant.id)))
 
 
+def live_states_in_session(session_id: int, agency_id: int) -> dict[int, RegistrationState]:
+    """{participant id: state} of the agency's live registrations for a session (one query)."""
+    from registrations.models import LIVE_STATES
+
+    return dict(db.session.execute(select(Registration.participant_id, Registration.state).where(
+        Registration.session_id == session_id, Registration.agency_id == agency_id,
+        Registration.state.in_(LIVE_STATES))).all())
+
+
 def history(registration: Registration, include_internal: bool) -> list[tuple[AuditEvent, User | None]]:
     """The audit events of a registration, oldest first, with their actors; partners do not see
     the internal notes."""
-    actions = ["registration.state", "registration.offer", "registration.offer_withdrawn"]
+    actions = ["registration.state", "registration.offer", "registration.offer_withdrawn", "registration.edited"]
     if include_internal:
         actions.append("registration.note")
     rows = db.session.execute(

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from registrations import audit
-from registrations.enrolment import codes, notify
+from registrations.enrolment import answers, codes, notify
 from registrations.enrolment.errors import DuplicatePerson, NoSeatLeft, RegistrationError
 from registrations.enrolment.people import PersonDetails, email_owner, matches_in_agency
 from registrations.enrolment.seats import SeatBook, offer_is_active
@@ -210,6 +210,10 @@ class RegistrationRequest:
     confirm_new: bool = False
     details: RequestDetails | None = None
     nominated: bool = False
+    #: Raw answers to the session's questions ({question id: text or answers.SentFile}).
+    answers: dict | None = None
+    #: A required file may be sent later (batch nominations).
+    files_later: bool = False
 
 
 def register(session_id: int, request: RegistrationRequest, *, actor: User | None = None,
@@ -221,7 +225,6 @@ def register(session_id: int, request: RegistrationRequest, *, actor: User | Non
     """
     agency_id, participant_id, person = request.agency_id, request.participant_id, request.person
     details = request.details or RequestDetails()
-    details = details or RequestDetails()
     session, book, now = _lock(session_id, now)
     if session.status == SessionStatus.DRAFT:
         _refuse(_l("This session does not exist."), 404)
@@ -229,6 +232,8 @@ def register(session_id: int, request: RegistrationRequest, *, actor: User | Non
         _refuse(_l("This session has been cancelled."))
     if not session.registration_is_open(now):
         _refuse(_l("Registrations for this session are closed."))
+    questions = answers.session_questions(session.id)
+    clean = answers.validate(questions, request.answers or {}, files_later=request.files_later)
     participant = _participant_for(agency_id, participant_id, person, request.confirm_new)
     agency = db.session.get(Agency, participant.agency_id)
     if not session.accepts_country(agency.country):
@@ -255,6 +260,7 @@ def register(session_id: int, request: RegistrationRequest, *, actor: User | Non
     )
     db.session.add(registration)
     db.session.flush()
+    answers.save(registration, questions, clean)
     if not book.fits(registration):
         _change(registration, S.WAITLISTED, session=session, participant=participant, actor=actor, now=now,
                 created=True)
@@ -397,6 +403,41 @@ def expire_offers(session_id: int | None = None, now: datetime | None = None) ->
         fill_seats(session, book, now, None)
         db.session.flush()
     return expired
+
+
+def update_pending(registration_id: int, *, agency_id: int | None, person: PersonDetails | None,
+                   details: RequestDetails, raw_answers: dict, actor: User | None = None) -> Registration:
+    """Correct a pending registration (a partner of its agency, or staff): the person's details,
+    the needs and motivation, and the answers. Once decided, a registration no longer changes."""
+    registration = db.session.scalars(
+        select(Registration).options(joinedload(Registration.participant))
+        .where(Registration.id == registration_id,
+               *([Registration.agency_id == agency_id] if agency_id is not None else []))).first()
+    if registration is None:
+        _refuse(_l("This registration does not exist."), 404)
+    if registration.state != S.PENDING:
+        _refuse(_l("Only a pending registration can be changed."))
+    questions = answers.session_questions(registration.session_id)
+    stored = answers.answers_of([registration.id]).get(registration.id, {})
+    clean = answers.validate(questions, raw_answers, existing=stored)
+    participant = registration.participant
+    before = {"person": participant.name_latin, **{f.name: getattr(registration, f.name) for f in fields(details)}}
+    if person is not None:
+        owner = email_owner(person.email, exclude_id=participant.id)
+        if owner is not None and owner.agency_id != participant.agency_id:
+            _refuse(CANNOT_NOMINATE)
+        if owner is not None:
+            _refuse(_l("This email address is already used by another participant. Check it, or contact "
+                       "the cooperation office."))
+        person.apply_to(participant)
+    for f in fields(details):
+        setattr(registration, f.name, getattr(details, f.name))
+    answers.save(registration, questions, clean, replace=True)
+    audit.record("registration.edited", registration, actor=actor, before=before,
+                 after={"person": participant.name_latin, **{f.name: getattr(details, f.name) for f in fields(details)},
+                        "answers": sorted(clean)})
+    db.session.flush()
+    return registration
 
 
 def set_note(registration_id: int, note: str, *, actor: User | None = None) -> Registration:

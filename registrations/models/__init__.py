@@ -13,6 +13,12 @@ from registrations.models.evaluations import (
 from registrations.models.logins import Login, PageVersion
 from registrations.models.messages import Message, MessageState
 from registrations.models.people import Agency, AgencyKind, Participant, Role, User
+from registrations.models.questions import (
+    QuestionKind,
+    QuestionVisibility,
+    RegistrationAnswer,
+    RegistrationQuestion,
+)
 from registrations.models.registrations import LIVE_STATES, Registration, RegistrationState
 from registrations.models.sessions import (
     Closure,
@@ -44,7 +50,11 @@ __all__ = [
     "Login",
     "PageVersion",
     "Participant",
+    "QuestionKind",
+    "QuestionVisibility",
     "Registration",
+    "RegistrationAnswer",
+    "RegistrationQuestion",
     "RegistrationState",
     "ResponseSource",
     "Role",

@@ -19,6 +19,7 @@ from registrations.models import (
     LIVE_STATES,
     Participant,
     Registration,
+    RegistrationQuestion,
     SessionDay,
     SessionQuota,
     SessionStatus,
@@ -202,6 +203,7 @@ def delete_session(session_id: int, *, actor=None) -> None:
                        .values(duplicated_from_id=None))
     db.session.execute(delete(SessionDay).where(SessionDay.session_id == session.id))
     db.session.execute(delete(SessionQuota).where(SessionQuota.session_id == session.id))
+    db.session.execute(delete(RegistrationQuestion).where(RegistrationQuestion.session_id == session.id))
     db.session.expunge(session)
     db.session.execute(delete(TrainingSession).where(TrainingSession.id == session_id))
     db.session.flush()

@@ -6,7 +6,29 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from registrations.models import Attendance, AttendanceStatus, Participant, Role, SessionDay, SessionStatus
+from registrations.enrolment import answer_files
+from registrations.models import (
+    Attendance,
+    AttendanceStatus,
+    Participant,
+    QuestionKind,
+    RegistrationAnswer,
+    RegistrationQuestion,
+    Role,
+    SessionDay,
+    SessionStatus,
+)
+
+
+def _png_tail() -> bytes:
+    """The bytes of a small PNG after its signature (an answer file of the world)."""
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (4, 4), "white").save(out, "PNG")
+    return out.getvalue()[8:]
 
 
 @dataclass
@@ -45,11 +67,19 @@ def world(app, db, make_agency, make_user, make_session, make_registration, make
     db.session.commit()
     certificate, _ = run(certificates.issue, attendee.id)
     db.session.commit()
+    question = RegistrationQuestion(session_id=upcoming.id, kind=QuestionKind.FILE, label_fr="Copie du passeport")
+    db.session.add(question)
+    db.session.flush()
+    key = answer_files.save(db.session(), upcoming.id, answer_files.check(
+        b"\x89PNG\r\n\x1a\n" + _png_tail(), "passport.png"))
+    db.session.add(RegistrationAnswer(registration_id=registration.id, question_id=question.id, file_key=key,
+                                      file_name="passport.png", file_type="image/png", file_size=1))
+    db.session.commit()
     ids = {
         "session_id": upcoming.id, "ended_session_id": ended.id, "registration_id": registration.id,
         "attendee_id": attendee.id, "certificate_id": certificate.id, "day_id": days[0].id,
         "agency_id": vn.id, "user_id": users["partner"].id, "participant_id": users["partner"].participant_id,
-        "code": certificate.code,
+        "code": certificate.code, "question_id": question.id,
     }
     assert db.session.scalar(select(func.count()).select_from(Attendance)) == len(days)
     return World(ids=ids, users=users)

@@ -25,6 +25,8 @@ def _candidates(world, name: str) -> list:
         "fmt": ["csv", "xlsx"],
         "code": [ids["code"]],
         "token": ["not-a-token"],
+        "question_id": [ids["question_id"]],
+        "which": ["template", "example"],
         "filename": [],
     }[name]
 
@@ -32,7 +34,7 @@ def _candidates(world, name: str) -> list:
 #: Downloads with personal data that must be reached (status 200) by the walk below.
 DOWNLOADS = {"registrations.export", "attendance.export", "attendance.signin_pdf", "certificates.download",
              "certificates.session_zip", "certificates.invitation", "admin.participant_export",
-             "admin.audit_csv", "reports.xlsx"}
+             "admin.audit_csv", "reports.xlsx", "registrations.answer_file"}
 
 
 def test_every_answer_but_static_files_says_no_store(app, world, clients):
