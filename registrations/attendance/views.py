@@ -87,6 +87,9 @@ def grid(session_id: int):
                            statuses=list(AttendanceStatus), **_page_context(session))
 
 
+#: What the service worker controls: the office's pages (the sheets and check-in among them).
+OFFLINE_SCOPE = "/manage/"
+
 #: Participants per page of a day's sheet (a name search finds anyone on any page).
 SHEET_PER_PAGE = 50
 
@@ -157,6 +160,7 @@ def sheet(session_id: int, day_id: int):
         status_labels={status.value: label for status, label in labels.items()},
         started=services.day_has_started(day), previous=days[index - 1] if index else None,
         next_day=days[index + 1] if index + 1 < len(days) else None, saved=parse_id(request.args.get("saved")),
+        conflicts=services.day_conflicts(day.id), clock=clock, sw_scope=OFFLINE_SCOPE,
         **_page_context(session),
     )
 
