@@ -290,6 +290,8 @@
       });
     }).then(function () {
       return offline.flush();
+    }).then(function () {
+      sheet.setAttribute("data-offline-ready", "true");
     });
   }
 })();
