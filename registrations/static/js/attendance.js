@@ -248,7 +248,7 @@
 
   if (offline) {
     offline.on("change", function () {
-      offline.pending().then(showWaiting);
+      offline.snapshot().then(redraw);
     });
     offline.on("synced", function (sent) {
       var response = sent.response;
