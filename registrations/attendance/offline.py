@@ -12,7 +12,7 @@ from flask_wtf.csrf import generate_csrf
 
 from registrations import transaction
 from registrations.access import ANYONE, STAFF, allow
-from registrations.attendance import bp, queries, services
+from registrations.attendance import bp, queries, services, signing
 from registrations.attendance.services import AttendanceError
 from registrations.attendance.views import OFFLINE_SCOPE as SCOPE
 from registrations.attendance.views import _clock, _counts_json, _day_or_404, _marks_json
@@ -65,6 +65,7 @@ def offline_data(session_id: int, day_id: int):
     rows = queries.sheet_rows(session.id, day.id)
     return jsonify(
         session_id=session.id, day_id=day.id, date=day.date.isoformat(), csrf_token=generate_csrf(),
+        key=signing.key_text(session.id),
         started=services.day_has_started(day),
         participants=[{
             "id": row.registration.id, "name": row.participant.name_latin, "name_native": row.participant.name_native,

@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from registrations import audit, inputs
+from registrations.attendance import signing
 from registrations.attendance.queries import PART_ORDER
 from registrations.clock import local_now, local_today
 from registrations.extensions import db
@@ -367,6 +368,14 @@ def find_by_code(session_id: int, raw_code: str) -> tuple[Registration, Particip
     A code that is empty, unknown, of another session or of a registration that is not
     approved gives an AttendanceError with a message saying which.
     """
+    signed = signing.read(raw_code)
+    if signed is not None:
+        if not signed.valid:
+            raise AttendanceError(_("This code was not issued by the office: it cannot be checked in."), 400)
+        if signed.session_id != session_id:
+            raise AttendanceError(_("The code %(code)s belongs to a registration for another session.",
+                                    code=signed.code), 404)
+        raw_code = signed.code
     code = normalise_code(raw_code)
     if not code:
         raise AttendanceError(_("Enter the participant's personal code."), 400)

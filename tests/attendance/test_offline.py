@@ -168,3 +168,46 @@ def test_service_worker_and_manifest(client):
     assert worker.headers["Service-Worker-Allowed"] == "/manage/"
     manifest = client.get("/manage/sessions/app.webmanifest")
     assert manifest.status_code == 200 and manifest.get_json()["scope"] == "/manage/"
+
+
+# ---------------------------------------------------------------- signed codes
+
+def test_a_signed_code_checks_in_and_a_forged_or_foreign_one_is_refused(db, running, organiser_user,
+                                                                        make_session, today):
+    from registrations.attendance import signing
+
+    session, code = running["session"], running["codes"][0]
+    signed = signing.sign(session.id, code)
+    assert signed.startswith(f"CT1.{session.id}.{code}.") and len(signed) < 40
+    result = services.check_in(session.id, signed, organiser_user)
+    assert result.registration.personal_code == code and not result.already
+    assert services.check_in(session.id, f"  {signed}\n", organiser_user).already
+    forged = signed[:-2] + ("AA" if not signed.endswith("AA") else "BB")
+    with pytest.raises(AttendanceError) as error:
+        services.check_in(session.id, forged, organiser_user)
+    assert error.value.status == 400
+    other = make_session(days=1, start=today)
+    with pytest.raises(AttendanceError) as error:
+        services.check_in(session.id, signing.sign(other.id, code), organiser_user)
+    assert error.value.status == 404
+    # Keys differ per session and come from the secret key.
+    assert signing.key_text(session.id) != signing.key_text(other.id)
+
+
+def test_the_registration_page_shows_the_signed_code_as_qr(db, running, organiser_client):
+    import io
+
+    import segno
+    import zxingcpp
+    from PIL import Image
+
+    from registrations.attendance import signing
+
+    registration, code = running["registrations"][0], running["codes"][0]
+    page = organiser_client.get(f"/registrations/{registration.id}").get_data(as_text=True)
+    signed = signing.sign(running["session"].id, code)
+    assert segno.make_qr(signed, error="m").svg_data_uri(scale=6, border=2) in page
+    buffer = io.BytesIO()
+    segno.make_qr(signed, error="m").save(buffer, kind="png", scale=6, border=2)
+    [found] = zxingcpp.read_barcodes(Image.open(io.BytesIO(buffer.getvalue())))
+    assert found.text == signed
