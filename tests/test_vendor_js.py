@@ -1,7 +1,6 @@
 """The browser libraries served from registrations/static/vendor are the ones package.json pins."""
 
 import json
-from pathlib import Path
 
 import pytest
 
