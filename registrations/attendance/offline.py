@@ -70,6 +70,7 @@ def offline_data(session_id: int, day_id: int):
         participants=[{
             "id": row.registration.id, "name": row.participant.name_latin, "name_native": row.participant.name_native,
             "agency": row.agency.name_local or row.agency.name, "code": row.registration.personal_code or "",
+            "locale": row.participant.locale if row.participant.locale in ("vi", "km", "lo") else "",
         } for row in rows],
         marks={str(row.registration.id): {"status": row.status.value, "time": clock(row.mark.marked_at)}
                for row in rows if row.mark is not None},

@@ -73,6 +73,9 @@
         if (name && (index === 0 || name !== person.name)) {
           var element = document.createElement("p");
           element.className = "person-name person-name-large mb-1";
+          if (index === 1 && person.locale) {
+            element.setAttribute("lang", person.locale);
+          }
           var isolate = document.createElement("bdi");
           isolate.textContent = name;
           element.appendChild(isolate);

@@ -284,6 +284,12 @@
     document.querySelectorAll("link[rel=stylesheet], link[rel=icon], script[src]").forEach(function (element) {
       urls.push(element.href || element.src);
     });
+    // The Khmer and Lao fonts, which a page fetches only once it shows those scripts.
+    (config.getAttribute("data-keep") || "").split(" ").forEach(function (path) {
+      if (path) {
+        urls.push(new URL(path, location.href).href);
+      }
+    });
     caches.open("attendance-static-v1").then(function (cache) {
       urls.forEach(function (url) {
         cache.match(url).then(function (found) {
