@@ -297,6 +297,12 @@
   if (offline && navigator.onLine !== false) {
     offline.refresh().then(offline.flush, function () {});
   }
+  // The kiosk clears a person's name after a while, for the next person.
+  if (box.getAttribute("data-clear-after") && box.querySelector("[data-outcome]")) {
+    window.setTimeout(function () {
+      box.textContent = "";
+    }, Number(box.getAttribute("data-clear-after")));
+  }
   if (box.querySelector("[data-outcome]")) {
     beep(box.querySelector("[data-outcome]").getAttribute("data-outcome") !== "error");
   }
