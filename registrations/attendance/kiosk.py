@@ -82,7 +82,7 @@ def _leave_key() -> str:
 
 @bp.post("/<int:session_id>/kiosk/leave")
 @allow(STAFF)
-@limiter.limit(lambda: current_app.config.get("KIOSK_LEAVE_LIMIT", "10 per 15 minutes"), key_func=_leave_key)
+@limiter.limit(lambda: current_app.config["KIOSK_LEAVE_LIMIT"], key_func=_leave_key)
 def kiosk_leave(session_id: int):
     """Leave kiosk mode with the organiser's password."""
     training = session_or_404(session_id)
