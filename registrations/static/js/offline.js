@@ -187,7 +187,7 @@
     return fetch(url, {
       method: "POST", credentials: "same-origin",
       headers: {"Content-Type": "application/json", "Accept": "application/json", "X-CSRFToken": token},
-      body: JSON.stringify(body)
+      body: JSON.stringify(body), redirect: "manual"
     }).then(function (response) {
       var type = response.headers.get("Content-Type") || "";
       if (type.indexOf("json") === -1) {
@@ -197,6 +197,11 @@
         return {status: response.status, data: data};
       });
     });
+  }
+
+  // Only the server's JSON answer counts (a login page after a redirect does not).
+  function accepted(answer) {
+    return answer.status === 200 && answer.data !== null && answer.data.ok === true;
   }
 
   // Send one day's items, in order, in batches; refresh the token once if the server refuses it.
@@ -210,14 +215,14 @@
     return attempt.then(function (token) {
       return send(first.syncUrl, token, batch);
     }).then(function (answer) {
-      if (answer.status === 200 || (answer.data && answer.data.error === "refused")) {
+      if (accepted(answer) || (answer.data && answer.data.error === "refused")) {
         return answer;
       }
       return refresh(first.dataUrl).then(function (data) {
         return send(first.syncUrl, data.csrf_token, batch);
       });
     }).then(function (answer) {
-      if (answer.status === 200) {
+      if (accepted(answer)) {
         return updateSnapshot(first.session, first.day, answer.data).then(function () {
           return forget(batch);
         }).then(function () {
