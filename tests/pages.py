@@ -175,6 +175,7 @@ def catalog() -> list[PageCase]:
         PageCase("organiser", "registrations-full", url_for("registrations.session_list", session_id=full.id)),
         PageCase("organiser", "attendance-sheet", url_for("attendance.sheet", session_id=running.id, day_id=day.id)),
         PageCase("organiser", "checkin", url_for("attendance.checkin", session_id=running.id)),
+        PageCase("organiser", "kiosk-start", url_for("attendance.kiosk", session_id=running.id)),
         PageCase("organiser", "evaluation-unanswered", url_for("evaluations.results", session_id=draft.id)),
         PageCase("organiser", "evaluation-questions", url_for("evaluations.edit", session_id=draft.id)),
         PageCase("organiser", "evaluation-paper", url_for("evaluations.paper", session_id=completed.id)),

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("attendance", __name__, url_prefix="/manage/sessions")
 
-from registrations.attendance import views  # noqa: E402,F401
+from registrations.attendance import kiosk, offline, views  # noqa: E402,F401

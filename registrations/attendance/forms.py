@@ -1,7 +1,7 @@
 """Forms of the attendance blueprint (marks themselves are plain posts, see views.mark)."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import SelectField, StringField, SubmitField
+from wtforms import PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 
 from registrations.forms import FlaskForm
@@ -25,3 +25,20 @@ class CheckInForm(FlaskForm):
     )
     day_id = SelectField(_l("Part of the day"), coerce=_optional_int, validate_choice=False)
     submit = SubmitField(_l("Check in"))
+
+
+class KioskStartForm(FlaskForm):
+    """Turn this device into the session's self check-in kiosk."""
+
+    submit = SubmitField(_l("Start kiosk mode"))
+
+
+class KioskLeaveForm(FlaskForm):
+    """Leave kiosk mode: the organiser types their password again."""
+
+    password = PasswordField(
+        _l("Organiser's password"),
+        validators=[DataRequired(message=_l("Type the organiser's password to leave kiosk mode.")), Length(max=200)],
+        render_kw={"autocomplete": "current-password"},
+    )
+    submit = SubmitField(_l("Leave kiosk mode"))

@@ -11,7 +11,7 @@ functions flush; the caller commits the unit of work (`registrations.transaction
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta, timezone
 
 from flask_babel import format_date
 from flask_babel import gettext as _
@@ -19,15 +19,17 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from registrations import audit, inputs
+from registrations.attendance import signing
 from registrations.attendance.queries import PART_ORDER
 from registrations.clock import local_now, local_today
 from registrations.extensions import db
-from registrations.locking import begin_write
+from registrations.locking import begin_write, lock_row
 from registrations.models import (
     Agency,
     Attendance,
     AttendanceStatus,
     DayPart,
+    OfflineMark,
     Participant,
     Registration,
     RegistrationState,
@@ -167,12 +169,15 @@ def _locked_mark(registration_id: int, day_id: int) -> Attendance | None:
 
 
 def _write_mark(registration_id: int, day_id: int, status: AttendanceStatus, actor: User | None,
-                reason: str = "") -> MarkResult:
-    """Insert or update one cell inside the current transaction, with its audit event."""
+                reason: str = "", at: datetime | None = None) -> MarkResult:
+    """Insert or update one cell inside the current transaction, with its audit event.
+
+    `at` is the mark's time when it is not now (a mark made on a device and sent later).
+    """
     mark = _locked_mark(registration_id, day_id)
     if mark is None:
         mark = Attendance(registration_id=registration_id, day_id=day_id, status=status,
-                          marked_by_id=getattr(actor, "id", None), marked_at=utcnow())
+                          marked_by_id=getattr(actor, "id", None), marked_at=at or utcnow())
         try:
             with db.session.begin_nested():
                 db.session.add(mark)
@@ -189,7 +194,7 @@ def _write_mark(registration_id: int, day_id: int, status: AttendanceStatus, act
         return MarkResult(mark, before, False)
     mark.status = status
     mark.marked_by_id = getattr(actor, "id", None)
-    mark.marked_at = utcnow()
+    mark.marked_at = at or utcnow()
     db.session.flush()
     _audit(mark, before, status, actor, reason)
     return MarkResult(mark, before, True)
@@ -350,6 +355,14 @@ def find_by_code(session_id: int, raw_code: str) -> tuple[Registration, Particip
     A code that is empty, unknown, of another session or of a registration that is not
     approved gives an AttendanceError with a message saying which.
     """
+    signed = signing.read(raw_code)
+    if signed is not None:
+        if not signed.valid:
+            raise AttendanceError(_("This code was not issued by the office: it cannot be checked in."), 400)
+        if signed.session_id != session_id:
+            raise AttendanceError(_("The code %(code)s belongs to a registration for another session.",
+                                    code=signed.code), 404)
+        raw_code = signed.code
     code = normalise_code(raw_code)
     if not code:
         raise AttendanceError(_("Enter the participant's personal code."), 400)
@@ -387,3 +400,181 @@ def check_in(session_id: int, raw_code: str, actor: User | None, day_id: int | N
         return CheckInResult(registration, participant, agency, day, existing, True)
     result = _write_mark(registration.id, day.id, AttendanceStatus.PRESENT, actor, reason="check-in")
     return CheckInResult(registration, participant, agency, day, result.attendance, False)
+
+
+# ---------------------------------------------------------------- marks made on a device, sent later
+
+#: Most marks one request may carry (a device sends its queue in batches of this size).
+SYNC_BATCH = 200
+#: How far ahead of the server's clock a device's mark time may be before it is taken as "now".
+CLOCK_SKEW = timedelta(minutes=5)
+_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+
+
+@dataclass(frozen=True)
+class DeviceMark:
+    """One mark as a device queued it: its own id, the cell, the status, when, and the status
+    the device showed before (`base`: None when the cell was not marked)."""
+
+    client_id: str
+    registration_id: int
+    status: AttendanceStatus
+    marked_at: datetime
+    base: AttendanceStatus | None
+
+
+@dataclass(frozen=True)
+class SyncResult:
+    """What became of one device mark: applied or superseded, whether it met another device's
+    mark (`conflict`), the cell's status now, and whether it had been received before."""
+
+    client_id: str
+    registration_id: int
+    outcome: str
+    conflict: bool
+    status: AttendanceStatus | None
+    duplicate: bool = False
+    message: str = ""
+
+
+def _device_time(value) -> datetime:
+    try:
+        moment = datetime.fromisoformat(str(value))
+    except ValueError:
+        moment = None
+    if moment is None or moment.tzinfo is None:
+        raise AttendanceError(_("The request could not be understood. Check what you entered and try again."))
+    return moment.astimezone(timezone.utc)
+
+
+def parse_device_marks(data) -> list[DeviceMark]:
+    """The marks of a device's request (`{"marks": [...]}`), or an AttendanceError (400).
+
+    Each mark needs `id` (a UUID), `registration_id`, `status`, `marked_at` (ISO 8601 with a
+    zone) and may give `base`, the status the device showed before the tap.
+    """
+    items = data.get("marks") if isinstance(data, dict) else None
+    if not isinstance(items, list) or not 0 < len(items) <= SYNC_BATCH:
+        raise AttendanceError(_("The request could not be understood. Check what you entered and try again."))
+    marks = []
+    for item in items:
+        if not isinstance(item, dict) or not _UUID.match(str(item.get("id") or "").lower()):
+            raise AttendanceError(_("The request could not be understood. Check what you entered and try again."))
+        base = item.get("base")
+        marks.append(DeviceMark(
+            client_id=str(item["id"]).lower(), registration_id=parse_id(item.get("registration_id")),
+            status=parse_status(item.get("status")), marked_at=_device_time(item.get("marked_at")),
+            base=parse_status(base) if base else None,
+        ))
+    return marks
+
+
+def sync_marks(session_id: int, day_id: int, marks: list[DeviceMark], actor: User | None,
+               now: datetime | None = None) -> list[SyncResult]:
+    """Apply a device's queued marks in their order, each once, inside the caller's transaction.
+
+    A mark whose id was received before changes nothing and answers as it did then. A mark that
+    meets a cell another device changed since this one saw it (its `base` differs from the
+    cell) is a conflict: the later mark time wins and the mark is kept with the outcome, so the
+    organiser can list the conflicts resolved. A mark of someone who is not an approved
+    participant of the session is refused on its own (the others still count). The day's row is
+    locked first, so two devices sending at once are served one after the other.
+    """
+    now = (now or utcnow()).astimezone(timezone.utc)
+    day = lock_row(SessionDay, day_id)
+    if day is None or day.session_id != session_id:
+        raise AttendanceError(_("This day is not part of this session."), 404)
+    _check_started(day, local_now().date())
+    ids = [mark.client_id for mark in marks]
+    seen = {row.client_id: row for row in db.session.scalars(select(OfflineMark).where(OfflineMark.client_id.in_(ids)))}
+    wanted = {mark.registration_id for mark in marks}
+    approved = set(db.session.scalars(select(Registration.id).where(
+        Registration.id.in_(wanted), Registration.session_id == session_id,
+        Registration.state == RegistrationState.APPROVED)))
+    cells = {cell.registration_id: cell for cell in db.session.scalars(
+        select(Attendance).where(Attendance.day_id == day.id, Attendance.registration_id.in_(approved))
+        .with_for_update().execution_options(populate_existing=True))}
+    results = []
+    for mark in marks:
+        if mark.client_id in seen:
+            row = seen[mark.client_id]
+            current = cells.get(row.registration_id)
+            results.append(SyncResult(mark.client_id, row.registration_id, row.outcome, row.conflict,
+                                      current.status if current else None, duplicate=True))
+            continue
+        if mark.registration_id not in approved:
+            results.append(SyncResult(mark.client_id, mark.registration_id, "refused", False, None,
+                                      message=_("This participant is not registered for this session.")))
+            continue
+        at = mark.marked_at if mark.marked_at <= now + CLOCK_SKEW else now
+        row = _apply_device_mark(day.id, mark, cells, actor, at, now)
+        seen[mark.client_id] = row
+        results.append(SyncResult(mark.client_id, mark.registration_id, row.outcome, row.conflict,
+                                  cells[mark.registration_id].status))
+    db.session.flush()
+    return results
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def _apply_device_mark(day_id: int, mark: DeviceMark, cells: dict[int, Attendance], actor, at: datetime,
+                       now: datetime) -> OfflineMark:
+    """Decide one device mark against the cell's current mark and record what happened."""
+    cell = cells.get(mark.registration_id)
+    current = cell.status if cell else None
+    conflict = cell is not None and current not in (mark.base, mark.status)
+    outcome, other = "applied", (current.value if conflict and current else None)
+    if conflict and _utc(cell.marked_at) > at:
+        outcome = "superseded"
+    elif current != mark.status:
+        cells[mark.registration_id] = _write_mark(mark.registration_id, day_id, mark.status, actor,
+                                                  reason="offline", at=at).attendance
+    row = OfflineMark(client_id=mark.client_id, registration_id=mark.registration_id, day_id=day_id,
+                      status=mark.status, marked_at=at, received_at=now, marked_by_id=getattr(actor, "id", None),
+                      outcome=outcome, conflict=conflict, other_status=other)
+    db.session.add(row)
+    return row
+
+
+@dataclass(frozen=True)
+class ResolvedConflict:
+    """A conflict between two devices' marks of one cell, as the organiser sees it."""
+
+    registration_id: int
+    name_latin: str
+    name_native: str
+    kept: AttendanceStatus
+    lost: AttendanceStatus
+    marked_at: datetime
+    received_at: datetime
+
+
+#: How many resolved conflicts the day's sheet lists (the latest first).
+CONFLICTS_SHOWN = 50
+
+
+def day_conflicts(day_id: int, limit: int = CONFLICTS_SHOWN) -> list[ResolvedConflict]:
+    """The day's latest conflicts between devices, with who won (one query)."""
+    rows = db.session.execute(
+        select(OfflineMark, Participant.name_latin, Participant.name_native)
+        .join(Registration, Registration.id == OfflineMark.registration_id)
+        .join(Participant, Participant.id == Registration.participant_id)
+        .where(OfflineMark.day_id == day_id, OfflineMark.conflict.is_(True))
+        .order_by(OfflineMark.received_at.desc(), OfflineMark.id.desc()).limit(limit)
+    ).all()
+    conflicts = []
+    for row, name_latin, name_native in rows:
+        other = AttendanceStatus(row.other_status)
+        kept, lost = (row.status, other) if row.outcome == "applied" else (other, row.status)
+        conflicts.append(ResolvedConflict(row.registration_id, name_latin, name_native, kept, lost,
+                                          row.marked_at, row.received_at))
+    return conflicts
+
+
+def day_mark_times(day_id: int) -> dict[int, datetime]:
+    """When each registration's mark of a day was made (one query)."""
+    return dict(db.session.execute(
+        select(Attendance.registration_id, Attendance.marked_at).where(Attendance.day_id == day_id)
+    ).all())

@@ -88,6 +88,12 @@ def grid(session_id: int):
                            statuses=list(AttendanceStatus), **_page_context(session))
 
 
+#: What the service worker controls: the office's pages (the sheets and check-in among them).
+OFFLINE_SCOPE = "/manage/"
+
+#: The check-in pages may use the camera (every other page may not: see security.py).
+CAMERA_ALLOWED = "camera=(self), microphone=(), geolocation=()"
+
 #: Participants per page of a day's sheet (a name search finds anyone on any page).
 SHEET_PER_PAGE = 50
 
@@ -158,6 +164,7 @@ def sheet(session_id: int, day_id: int):
         status_labels={status.value: label for status, label in labels.items()},
         started=services.day_has_started(day), previous=days[index - 1] if index else None,
         next_day=days[index + 1] if index + 1 < len(days) else None, saved=parse_id(request.args.get("saved")),
+        conflicts=services.day_conflicts(day.id), clock=clock, sw_scope=OFFLINE_SCOPE,
         **_page_context(session),
     )
 
@@ -238,8 +245,8 @@ def checkin(session_id: int):
     checked = services.checked_in_count(day.id) if day else 0
     return render_template(
         "attendance/checkin.html", form=form, days=days, day=day, result=result, error=error,
-        checked=checked, countries=get_locale().territories, **_page_context(session),
-    ), status
+        checked=checked, countries=get_locale().territories, sw_scope=OFFLINE_SCOPE, **_page_context(session),
+    ), status, {"Permissions-Policy": CAMERA_ALLOWED}
 
 
 @bp.get("/<int:session_id>/attendance/<int:day_id>/sign-in.pdf")

@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
 
+from registrations.attendance import signing
 from registrations.certificates.facts import country_name, kind_label, verify_url
 from registrations.certificates.services import CertificateError
 from registrations.clock import local_today
@@ -119,7 +120,16 @@ def letter_for(invitation: Invitation, today: date | None = None) -> InvitationL
         signatory_name=config["CERTIFICATE_SIGNATORY_NAME"],
         signatory_title=config["CERTIFICATE_SIGNATORY_TITLE"],
         verify_url=verify_url(code),
+        **_checkin(invitation.registration),
     )
+
+
+def _checkin(registration) -> dict[str, str]:
+    """The signed check-in QR and the personal code printed on the letter (approved registrations)."""
+    if registration.state != RegistrationState.APPROVED or not registration.personal_code:
+        return {}
+    return {"checkin_qr": signing.sign(registration.session_id, registration.personal_code),
+            "checkin_code": registration.personal_code}
 
 
 def render_letter(invitation: Invitation, today: date | None = None) -> bytes:

@@ -55,6 +55,9 @@ class InvitationLetter:
     place_of_issue: str = "Hanoï"
     covered_costs_text_fr: str = ""
     covered_costs_text_en: str = ""
+    #: The participant's signed check-in code (QR) and short personal code, once approved.
+    checkin_qr: str = ""
+    checkin_code: str = ""
 
 
 def _section(letter: InvitationLetter, code: str) -> dict[str, str]:
@@ -165,4 +168,11 @@ def render_invitation_letter(letter: InvitationLetter) -> bytes:
          **code_kw)
     line(pdf, letter.verify_url, sign_y + qr_size + 5, size=6.5, color=GREY, min_size=4.5,
          **code_kw)
+    if letter.checkin_qr:
+        # The personal check-in code, scanned on arrival (between the verification QR and the signature).
+        checkin_size, checkin_x = 24.0, W / 2 - 30
+        draw_qr(pdf, letter.checkin_qr, checkin_x, sign_y, checkin_size)
+        checkin_kw = {"x": checkin_x - 3, "width": checkin_size + 6, "align": "C"}
+        line(pdf, "Pointage / Check-in", sign_y + checkin_size + 0.5, size=6.5, color=GREY, **checkin_kw)
+        line(pdf, clean(letter.checkin_code), sign_y + checkin_size + 3.5, style="B", size=8, **checkin_kw)
     return bytes(pdf.output())

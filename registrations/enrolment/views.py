@@ -10,6 +10,7 @@ from sqlalchemy import select
 from wtforms import SelectChoice
 
 from registrations.access import STAFF, agency_scope, allow
+from registrations.attendance import signing
 from registrations.enrolment import answer_files, answers, bp, codes, queries, services
 from registrations.enrolment.answers import AnswersInvalid
 from registrations.enrolment.forms import (
@@ -191,7 +192,7 @@ def _render_detail(registration: Registration, status: int = 200):
     return render_template(
         "registrations/detail.html", registration=registration, session=registration.session,
         participant=registration.participant, agency=registration.agency, history=history,
-        qr=codes.qr_data_uri(registration.personal_code) if approved else None,
+        qr=codes.qr_data_uri(signing.sign(registration.session_id, registration.personal_code)) if approved else None,
         offer_open=offer_is_active(registration, utcnow()), cancel_form=RegistrationCancelForm(),
         note_form=RegistrationNoteForm(internal_note=registration.internal_note) if current_user.is_staff else None,
         system_reasons=_system_reasons(),

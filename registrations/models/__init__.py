@@ -1,6 +1,6 @@
 """The domain models, one module per group of nouns (see DESIGN.md, Domain words)."""
 
-from registrations.models.attendance import Attendance, AttendanceStatus
+from registrations.models.attendance import Attendance, AttendanceStatus, OfflineMark
 from registrations.models.audit import AuditEvent
 from registrations.models.base import utcnow
 from registrations.models.certificates import Certificate, CertificateStatus
@@ -46,6 +46,7 @@ __all__ = [
     "EvaluationResponse",
     "LIVE_STATES",
     "Message",
+    "OfflineMark",
     "MessageState",
     "Login",
     "PageVersion",

@@ -46,7 +46,7 @@ def _queries(client, count_queries, url):
 
 
 @pytest.mark.parametrize("page", ["grid", "sheet", "sheet_page_2", "sheet_search", "checkin", "csv", "xlsx",
-                                  "pdf"])
+                                  "pdf", "offline"])
 def test_pages_run_a_fixed_number_of_queries(app, organiser_client, count_queries, filled, page):
     # Sheet pages only partly filled at both sizes (10 and 300 people; the second page holds 100),
     # so that a query per row of a page would change the count.
@@ -63,6 +63,7 @@ def test_pages_run_a_fixed_number_of_queries(app, organiser_client, count_querie
             "csv": f"/manage/sessions/{session.id}/attendance.csv",
             "xlsx": f"/manage/sessions/{session.id}/attendance.xlsx",
             "pdf": f"/manage/sessions/{session.id}/attendance/{day_ids[-1]}/sign-in.pdf",
+            "offline": f"/manage/sessions/{session.id}/attendance/{day_ids[-1]}/offline.json",
         }[page]
         counts.append(_queries(organiser_client, count_queries, url))
     assert counts[0] == counts[1], counts

@@ -83,3 +83,15 @@ def test_no_letter_for_a_cancelled_session(organiser_client, make_session, make_
 def test_partner_list_offers_the_open_letters(partner_kh_client, abroad):
     html = partner_kh_client.get("/certificates").get_data(as_text=True)
     assert f"/registrations/{abroad.id}/invitation.pdf" in html
+
+
+def test_the_letter_of_an_approved_participant_carries_the_signed_checkin_code(partner_kh_client, abroad, db):
+    from registrations.attendance import signing
+
+    abroad.personal_code = "P4W9TZ"
+    db.session.commit()
+    response = partner_kh_client.get(f"/registrations/{abroad.id}/invitation.pdf")
+    found = qr_texts(page_image(response.data, dpi=150))
+    [checkin] = [text for text in found if text.startswith("CT1.")]
+    read = signing.read(checkin)
+    assert (read.session_id, read.code, read.valid) == (abroad.session_id, "P4W9TZ", True)

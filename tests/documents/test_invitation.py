@@ -30,3 +30,12 @@ def test_costs_only_when_given():
     text = squeeze(pdf_text(render_invitation_letter(letter)))
     assert squeeze(letter.covered_costs_text_en) in text
     assert squeeze(letter.covered_costs_text_fr) in text
+
+
+def test_an_approved_participants_letter_carries_the_signed_checkin_code(tmp_path):
+    letter = example_invitation("vi", checkin_qr="CT1.7.K7M2QX.AbCdEfGhIjKlMnOp", checkin_code="K7M2QX")
+    data = render_invitation_letter(letter)
+    assert page_count(data) == 1
+    assert "K7M2QX" in squeeze(pdf_text(data))
+    found = decode_qr(render_png(data, tmp_path / "letter-checkin.png", dpi=170))
+    assert letter.verify_url in found and "CT1.7.K7M2QX.AbCdEfGhIjKlMnOp" in found
