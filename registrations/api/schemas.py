@@ -1,0 +1,184 @@
+"""Schemas of the API: each validates a request, serialises an answer and documents both."""
+
+import re
+
+from marshmallow import Schema, ValidationError, fields, validate
+
+from registrations.models import RegistrationState, SessionKind, SessionStatus, Theme
+
+#: Control characters refused in any text sent to the API (as in the pages' forms).
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
+
+
+def _text(max_length: int, min_length: int = 0, **kwargs):
+    """A text field of at most `max_length` characters, without control characters."""
+    return fields.String(validate=[validate.Length(min=min_length, max=max_length), _no_controls], **kwargs)
+
+
+def _no_controls(value: str) -> None:
+    if _CONTROLS.search(value):
+        raise ValidationError("Control and direction characters are refused.")
+
+
+class ProblemSchema(Schema):
+    """An error (RFC 9457): `title` and `detail` in the caller's language, `errors` by field."""
+
+    type = fields.String()
+    title = fields.String()
+    status = fields.Integer()
+    detail = fields.String()
+    instance = fields.String()
+    errors = fields.Dict(metadata={"description": "Refused fields, by place (json, query) and name."})
+
+
+class PageArgs(Schema):
+    """Cursor pagination of every list."""
+
+    cursor = _text(200, metadata={"description": "The `next_cursor` of the previous page."})
+    limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+
+
+class SessionListArgs(PageArgs):
+    """The catalogue's filters."""
+
+    q = _text(120, metadata={"description": "Title, city or venue, with or without accents."})
+    theme = fields.String(validate=validate.OneOf([t.value for t in Theme]))
+    kind = fields.String(validate=validate.OneOf([k.value for k in SessionKind]))
+    country = fields.String(validate=validate.Regexp(r"^[A-Z]{2}$"))
+    city = _text(120)
+    month = fields.String(validate=validate.Regexp(r"^\d{4}-(0[1-9]|1[0-2])$"),
+                          metadata={"description": "YYYY-MM: sessions running during that month."})
+    language = fields.String(validate=validate.OneOf(["fr", "en", "vi", "km", "lo"]))
+
+
+class DaySchema(Schema):
+    id = fields.Integer()
+    date = fields.Date()
+    part = fields.String(attribute="part.value")
+    programme = fields.String()
+
+
+class SessionSchema(Schema):
+    """A session as the catalogue shows it."""
+
+    id = fields.Integer()
+    title = fields.String(metadata={"description": "In the caller's language (French when not translated)."})
+    kind = fields.String(attribute="kind.value", metadata={"enum": [k.value for k in SessionKind]})
+    theme = fields.String(attribute="theme.value", metadata={"enum": [t.value for t in Theme]})
+    status = fields.String(attribute="status.value", metadata={"enum": [s.value for s in SessionStatus]})
+    city = fields.String()
+    country = fields.String()
+    venue = fields.String()
+    start_date = fields.Date()
+    end_date = fields.Date()
+    working_language = fields.String()
+    interpretation = fields.String()
+    capacity = fields.Integer()
+    seats_left = fields.Integer()
+    registration_deadline = fields.DateTime(allow_none=True)
+    registration_open = fields.Function(lambda session: session.registration_is_open())
+
+
+class SessionDetailSchema(SessionSchema):
+    description = fields.String()
+    eligible_countries = fields.List(fields.String(), attribute="eligible_country_list")
+    attendance_threshold = fields.Integer()
+    days = fields.List(fields.Nested(DaySchema))
+
+
+class SessionPage(Schema):
+    items = fields.List(fields.Nested(SessionSchema))
+    next_cursor = fields.String(allow_none=True)
+
+
+class PersonSchema(Schema):
+    """A participant as lists show them."""
+
+    id = fields.Integer()
+    agency_id = fields.Integer()
+    name_latin = fields.String()
+    name_native = fields.String()
+    rank = fields.String()
+    unit = fields.String()
+    email = fields.String(allow_none=True)
+
+
+class ParticipantRefSchema(Schema):
+    """The participant of a registration."""
+
+    id = fields.Integer()
+    name_latin = fields.String()
+    name_native = fields.String()
+
+
+class ParticipantPage(Schema):
+    items = fields.List(fields.Nested(PersonSchema))
+    next_cursor = fields.String(allow_none=True)
+
+
+class RegistrationSchema(Schema):
+    id = fields.Integer()
+    session_id = fields.Integer()
+    agency_id = fields.Integer()
+    participant = fields.Nested(ParticipantRefSchema)
+    state = fields.String(attribute="state.value", metadata={"enum": [s.value for s in RegistrationState]})
+    nominated = fields.Boolean()
+    reason = fields.String()
+    created_at = fields.DateTime()
+
+
+class RegistrationPage(Schema):
+    items = fields.List(fields.Nested(RegistrationSchema))
+    next_cursor = fields.String(allow_none=True)
+
+
+class RegistrationListArgs(PageArgs):
+    state = fields.String(validate=validate.OneOf([s.value for s in RegistrationState]))
+    session_id = fields.Integer(validate=validate.Range(min=1, max=2**31 - 1))
+
+
+class NewPersonSchema(Schema):
+    name_latin = _text(200, min_length=1, required=True)
+    email = fields.Email(required=True, validate=validate.Length(max=254))
+    name_native = _text(200, load_default="")
+    rank = _text(120, load_default="")
+    unit = _text(200, load_default="")
+    phone = _text(40, load_default="")
+    locale = fields.String(load_default="fr", validate=validate.OneOf(["fr", "en", "vi", "km", "lo"]))
+
+
+class NominationSchema(Schema):
+    """A nomination: one of the agency's participants (`participant_id`) or a new `person`."""
+
+    participant_id = fields.Integer(validate=validate.Range(min=1, max=2**31 - 1))
+    person = fields.Nested(NewPersonSchema)
+    confirm_new = fields.Boolean(load_default=False, metadata={
+        "description": "Register a new person even when the agency has a namesake."})
+    motivation = _text(2000, load_default="")
+    needs_diet = _text(250, load_default="")
+    needs_interpretation = _text(250, load_default="")
+    needs_accessibility = _text(250, load_default="")
+
+
+class CancelSchema(Schema):
+    reason = _text(500, load_default="")
+
+
+class DecisionSchema(Schema):
+    registration_ids = fields.List(fields.Integer(validate=validate.Range(min=1, max=2**31 - 1)),
+                                   required=True, validate=validate.Length(min=1, max=500))
+    action = fields.String(required=True, validate=validate.OneOf(["approve", "reject", "waitlist", "cancel"]))
+    reason = _text(500, load_default="")
+
+
+class DecisionResult(Schema):
+    items = fields.List(fields.Nested(RegistrationSchema))
+
+
+class MeSchema(Schema):
+    id = fields.Integer()
+    email = fields.String()
+    role = fields.String(attribute="role.value")
+    agency_id = fields.Integer(allow_none=True)
+    display_name = fields.String()
+    scopes = fields.List(fields.String())
