@@ -6,18 +6,32 @@ from marshmallow import Schema, ValidationError, fields, validate
 
 from registrations.models import RegistrationState, SessionKind, SessionStatus, Theme
 
-#: Control characters refused in any text sent to the API (as in the pages' forms).
-_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
+#: Text without control or direction characters (tab, line feed and carriage return allowed, as
+#: in the pages' text areas); a line (names, query values) refuses those three too.
+TEXT_PATTERN = "^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f\\u200e\\u200f\\u061c\\u202a-\\u202e\\u2066-\\u2069]*$"
+LINE_PATTERN = "^[^\\x00-\\x1f\\x7f-\\x9f\\u200e\\u200f\\u061c\\u202a-\\u202e\\u2066-\\u2069]*$"
 
 
-def _text(max_length: int, min_length: int = 0, **kwargs):
-    """A text field of at most `max_length` characters, without control characters."""
-    return fields.String(validate=[validate.Length(min=min_length, max=max_length), _no_controls], **kwargs)
+class FullMatch(validate.Regexp):
+    """A pattern that must match the whole value (Python's `$` would let a final line feed pass)."""
+
+    def __call__(self, value):
+        if self.regex.fullmatch(value) is None:
+            raise ValidationError(self._format_error(value))
+        return value
 
 
-def _no_controls(value: str) -> None:
-    if _CONTROLS.search(value):
-        raise ValidationError("Control and direction characters are refused.")
+def _text(max_length: int, min_length: int = 0, *, line: bool = False, **kwargs):
+    """A text field of at most `max_length` characters, without control characters (documented
+    as a pattern, so that clients and fuzzers know)."""
+    return fields.String(validate=[validate.Length(min=min_length, max=max_length),
+                                   FullMatch(LINE_PATTERN if line else TEXT_PATTERN,
+                                                   error="Control and direction characters are refused.")],
+                         **kwargs)
+
+
+def _line(max_length: int, min_length: int = 0, **kwargs):
+    return _text(max_length, min_length, line=True, **kwargs)
 
 
 class ProblemSchema(Schema):
@@ -34,18 +48,18 @@ class ProblemSchema(Schema):
 class PageArgs(Schema):
     """Cursor pagination of every list."""
 
-    cursor = _text(200, metadata={"description": "The `next_cursor` of the previous page."})
+    cursor = fields.String(validate=[validate.Length(max=200), FullMatch("^[A-Za-z0-9_-]*$")], metadata={"description": "The `next_cursor` of the previous page."})
     limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
 
 
 class SessionListArgs(PageArgs):
     """The catalogue's filters."""
 
-    q = _text(120, metadata={"description": "Title, city or venue, with or without accents."})
+    q = _line(120, metadata={"description": "Title, city or venue, with or without accents."})
     theme = fields.String(validate=validate.OneOf([t.value for t in Theme]))
     kind = fields.String(validate=validate.OneOf([k.value for k in SessionKind]))
     country = fields.String(validate=validate.Regexp(r"^[A-Z]{2}$"))
-    city = _text(120)
+    city = _line(120)
     month = fields.String(validate=validate.Regexp(r"^\d{4}-(0[1-9]|1[0-2])$"),
                           metadata={"description": "YYYY-MM: sessions running during that month."})
     language = fields.String(validate=validate.OneOf(["fr", "en", "vi", "km", "lo"]))
@@ -138,12 +152,12 @@ class RegistrationListArgs(PageArgs):
 
 
 class NewPersonSchema(Schema):
-    name_latin = _text(200, min_length=1, required=True)
+    name_latin = _line(200, min_length=1, required=True)
     email = fields.Email(required=True, validate=validate.Length(max=254))
-    name_native = _text(200, load_default="")
-    rank = _text(120, load_default="")
-    unit = _text(200, load_default="")
-    phone = _text(40, load_default="")
+    name_native = _line(200, load_default="")
+    rank = _line(120, load_default="")
+    unit = _line(200, load_default="")
+    phone = _line(40, load_default="")
     locale = fields.String(load_default="fr", validate=validate.OneOf(["fr", "en", "vi", "km", "lo"]))
 
 
