@@ -39,7 +39,7 @@ pages = Blueprint("api_pages", __name__)
 
 def init_app(app) -> None:
     """Bind the API: its routes, request hooks (tokens, limits, ETags, idempotency) and pages."""
-    from registrations.api import hooks, pages_views, resources  # noqa: F401 (register routes)
+    from registrations.api import hooks, pages_views, resources, resources_office  # noqa: F401 (routes)
     from registrations.extensions import csrf, login_manager
 
     # Bearer tokens are not cookies: a forged cross-site request cannot carry one. A cookie never

@@ -1,6 +1,5 @@
 """Schemas of the API: each validates a request, serialises an answer and documents both."""
 
-import re
 
 from marshmallow import Schema, ValidationError, fields, validate
 
@@ -48,7 +47,8 @@ class ProblemSchema(Schema):
 class PageArgs(Schema):
     """Cursor pagination of every list."""
 
-    cursor = fields.String(validate=[validate.Length(max=200), FullMatch("^[A-Za-z0-9_-]*$")], metadata={"description": "The `next_cursor` of the previous page."})
+    cursor = fields.String(validate=[validate.Length(max=200), FullMatch("^[A-Za-z0-9_-]*$")],
+                           metadata={"description": "The `next_cursor` of the previous page."})
     limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
 
 
@@ -196,3 +196,78 @@ class MeSchema(Schema):
     agency_id = fields.Integer(allow_none=True)
     display_name = fields.String()
     scopes = fields.List(fields.String())
+
+
+class StatusChangeSchema(Schema):
+    status = fields.String(required=True,
+                           validate=validate.OneOf(["published", "closed", "completed", "cancelled"]))
+    reason = _text(2000, load_default="",
+                   metadata={"description": "Required to cancel: sent to the people registered."})
+
+
+class MarkSchema(Schema):
+    registration_id = fields.Integer(required=True, validate=validate.Range(min=1, max=2**31 - 1))
+    status = fields.String(required=True, validate=validate.OneOf(["present", "late", "excused", "absent"]))
+
+
+class MarksSchema(Schema):
+    """Marks of one day; sending the same marks again changes nothing (and an Idempotency-Key
+    returns the first answer)."""
+
+    marks = fields.List(fields.Nested(MarkSchema), required=True, validate=validate.Length(min=1, max=500))
+
+
+class DayMarkSchema(Schema):
+    registration_id = fields.Integer()
+    participant = fields.Nested(ParticipantRefSchema)
+    status = fields.String(allow_none=True, metadata={"enum": ["present", "late", "excused", "absent", None]})
+
+
+class DayAttendanceSchema(Schema):
+    day = fields.Nested(DaySchema)
+    marks = fields.List(fields.Nested(DayMarkSchema))
+
+
+class CertificateSchema(Schema):
+    id = fields.Integer()
+    registration_id = fields.Integer()
+    serial = fields.String()
+    status = fields.String(attribute="status.value", metadata={"enum": ["valid", "revoked", "superseded"]})
+    issued_at = fields.DateTime()
+    revoked_at = fields.DateTime(allow_none=True)
+    revoke_reason = fields.String()
+    facts = fields.Dict(metadata={"description": "What the certificate states (names, session, dates)."})
+
+
+class CertificatePage(Schema):
+    items = fields.List(fields.Nested(CertificateSchema))
+    next_cursor = fields.String(allow_none=True)
+
+
+class RevokeSchema(Schema):
+    reason = _text(500, min_length=1, required=True)
+
+
+class VerificationSchema(Schema):
+    serial = fields.String()
+    status = fields.String(metadata={"enum": ["valid", "revoked", "superseded"]})
+    participant_name = fields.String()
+    session_title = fields.String()
+    issue_date = fields.String()
+    revoke_reason = fields.String()
+
+
+class QuestionResultSchema(Schema):
+    id = fields.Integer(attribute="question.id")
+    code = fields.String(attribute="question.code")
+    text = fields.String(attribute="question.text")
+    answered = fields.Integer()
+    mean = fields.Float(allow_none=True)
+    counts = fields.Dict(keys=fields.String(), values=fields.Integer())
+
+
+class EvaluationResultsSchema(Schema):
+    approved = fields.Integer()
+    responses = fields.Integer()
+    response_rate = fields.Float()
+    questions = fields.List(fields.Nested(QuestionResultSchema))

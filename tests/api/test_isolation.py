@@ -5,7 +5,7 @@ import re
 
 from sqlalchemy import func, select
 
-from registrations.models import AuditEvent, Participant, Registration, RegistrationState
+from registrations.models import AuditEvent, Certificate, Participant, Registration, RegistrationState
 
 
 def _counts(db):
@@ -23,6 +23,10 @@ def test_a_cambodian_token_never_reaches_vietnamese_data(app, db, client, make_s
     registrations = [make_registration(session, person, state=state) for person, state in
                      zip(vietnamese, (RegistrationState.APPROVED, RegistrationState.PENDING,
                                       RegistrationState.WAITLISTED), strict=True)]
+    certificate = Certificate(registration_id=registrations[0].id, serial="HAN-2026-0001", code="c" * 40,
+                              facts={"participant_name_latin": "Nguyen Van Bi Mat 0"})
+    db.session.add(certificate)
+    db.session.commit()
     own = make_registration(session, make_participant(agency=partner_kh_user.agency, name_latin="Sok Dara"))
     headers = make_token(partner_kh_user)
     before = _counts(db)
@@ -34,7 +38,7 @@ def test_a_cambodian_token_never_reaches_vietnamese_data(app, db, client, make_s
     assert client.get("/api/v1/registrations", query_string={"session_id": session.id},
                       headers=headers).get_json()["items"][0]["id"] == own.id
 
-    ids = {r.id for r in registrations} | {p.id for p in vietnamese} | {partner_user.participant_id}
+    ids = {r.id for r in registrations} | {p.id for p in vietnamese} | {partner_user.participant_id, certificate.id}
     rules = [rule for rule in app.url_map.iter_rules() if rule.rule.startswith("/api/v1/")]
     assert len(rules) >= 9
     for rule in rules:
@@ -52,6 +56,7 @@ def test_a_cambodian_token_never_reaches_vietnamese_data(app, db, client, make_s
         response = client.post(f"/api/v1/sessions/{session.id}/registrations", headers=headers,
                                json={"participant_id": person.id})
         assert response.status_code == 404 and "Bi Mat" not in response.get_data(as_text=True)
+    assert client.get("/api/v1/certificates", headers=headers).get_json()["items"] == []
     assert _counts(db) == before
     assert db.session.scalar(select(func.count()).select_from(AuditEvent)
                              .where(AuditEvent.action == "api_token.write")) == 0
