@@ -57,6 +57,7 @@ ACTION_LABELS = {
     "webhook.created": _l("Webhook endpoint registered"),
     "webhook.updated": _l("Webhook endpoint changed"),
     "webhook.disabled": _l("Webhook endpoint disabled"),
+    "webhook.sent_again": _l("Webhook delivery sent again"),
 }
 
 
