@@ -58,4 +58,7 @@ def init_app(app) -> None:
     hooks.init_app(app)
     api.register_blueprint(bp)
     app.extensions["api"] = api
+    from registrations.api.cli import create_token_command
+
+    app.cli.add_command(create_token_command)
     app.register_blueprint(pages)
