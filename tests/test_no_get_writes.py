@@ -25,6 +25,7 @@ from registrations.models import (
     SessionStatus,
     TrainingSession,
     User,
+    WebhookEndpoint,
 )
 
 #: Reads that are themselves audited (who exported whose data): they may add an audit event.
@@ -55,12 +56,15 @@ def _ids(db) -> dict:
     certificate.pdf = None  # a certificate never stored: its download draws it, and keeps nothing
     tokens = {"auth.accept_invitation": make_token(invited, INVITATION),
               "auth.reset_password": make_token(partner, RESET)}
-    db.session.commit()  # the nonces the tokens carry
+    endpoint = WebhookEndpoint(url="https://hooks.example.org/training", secret="whsec_" + "A" * 32,
+                               events="registration.created")
+    db.session.add(endpoint)
+    db.session.commit()  # the nonces the tokens carry, the webhook endpoint
     return {
         "session_id": sessions, "days": days, "registration_id": [registration],
         "certificate_id": [certificate.id], "code": [certificate.code], "user_id": [partner.id],
         "agency_id": [partner.agency_id], "participant_id": [partner.participant_id], "fmt": ["csv", "xlsx"],
-        "tokens": tokens,
+        "tokens": tokens, "endpoint_id": [endpoint.id],
     }
 
 

@@ -41,7 +41,7 @@ def docs():
 
 
 def _token_page(form, created=None, status=200):
-    return render_template("api/tokens.html", form=form, created=created, revoke_form=FlaskForm(),
+    return render_template("api/tokens.html", form=form, created=created,
                            tokens=tokens.tokens_of(current_user.id), now=utcnow()), status
 
 
@@ -87,6 +87,6 @@ def revoke_token(token_id: int):
 def all_tokens():
     """Every account's tokens, newest first, each with a button to revoke it."""
     page = paginate(select(ApiToken).options(joinedload(ApiToken.user)).order_by(ApiToken.id.desc()))
-    return render_template("api/all_tokens.html", page=page, revoke_form=FlaskForm(), now=utcnow())
+    return render_template("api/all_tokens.html", page=page, now=utcnow())
 
 

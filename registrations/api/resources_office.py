@@ -1,7 +1,7 @@
 """The API's office resources: session status, attendance, certificates, verification and
 evaluation results; each calls the services of the pages, under the same access rules."""
 
-from flask import current_app
+from flask import current_app, g
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -22,11 +22,15 @@ from registrations.models import (
     Registration,
     RegistrationState,
     Role,
+    SessionKind,
     SessionStatus,
+    Theme,
 )
 from registrations.sessions import lifecycle
-from registrations.sessions.base import SessionError
+from registrations.sessions import services as sessions
+from registrations.sessions.base import SessionError, SessionInvalid
 from registrations.sessions.queries import get_session_for
+from registrations.sessions.services import QuotaSpec
 from registrations.transaction import run
 
 
@@ -174,3 +178,55 @@ def evaluation_results(session_id: int):
                            "counts": {str(k): v for k, v in q.counts.items()}} for q in results.questions]}
 
 
+
+
+def _session_values(body: dict) -> tuple[dict, list | None]:
+    """The session form's values and quotas from a request body."""
+    values = dict(body)
+    quotas = values.pop("quotas", None)
+    if "eligible_countries" in values:
+        values["eligible_countries"] = ",".join(values["eligible_countries"])
+    for name in ("kind", "theme"):
+        if name in values:
+            values[name] = (SessionKind if name == "kind" else Theme)(values[name])
+    specs = None if quotas is None else [
+        QuotaSpec(seats=q["seats"], country=q.get("country"), agency_id=q.get("agency_id")) for q in quotas]
+    if specs and any((q.country is None) == (q.agency_id is None) for q in specs):
+        abort_with(422, _("Each quota is for one country or one agency."))
+    return values, specs
+
+
+def _save(work, *args, **kwargs):
+    try:
+        return run(work, *args, **kwargs)
+    except SessionInvalid as invalid:
+        g.problem_errors = {"json": {name: [str(m) for m in messages] for name, messages in invalid.errors.items()}}
+        abort_with(422, invalid.message)
+    except SessionError as error:
+        abort_with(error.status, error.message)
+
+
+@bp.post("/sessions")
+@allow(*STAFF)
+@bp.arguments(s.SessionWriteSchema)
+@bp.response(201, s.SessionDetailSchema)
+def create_session(body):
+    """Create a draft session (its days follow its dates); publish it with /status."""
+    values, quotas = _session_values(body)
+    created = _save(sessions.create_session, values, quotas, actor=_actor())
+    return get_session_for(current_user, created.id, with_days=True)
+
+
+@bp.patch("/sessions/<int:session_id>")
+@allow(*STAFF)
+@bp.arguments(s.SessionPatchSchema)
+@bp.response(200, s.SessionDetailSchema)
+def update_session(body, session_id: int):
+    """Change some fields of a session (the others, and the quotas unless given, stay)."""
+    current = session_or_404(session_id)
+    values, quotas = _session_values(body)
+    merged = {name: getattr(current, name) for name in sessions.EDITABLE_FIELDS} | values
+    if quotas is None:
+        quotas = sessions.current_quotas(session_id)
+    _save(sessions.update_session, session_id, merged, quotas, actor=_actor())
+    return get_session_for(current_user, session_id, with_days=True)

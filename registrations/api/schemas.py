@@ -1,5 +1,6 @@
 """Schemas of the API: each validates a request, serialises an answer and documents both."""
 
+from datetime import date, datetime, timezone
 
 from marshmallow import Schema, ValidationError, fields, validate
 
@@ -271,3 +272,53 @@ class EvaluationResultsSchema(Schema):
     responses = fields.Integer()
     response_rate = fields.Float()
     questions = fields.List(fields.Nested(QuestionResultSchema))
+
+
+class QuotaSchema(Schema):
+    """Seats reserved at most for one country or one agency (give exactly one of the two)."""
+
+    seats = fields.Integer(required=True, validate=validate.Range(min=0, max=10_000))
+    country = fields.String(validate=FullMatch("^[A-Z]{2}$"))
+    agency_id = fields.Integer(validate=validate.Range(min=1, max=2**31 - 1))
+
+
+class SessionWriteSchema(Schema):
+    """A session as an organiser writes it (the fields of the session form)."""
+
+    title_fr = _line(250, min_length=1, required=True)
+    title_en = _line(250)
+    title_vi = _line(250)
+    title_km = _line(250)
+    title_lo = _line(250)
+    description_fr = _text(20_000)
+    description_en = _text(20_000)
+    description_vi = _text(20_000)
+    description_km = _text(20_000)
+    description_lo = _text(20_000)
+    kind = fields.String(required=True, validate=validate.OneOf([k.value for k in SessionKind]))
+    theme = fields.String(required=True, validate=validate.OneOf([t.value for t in Theme]))
+    city = _line(120, min_length=1, required=True)
+    country = fields.String(required=True, validate=FullMatch("^[A-Z]{2}$"))
+    venue = _line(250)
+    start_date = fields.Date(required=True, validate=validate.Range(min=date(2000, 1, 1), max=date(2099, 12, 31)))
+    end_date = fields.Date(required=True, validate=validate.Range(min=date(2000, 1, 1), max=date(2099, 12, 31)))
+    working_language = fields.String(validate=validate.OneOf(["fr", "en", "vi", "km", "lo"]))
+    interpretation = fields.List(fields.String(validate=validate.OneOf(["fr", "en", "vi", "km", "lo"])),
+                                 validate=validate.Length(max=5))
+    capacity = fields.Integer(required=True, validate=validate.Range(min=1, max=10_000))
+    registration_deadline = fields.AwareDateTime(
+        default_timezone=timezone.utc, allow_none=True,
+        validate=validate.Range(min=datetime(2000, 1, 1, tzinfo=timezone.utc),
+                                max=datetime(2099, 12, 31, tzinfo=timezone.utc)))
+    eligible_countries = fields.List(fields.String(validate=FullMatch("^[A-Z]{2}$")), validate=validate.Length(max=50))
+    attendance_threshold = fields.Integer(validate=validate.Range(min=0, max=100))
+    auto_approve = fields.Boolean()
+    offer_hours = fields.Integer(validate=validate.Range(min=1, max=720))
+    quotas = fields.List(fields.Nested(QuotaSchema), validate=validate.Length(max=50))
+
+
+class SessionPatchSchema(SessionWriteSchema):
+    """Some fields of a session: the others stay as they are."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, partial=True, **kwargs)

@@ -12,7 +12,7 @@ from registrations.extensions import db
 from registrations.models import ApiToken, User
 
 DEMO_EMAIL = "partner.vn@demo.test"
-DEMO_TOKEN_NAME = "Demo: personnel system"
+DEMO_TOKEN_NAME = "Demo: personnel system"  # noqa: S105 (a label, not a secret)
 
 
 def seed() -> dict:

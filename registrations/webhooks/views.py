@@ -62,7 +62,7 @@ def endpoint(endpoint_id: int):
     found = get_or_404(WebhookEndpoint, endpoint_id)
     page = paginate(select(WebhookDelivery).where(WebhookDelivery.endpoint_id == found.id)
                     .order_by(WebhookDelivery.id.desc()))
-    return render_template("webhooks/endpoint.html", endpoint=found, page=page, action_form=FlaskForm(),
+    return render_template("webhooks/endpoint.html", endpoint=found, page=page,
                            labels=EVENT_LABELS)
 
 

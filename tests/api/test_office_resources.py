@@ -86,3 +86,22 @@ def test_evaluation_results_for_the_office_only(client, organiser_user, partner_
         == 403
     body = client.get(f"/api/v1/sessions/{session.id}/evaluation", headers=make_token(organiser_user)).get_json()
     assert body["responses"] == 0 and body["response_rate"] == 0 and isinstance(body["questions"], list)
+
+
+def test_organiser_creates_and_updates_a_session(db, client, organiser_user, partner_user, make_token):
+    headers = {**make_token(organiser_user), "Accept-Language": "en"}
+    body = {"title_fr": "Lutte contre la fraude documentaire", "kind": "course", "theme": "drugs",
+            "city": "Vientiane", "country": "LA", "start_date": "2030-03-02", "end_date": "2030-03-04",
+            "capacity": 12, "eligible_countries": ["LA", "KH"], "quotas": [{"seats": 4, "country": "KH"}]}
+    assert client.post("/api/v1/sessions", headers=make_token(partner_user), json=body).status_code == 403
+    created = client.post("/api/v1/sessions", headers=headers, json=body)
+    assert created.status_code == 201, created.get_json()
+    session = created.get_json()
+    assert session["status"] == "draft" and len(session["days"]) == 3
+    changed = client.patch(f"/api/v1/sessions/{session['id']}", headers=headers, json={"capacity": 20})
+    assert changed.status_code == 200 and changed.get_json()["capacity"] == 20
+    assert changed.get_json()["title"] == "Lutte contre la fraude documentaire"
+    wrong = client.patch(f"/api/v1/sessions/{session['id']}", headers=headers,
+                         json={"end_date": "2030-03-01"})
+    assert wrong.status_code == 422 and "end_date" in wrong.get_json()["errors"]["json"]
+    assert "before the start" in wrong.get_json()["detail"]

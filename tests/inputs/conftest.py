@@ -6,7 +6,15 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from registrations.models import Attendance, AttendanceStatus, Participant, Role, SessionDay, SessionStatus
+from registrations.models import (
+    Attendance,
+    AttendanceStatus,
+    Participant,
+    Role,
+    SessionDay,
+    SessionStatus,
+    WebhookEndpoint,
+)
 
 
 @dataclass
@@ -44,11 +52,15 @@ def world(app, db, make_agency, make_user, make_session, make_registration, make
     db.session.commit()
     certificate, _ = certificates.issue(attendee.id)
     db.session.commit()
+    endpoint = WebhookEndpoint(url="https://hooks.example.org/training", secret="whsec_" + "A" * 32,
+                               events="registration.created")
+    db.session.add(endpoint)
+    db.session.commit()
     ids = {
         "session_id": upcoming.id, "ended_session_id": ended.id, "registration_id": registration.id,
         "attendee_id": attendee.id, "certificate_id": certificate.id, "day_id": days[0].id,
         "agency_id": vn.id, "user_id": users["partner"].id, "participant_id": users["partner"].participant_id,
-        "code": certificate.code,
+        "code": certificate.code, "endpoint_id": endpoint.id,
     }
     assert db.session.scalar(select(func.count()).select_from(Attendance)) == len(days)
     return World(ids=ids, users=users)
