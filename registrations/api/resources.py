@@ -92,7 +92,8 @@ def registration(registration_id: int):
 @bp.arguments(s.NominationSchema)
 @bp.response(201, s.RegistrationSchema)
 def nominate(body, session_id: int):
-    """Nominate one of the agency's participants, or a new colleague (the nomination rules)."""
+    """Register oneself (`participant_id` of one's own record), nominate one of the agency's
+    participants, or a new colleague (`person`): the rules of the registration pages."""
     person = body.get("person")
     if (body.get("participant_id") is None) == (person is None):
         abort_with(422, _one_person())
@@ -100,7 +101,8 @@ def nominate(body, session_id: int):
                                                                   "needs_accessibility")})
     wanted = RegistrationRequest(agency_id=current_user.agency_id, participant_id=body.get("participant_id"),
                                  person=PersonDetails(**person) if person else None,
-                                 confirm_new=body["confirm_new"], details=details, nominated=True)
+                                 confirm_new=body["confirm_new"], details=details,
+                                 nominated=body.get("participant_id") != current_user.participant_id)
     created = _run(enrolment.register, session_id, wanted, actor=_actor())
     return get_registration_for(current_user, created.id)
 
