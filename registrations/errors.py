@@ -9,6 +9,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from registrations.api.problems import is_api_request, problem
 from registrations.extensions import db
 from registrations.models import TrainingSession
 
@@ -38,8 +39,6 @@ def render_error(code: int, message: str | None = None):
     """The error page (or JSON body) for an HTTP status, in the reader's language."""
     title, default_message = MESSAGES.get(code, MESSAGES[400 if code < 500 else 500])
     text = str(message or default_message)
-    from registrations.api.problems import is_api_request, problem
-
     if is_api_request():
         return problem(code, title, text, g.pop("problem_errors", None))
     if wants_json():
@@ -63,7 +62,7 @@ def init_app(app) -> None:
             return error
         if error.response is not None:  # an answer prepared with the error (the login throttle's)
             return error.response
-        invalid = getattr(error, "data", {}).get("messages")  # the API's refused fields (webargs)
+        invalid = (getattr(error, "data", None) or {}).get("messages")  # the API's refused fields (webargs)
         if invalid:
             g.problem_errors = invalid
             return render_error(error.code, MESSAGES[422][1])
