@@ -57,7 +57,7 @@ def _ids(db) -> dict:
     tokens = {"auth.accept_invitation": make_token(invited, INVITATION),
               "auth.reset_password": make_token(partner, RESET)}
     endpoint = WebhookEndpoint(url="https://hooks.example.org/training", secret="whsec_" + "A" * 32,
-                               events="registration.created")
+                               events="registration.created", active=False)  # a page to walk; sends nothing
     db.session.add(endpoint)
     db.session.commit()  # the nonces the tokens carry, the webhook endpoint
     return {

@@ -12,4 +12,5 @@ def init_app(app) -> None:
     from registrations.webhooks import events, views  # noqa: F401 (register the receivers and routes)
 
     events.connect()
+    events.forget_endpoints()
     app.register_blueprint(bp)

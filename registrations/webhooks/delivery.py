@@ -132,6 +132,9 @@ def record(message_id: str, status: int | None, error: str) -> str:
             endpoint.active = False
             endpoint.disabled_reason = f"{endpoint.consecutive_failures} failed attempts in a row"
             audit.record("webhook.disabled", endpoint, after={"reason": endpoint.disabled_reason})
+            from registrations.webhooks.events import forget_endpoints
+
+            forget_endpoints()
     db.session.commit()
     return delivery.state
 

@@ -4,6 +4,7 @@ rollback drops them), like the outbox's emails."""
 
 import json
 import secrets
+import time
 
 from flask import current_app
 from sqlalchemy import event as sa_event
@@ -19,21 +20,33 @@ EVENTS = ("registration.created", "registration.state_changed", "session.publish
 
 _PENDING = "webhook_deliveries"
 _COMMITTED = "webhook_committed"
-_ENDPOINTS = "webhook_endpoints"
 
 
-def _endpoints() -> list[tuple[int, list[str]]]:
-    """Active endpoints and their events, read once per transaction (a bulk change emits many)."""
-    info = db.session.info
-    if _ENDPOINTS not in info:
-        info[_ENDPOINTS] = [(endpoint_id, events.split()) for endpoint_id, events in db.session.execute(
+#: Seconds the list of active endpoints is kept in a process: changes made here are seen at once,
+#: those made by another instance within this time (a disabled endpoint is also checked at sending).
+ENDPOINTS_TTL = 30.0
+_cache: dict = {}
+
+
+def forget_endpoints() -> None:
+    """Read the endpoints again at the next event (after a change to them)."""
+    _cache.clear()
+
+
+def active_endpoints() -> list[tuple[int, list[str]]]:
+    """Active endpoints and their events, kept for ENDPOINTS_TTL seconds, so that the
+    transactions that emit events (a mark, a registration) run no extra query."""
+    now = time.monotonic()
+    if _cache.get("until", 0) < now:
+        _cache["rows"] = [(endpoint_id, events.split()) for endpoint_id, events in db.session.execute(
             select(WebhookEndpoint.id, WebhookEndpoint.events).where(WebhookEndpoint.active))]
-    return info[_ENDPOINTS]
+        _cache["until"] = now + ENDPOINTS_TTL
+    return _cache["rows"]
 
 
 def emit(name: str, data: dict) -> int:
     """Record the event `name` for every active endpoint that listens to it; returns how many."""
-    listeners = [endpoint_id for endpoint_id, events in _endpoints() if name in events]
+    listeners = [endpoint_id for endpoint_id, events in active_endpoints() if name in events]
     if not listeners:
         return 0
     now = utcnow()
@@ -91,7 +104,6 @@ def on_certificate_revoked(certificate: Certificate, reason: str = "", **_):
 
 
 def _after_commit(session):
-    session.info.pop(_ENDPOINTS, None)
     ids = session.info.pop(_PENDING, None)
     if ids:
         session.info.setdefault(_COMMITTED, []).extend(ids)
@@ -99,7 +111,6 @@ def _after_commit(session):
 
 def _after_rollback(session):
     session.info.pop(_PENDING, None)
-    session.info.pop(_ENDPOINTS, None)
 
 
 def _after_transaction_end(session, transaction):

@@ -14,6 +14,7 @@ from registrations.models import Role, WebhookDelivery, WebhookEndpoint
 from registrations.paging import paginate
 from registrations.transaction import run
 from registrations.webhooks import addresses, bp, delivery
+from registrations.webhooks.events import forget_endpoints
 from registrations.webhooks.forms import EVENT_LABELS, WebhookEndpointForm
 from registrations.webhooks.signing import new_secret
 
@@ -32,6 +33,7 @@ def create_endpoint(url: str, events: list[str]) -> WebhookEndpoint:
     db.session.add(endpoint)
     db.session.flush()
     audit.record("webhook.created", endpoint, after={"url": url, "events": endpoint.events})
+    forget_endpoints()
     return endpoint
 
 
@@ -77,6 +79,7 @@ def _toggle(endpoint_id: int, active: bool) -> WebhookEndpoint:
     if active:
         found.consecutive_failures, found.disabled_reason = 0, ""
     audit.record("webhook.updated", found, after={"active": active})
+    forget_endpoints()
     db.session.flush()
     return found
 

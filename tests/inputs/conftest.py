@@ -53,7 +53,7 @@ def world(app, db, make_agency, make_user, make_session, make_registration, make
     certificate, _ = certificates.issue(attendee.id)
     db.session.commit()
     endpoint = WebhookEndpoint(url="https://hooks.example.org/training", secret="whsec_" + "A" * 32,
-                               events="registration.created")
+                               events="registration.created", active=False)  # a page to walk; sends nothing
     db.session.add(endpoint)
     db.session.commit()
     ids = {
