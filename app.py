@@ -66,6 +66,13 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(admin_bp)
     app.register_blueprint(messages_bp)
 
+    from registrations import api
+
+    api.init_app(app)
+    from registrations import webhooks
+
+    webhooks.init_app(app)
+
     @app.context_processor
     def inject_globals():
         from flask import has_request_context

@@ -145,6 +145,20 @@ def load_config(overrides: dict | None = None) -> dict:
         # Answers to questions marked sensitive (passport numbers, scans) are erased this many
         # days after the session's last day, by the nightly purge.
         "SENSITIVE_ANSWER_DAYS": _int("SENSITIVE_ANSWER_DAYS", 30),
+        # The API (registrations/api): requests allowed per token (or per address without one).
+        "API_LIMIT_PER_TOKEN": os.environ.get("API_LIMIT_PER_TOKEN", "120 per minute"),
+        "API_LIMIT_ANONYMOUS": os.environ.get("API_LIMIT_ANONYMOUS", "60 per minute"),
+        "API_PAGE_MAX": _int("API_PAGE_MAX", 100),
+        # Webhooks: attempts per delivery, failed attempts in a row that disable an endpoint,
+        # seconds to wait for an answer, and whether loopback and private addresses may receive.
+        "WEBHOOK_MAX_ATTEMPTS": _int("WEBHOOK_MAX_ATTEMPTS", 6),
+        "WEBHOOK_DISABLE_AFTER": _int("WEBHOOK_DISABLE_AFTER", 15),
+        "WEBHOOK_TIMEOUT": _int("WEBHOOK_TIMEOUT", 10),
+        "WEBHOOK_ALLOW_PRIVATE": _bool("WEBHOOK_ALLOW_PRIVATE", False),
+        # flask-smorest: the OpenAPI document is served by registrations/api/pages.py.
+        "API_TITLE": "Cooperation training API",
+        "API_VERSION": "v1",
+        "OPENAPI_VERSION": "3.1.0",
     }
     if env == "testing":
         config.update(

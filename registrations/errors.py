@@ -9,11 +9,13 @@ from sqlalchemy import text
 from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from registrations.api.problems import is_api_request, problem
 from registrations.extensions import db
 from registrations.models import TrainingSession
 
 MESSAGES = {
     400: (_l("Bad request"), _l("The request could not be understood. Check what you entered and try again.")),
+    401: (_l("Authentication required"), _l("Send a valid access token in the Authorization header.")),
     403: (_l("Access denied"), _l("Your account is not allowed to see this page.")),
     404: (_l("Page not found"), _l("This page does not exist or is not available to you.")),
     405: (_l("Method not allowed"), _l("This address does not accept this kind of request.")),
@@ -37,6 +39,8 @@ def render_error(code: int, message: str | None = None):
     """The error page (or JSON body) for an HTTP status, in the reader's language."""
     title, default_message = MESSAGES.get(code, MESSAGES[400 if code < 500 else 500])
     text = str(message or default_message)
+    if is_api_request():
+        return problem(code, title, text, g.pop("problem_errors", None))
     if wants_json():
         return jsonify(error=str(title), message=text), code
     return render_template("errors/error.html", code=code, title=title, message=text), code
@@ -58,6 +62,10 @@ def init_app(app) -> None:
             return error
         if error.response is not None:  # an answer prepared with the error (the login throttle's)
             return error.response
+        invalid = (getattr(error, "data", None) or {}).get("messages")  # the API's refused fields (webargs)
+        if invalid:
+            g.problem_errors = invalid
+            return render_error(error.code, MESSAGES[422][1])
         # A view may pass a translated message as abort(4xx, description=...).
         description = error.description if getattr(error, "translated", False) else None
         return render_error(error.code, description)

@@ -19,6 +19,11 @@ def select_locale() -> str:
     """The reader's language: account preference, then cookie, then Accept-Language."""
     if not has_request_context():
         return DEFAULT_LOCALE
+    if request.path.startswith("/api/") and request.headers.get("Accept-Language"):
+        # A script states its language with each call (RFC 9457 problems are written in it).
+        best = request.accept_languages.best_match(list(LANGUAGES))
+        if best:
+            return best
     if current_user and current_user.is_authenticated and current_user.locale in LANGUAGES:
         return current_user.locale
     cookie = request.cookies.get(LOCALE_COOKIE)

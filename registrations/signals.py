@@ -18,3 +18,16 @@ session_cancelled = _signals.signal("session-cancelled")
 #: A registration changed state. sender: Registration; kwargs: before (RegistrationState, or None
 #: when the registration was just created), after (RegistrationState), actor (User | None).
 registration_state_changed = _signals.signal("registration-state-changed")
+
+#: A session was published (from draft, or reopened). sender: TrainingSession; kwargs: actor.
+session_published = _signals.signal("session-published")
+
+#: An attendance mark was written. sender: None; kwargs: attendance_id, registration_id, day_id,
+#: status (AttendanceStatus), actor.
+attendance_marked = _signals.signal("attendance-marked")
+
+#: A certificate was issued (or re-issued). sender: Certificate; kwargs: actor.
+certificate_issued = _signals.signal("certificate-issued")
+
+#: A certificate was revoked. sender: Certificate; kwargs: actor, reason.
+certificate_revoked = _signals.signal("certificate-revoked")

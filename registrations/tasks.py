@@ -71,3 +71,21 @@ def store_session_pdfs(session_id: int) -> int:
 
     with job_context():
         return store_missing_pdfs(session_id, limit=100_000)
+
+
+@huey.task()
+def deliver_webhooks(message_ids: list[str]) -> dict:
+    """Send these webhook deliveries (enqueued after the commit that recorded them)."""
+    from registrations.webhooks.delivery import deliver
+
+    with job_context():
+        return {message_id: deliver(message_id) for message_id in message_ids}
+
+
+@huey.periodic_task(crontab(minute="*"))
+def retry_webhooks() -> dict:
+    """Every minute: webhook deliveries whose retry is due, and any whose job was lost."""
+    from registrations.webhooks.delivery import deliver, due
+
+    with job_context():
+        return {message_id: deliver(message_id) for message_id in due()}

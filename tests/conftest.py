@@ -137,7 +137,8 @@ class CSRFClient(FlaskClient):
     def open(self, *args, csrf=True, **kwargs):
         method = kwargs.get("method", "GET")
         data = kwargs.get("data")
-        if csrf and method in ("POST", "PUT", "PATCH", "DELETE") and (data is None or isinstance(data, dict)):
+        if (csrf and method in ("POST", "PUT", "PATCH", "DELETE") and "json" not in kwargs
+                and (data is None or isinstance(data, dict))):
             data = dict(data or {})
             data.setdefault("csrf_token", self.csrf_token())
             kwargs["data"] = data

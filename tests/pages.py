@@ -112,6 +112,7 @@ def catalog() -> list[PageCase]:
         PageCase("anonymous", "verify-revoked", url_for("certificates.verify", code=revoked.code)),
         PageCase("anonymous", "verify-unknown", url_for("certificates.verify", code="NOT-A-CODE"), 404),
         PageCase("anonymous", "not-found", "/no/such/page", 404),
+        PageCase("anonymous", "api-docs", url_for("api_pages.docs")),
     ]
     if abroad is not None:
         cases.append(PageCase("anonymous", "verify-invitation",
@@ -130,6 +131,8 @@ def catalog() -> list[PageCase]:
             PageCase(role, "evaluations", url_for("evaluations.mine")),
             PageCase(role, "password", url_for("auth.password")),
             PageCase(role, "password-errors", url_for("auth.password"), 400, {"current_password": ""}),
+            PageCase(role, "api-tokens", url_for("api_pages.my_tokens")),
+            PageCase(role, "api-tokens-errors", url_for("api_pages.my_tokens"), 400, {"name": ""}),
         ]
     cases.append(PageCase("partner", "registration", url_for("registrations.detail", registration_id=own.id)))
     asking = db.session.scalar(select(RegistrationQuestion.session_id).limit(1))
@@ -191,5 +194,7 @@ def catalog() -> list[PageCase]:
         PageCase("admin", "user-edit", url_for("admin.user_edit", user_id=account.id)),
         PageCase("admin", "participants", url_for("admin.participants", q=participant.name_latin[:3])),
         PageCase("admin", "audit", url_for("admin.audit")),
+        PageCase("admin", "api-tokens-all", url_for("api_pages.all_tokens")),
+        PageCase("admin", "webhooks", url_for("webhooks.endpoints")),
     ]
     return cases

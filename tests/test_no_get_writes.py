@@ -26,6 +26,7 @@ from registrations.models import (
     SessionStatus,
     TrainingSession,
     User,
+    WebhookEndpoint,
 )
 
 #: Reads that are themselves audited (who exported whose data): they may add an audit event.
@@ -61,13 +62,16 @@ def _ids(db) -> dict:
     pending = db.session.scalar(select(Registration.id).where(
         Registration.agency_id == partner.agency_id, Registration.session_id == asking.session_id,
         Registration.state == RegistrationState.PENDING).limit(1))
-    db.session.commit()  # the nonces the tokens carry
+    endpoint = WebhookEndpoint(url="https://hooks.example.org/training", secret="whsec_" + "A" * 32,
+                               events="registration.created", active=False)  # a page to walk; sends nothing
+    db.session.add(endpoint)
+    db.session.commit()  # the nonces the tokens carry, the webhook endpoint
     return {
         "session_id": sessions, "days": days, "registration_id": [registration, pending],
         "question_id": [asking.id], "which": ["template", "example"],
         "certificate_id": [certificate.id], "code": [certificate.code], "user_id": [partner.id],
         "agency_id": [partner.agency_id], "participant_id": [partner.participant_id], "fmt": ["csv", "xlsx"],
-        "tokens": tokens,
+        "tokens": tokens, "endpoint_id": [endpoint.id],
     }
 
 

@@ -51,6 +51,13 @@ ACTION_LABELS = {
     "participant.exported": _l("Personal data exported"),
     "participant.anonymised": _l("Participant anonymised"),
     "audit.exported": _l("Audit log exported"),
+    "api_token.created": _l("Access token created"),
+    "api_token.revoked": _l("Access token revoked"),
+    "api_token.write": _l("Change made through the API"),
+    "webhook.created": _l("Webhook endpoint registered"),
+    "webhook.updated": _l("Webhook endpoint changed"),
+    "webhook.disabled": _l("Webhook endpoint disabled"),
+    "webhook.sent_again": _l("Webhook delivery sent again"),
 }
 
 

@@ -37,6 +37,7 @@ from registrations.models import (
     User,
     utcnow,
 )
+from registrations.signals import attendance_marked
 
 #: Local time from which the afternoon part of a day is the current one at check-in.
 AFTERNOON_STARTS = time(12, 0)
@@ -211,6 +212,8 @@ def _audit_cell(attendance_id: int, registration_id: int, day_id: int, before: A
     audit.record("attendance.mark", actor=actor, object_type="attendance", object_id=attendance_id,
                  before={**cell, "status": before.value if before else None},
                  after={**cell, "status": after.value}, reason=reason)
+    attendance_marked.send(None, attendance_id=attendance_id, registration_id=registration_id, day_id=day_id,
+                           status=after, actor=actor)
 
 
 def mark(session_id: int, day_id: int, registration_id: int, status, actor: User | None,

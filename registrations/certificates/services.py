@@ -39,6 +39,7 @@ from registrations.models import (
     utcnow,
 )
 from registrations.sessions.services import serial_prefix_for
+from registrations.signals import certificate_issued, certificate_revoked
 
 #: Attempts to allocate a serial before giving up (each retry follows a concurrent issue).
 SERIAL_ATTEMPTS = 8
@@ -223,6 +224,7 @@ def _create(session: TrainingSession, items: list[Candidate], actor, today: date
             raise CertificateError(_("No serial number could be allocated. Please try again."), 409)
         audit.record(action, certificate, actor=actor, reason=reason,
                      after={"serial": serial, "registration_id": item.registration.id, "status": "valid"})
+        certificate_issued.send(certificate, actor=actor)
         created.append(certificate)
         if session.email_certificates:
             queue_certificate_mail(item.participant, certificate)
@@ -307,6 +309,7 @@ def revoke(certificate_id: int, reason: str, actor=None) -> Certificate:
     certificate.revoke_reason = reason
     audit.record("certificate.revoke", certificate, actor=actor, reason=reason,
                  before={"status": "valid"}, after={"status": "revoked"})
+    certificate_revoked.send(certificate, actor=actor, reason=reason)
     return certificate
 
 

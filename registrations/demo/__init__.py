@@ -4,6 +4,7 @@ Each step adds what is missing and leaves what exists, so `seed-demo` is idempot
 """
 
 from registrations.demo import (
+    api,
     attendance,
     certificates,
     evaluations,
@@ -29,6 +30,7 @@ STEPS = [
     certificates.seed,
     evaluations.seed,
     messages.seed,
+    api.seed,
 ]
 
 

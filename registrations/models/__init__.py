@@ -1,5 +1,6 @@
 """The domain models, one module per group of nouns (see DESIGN.md, Domain words)."""
 
+from registrations.models.api import ApiToken, IdempotentRequest, WebhookDelivery, WebhookEndpoint
 from registrations.models.attendance import Attendance, AttendanceStatus, OfflineMark
 from registrations.models.audit import AuditEvent
 from registrations.models.base import utcnow
@@ -32,6 +33,10 @@ from registrations.models.sessions import (
 )
 
 __all__ = [
+    "ApiToken",
+    "IdempotentRequest",
+    "WebhookDelivery",
+    "WebhookEndpoint",
     "Closure",
     "Agency",
     "AgencyKind",

@@ -35,7 +35,7 @@ from registrations.sessions.services import (
     load_days,
     validate,
 )
-from registrations.signals import session_cancelled
+from registrations.signals import session_cancelled, session_published
 
 #: target status → statuses it may be reached from.
 TRANSITIONS = {
@@ -98,6 +98,8 @@ def change_status(session_id: int, target: SessionStatus, *, actor=None, reason:
         session.cancel_reason = reason
     audit.record("session.status", session, actor=actor, before={"status": before.value},
                  after={"status": target.value}, reason=reason)
+    if target == SessionStatus.PUBLISHED:
+        session_published.send(session, actor=actor)
     if target == SessionStatus.CANCELLED:
         # Read the people to tell before receivers (the registrations) change their states.
         recipients = _live_recipients(session.id)

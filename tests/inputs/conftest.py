@@ -17,6 +17,7 @@ from registrations.models import (
     Role,
     SessionDay,
     SessionStatus,
+    WebhookEndpoint,
 )
 
 
@@ -75,11 +76,15 @@ def world(app, db, make_agency, make_user, make_session, make_registration, make
     db.session.add(RegistrationAnswer(registration_id=registration.id, question_id=question.id, file_key=key,
                                       file_name="passport.png", file_type="image/png", file_size=1))
     db.session.commit()
+    endpoint = WebhookEndpoint(url="https://hooks.example.org/training", secret="whsec_" + "A" * 32,
+                               events="registration.created", active=False)  # a page to walk; sends nothing
+    db.session.add(endpoint)
+    db.session.commit()
     ids = {
         "session_id": upcoming.id, "ended_session_id": ended.id, "registration_id": registration.id,
         "attendee_id": attendee.id, "certificate_id": certificate.id, "day_id": days[0].id,
         "agency_id": vn.id, "user_id": users["partner"].id, "participant_id": users["partner"].participant_id,
-        "code": certificate.code, "question_id": question.id,
+        "code": certificate.code, "question_id": question.id, "endpoint_id": endpoint.id,
     }
     assert db.session.scalar(select(func.count()).select_from(Attendance)) == len(days)
     return World(ids=ids, users=users)

@@ -24,6 +24,7 @@ def _candidates(world, name: str) -> list:
         "participant_id": [ids["participant_id"]],
         "fmt": ["csv", "xlsx"],
         "code": [ids["code"]],
+        "endpoint_id": [ids["endpoint_id"]],
         "token": ["not-a-token"],
         "question_id": [ids["question_id"]],
         "which": ["template", "example"],
