@@ -9,7 +9,8 @@ store or draw anything. This module holds the limits between the two, in one pla
 - C0/C1 control characters (NUL first of all) refused with a translated 400: anywhere in the
   path and the query string, and in posted fields except tab, line feed and carriage return,
   which text areas may hold;
-- files posted where the app expects text (no view takes an upload): a 400;
+- files posted where the app expects text: a 400 (only views marked `takes_files` take uploads,
+  each with its own size limit);
 - JSON bodies: at most `JSON_MAX_BYTES` and `JSON_MAX_DEPTH` levels of nesting, checked on the
   raw bytes before the parser sees them (a body nested 100,000 deep would exhaust its stack);
 - WTForms validators for names: no control or bidirectional-override characters, and the
@@ -20,7 +21,7 @@ import re
 import unicodedata
 from datetime import date, datetime
 
-from flask import request
+from flask import current_app, request
 from flask_babel import lazy_gettext as _l
 from werkzeug.routing import BaseConverter, ValidationError
 from wtforms.validators import StopValidation
@@ -130,10 +131,27 @@ def check_request() -> None:
         if json_depth(raw, JSON_MAX_DEPTH) > JSON_MAX_DEPTH:
             abort_with(400, JSON_MESSAGE)
         return
-    if request.files:
+    view = current_app.view_functions.get(request.endpoint or "")
+    limit_key = getattr(view, "takes_files", None)
+    if limit_key:
+        # A view that takes files: its own limit (the file's, plus room for the form's fields).
+        request.max_content_length = current_app.config[limit_key] * getattr(view, "files", 1) + 64 * 1024
+    elif request.files:
         abort_with(400, FILE_MESSAGE)
     if any(CONTROL.search(key) or CONTROL_IN_TEXT.search(value) for key, value in request.form.items(multi=True)):
         abort_with(400, CONTROL_MESSAGE)
+
+
+def takes_files(limit_key: str, files: int = 1):
+    """Let a view receive files (every other view refuses them), with the request body limited
+    to `files` times the size the configuration key `limit_key` gives, plus its form fields."""
+
+    def decorator(view):
+        view.takes_files = limit_key
+        view.files = files
+        return view
+
+    return decorator
 
 
 def init_app(app) -> None:

@@ -10,6 +10,7 @@ from registrations.demo import (
     invitations,
     messages,
     people,
+    programme,
     registrations,
     sessions,
 )
@@ -22,6 +23,7 @@ STEPS = [
     people.seed,
     invitations.seed,
     sessions.seed,
+    programme.seed,
     registrations.seed,
     attendance.seed,
     certificates.seed,

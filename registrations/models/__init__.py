@@ -13,6 +13,14 @@ from registrations.models.evaluations import (
 from registrations.models.logins import Login, PageVersion
 from registrations.models.messages import Message, MessageState
 from registrations.models.people import Agency, AgencyKind, Participant, Role, User
+from registrations.models.programme import (
+    Material,
+    Signatory,
+    TimetableItem,
+    Trainer,
+    TrainerRole,
+    timetable_item_trainer,
+)
 from registrations.models.registrations import LIVE_STATES, Registration, RegistrationState
 from registrations.models.sessions import (
     Closure,
@@ -42,6 +50,12 @@ __all__ = [
     "Message",
     "MessageState",
     "Login",
+    "Material",
+    "Signatory",
+    "TimetableItem",
+    "Trainer",
+    "TrainerRole",
+    "timetable_item_trainer",
     "PageVersion",
     "Participant",
     "Registration",
