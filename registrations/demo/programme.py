@@ -84,7 +84,8 @@ def material_pdf(title: str, session_title: str) -> bytes:
     pdf.multi_cell(0, 7, session_title, new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
     for index in range(1, 6):
-        pdf.multi_cell(0, 7, f"{index}. Point clé {index} : à retenir et à appliquer sur le terrain.", new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, 7, f"{index}. Point clé {index} : à retenir et à appliquer sur le terrain.",
+                       new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())
 
 

@@ -12,25 +12,22 @@ from registrations.models.base import LabelledEnum, UTCDateTime, enum_column, ut
 from registrations.models.sessions import CONTENT_LOCALES, SessionDay
 
 
-def _localized(obj, field: str, locale: str | None = None) -> str:
-    """`field` in the reader's language, falling back to French, then to any language written."""
-    code = locale or str(get_locale() or "fr")
-    value = getattr(obj, f"{field}_{code}", "") if code in CONTENT_LOCALES else ""
-    if value:
-        return value
-    for other in CONTENT_LOCALES:
-        value = getattr(obj, f"{field}_{other}", "")
-        if value:
-            return value
-    return ""
+def _fallbacks(code: str) -> tuple[str, ...]:
+    """Languages to read a text in, in order: the reader's, English (read more widely in the region
+    than French by Vietnamese, Khmer and Lao officers), French, then any other written."""
+    first = (code,) if code in CONTENT_LOCALES else ()
+    return tuple(dict.fromkeys((*first, "en", "fr", *CONTENT_LOCALES)))
 
 
-def _localized_lang(obj, field: str) -> str:
+def _localized_lang(obj, field: str, locale: str | None = None) -> str:
     """The language `_localized` answers in (for the `lang` attribute)."""
-    code = str(get_locale() or "fr")
-    if code in CONTENT_LOCALES and getattr(obj, f"{field}_{code}", ""):
-        return code
-    return next((other for other in CONTENT_LOCALES if getattr(obj, f"{field}_{other}", "")), "fr")
+    code = locale or str(get_locale() or "fr")
+    return next((other for other in _fallbacks(code) if getattr(obj, f"{field}_{other}", "")), "fr")
+
+
+def _localized(obj, field: str, locale: str | None = None) -> str:
+    """`field` in the reader's language, else in the first of `_fallbacks` that is written."""
+    return getattr(obj, f"{field}_{_localized_lang(obj, field, locale)}", "")
 
 
 class TrainerRole(LabelledEnum):
