@@ -27,7 +27,7 @@ class TimetableItemForm(FlaskForm):
     ends_at = TimeField(_l("End time"), validators=[InputRequired(message=_l("Give a time."))])
     title_fr = StringField(_TITLE["fr"], validators=[Optional(), Length(max=250), PlainName()],
                            description=_l("A title in at least one language; readers of another language see "
-                                          "French, then the first one written."))
+                                          "English, then French, then the first one written."))
     title_en = StringField(_TITLE["en"], validators=[Optional(), Length(max=250), PlainName()])
     title_vi = StringField(_TITLE["vi"], validators=[Optional(), Length(max=250), PlainName()])
     title_km = StringField(_TITLE["km"], validators=[Optional(), Length(max=250), PlainName()])
