@@ -34,9 +34,9 @@ def test_items_go_in_time_order_and_move_up_and_down(db, make_session, make_item
 
 def test_rules_refuse_bad_items(db, make_session, days_of):
     session, other = make_session(days=1), make_session(days=1)
-    good = dict(day_id=days_of(session)[0].id, starts_at=time(9), ends_at=time(10), titles={"fr": "Cours"})
-    for change, field in ((dict(ends_at=time(8)), "ends_at"), (dict(titles={}), "title_fr"),
-                          (dict(day_id=days_of(other)[0].id), "day_id"), (dict(trainer_ids=[999]), "trainer_ids")):
+    good = {"day_id": days_of(session)[0].id, "starts_at": time(9), "ends_at": time(10), "titles": {"fr": "Cours"}}
+    for change, field in (({"ends_at": time(8)}, "ends_at"), ({"titles": {}}, "title_fr"),
+                          ({"day_id": days_of(other)[0].id}, "day_id"), ({"trainer_ids": [999]}, "trainer_ids")):
         with pytest.raises(ProgrammeError) as refused:
             add_item(session.id, ItemValues(**{**good, **change}))
         assert refused.value.field_name == field
@@ -137,7 +137,7 @@ def test_calendar_has_one_timed_event_per_item(client, make_session, make_item, 
     make_item(session, day=1, start=(14, 0), end=(16, 0), title="Exercice")
     response = client.get(f"/sessions/{session.id}.ics", headers={"Accept-Language": "en"})
     calendar = Calendar.from_ical(response.data)
-    events = [component for component in calendar.walk("VEVENT")]
+    events = list(calendar.walk("VEVENT"))
     assert len(events) == 3  # the whole session, and each item
     timed = sorted((event for event in events if str(event["uid"]).startswith("timetable-item-")),
                    key=lambda event: event.decoded("dtstart"))
