@@ -88,15 +88,23 @@ def build_facts(*, session: TrainingSession, participant: Participant, agency: A
     }
 
 
-def facts_for_rendering(snapshot: dict) -> CertificateFacts:
-    """The renderer's input, built from a certificate's snapshot only."""
+def with_image_paths(snapshot: dict) -> dict:
+    """A copy of the snapshot with the files of its signature and stamp images (found through
+    the application's `UPLOADS_PATH`), for rendering where no configuration is at hand."""
     from registrations.signatories.services import image_path
 
+    return {**snapshot, "signature_path": image_path(snapshot.get("signature_file", "")),
+            "stamp_path": image_path(snapshot.get("stamp_file", ""))}
+
+
+def facts_for_rendering(snapshot: dict) -> CertificateFacts:
+    """The renderer's input, built from a certificate's snapshot only (image files resolved here
+    unless `with_image_paths` already did)."""
+    if "signature_path" not in snapshot:
+        snapshot = with_image_paths(snapshot)
     values = {key: value for key, value in snapshot.items() if key in _RENDERED_FIELDS}
     for key in _DATE_FIELDS:
         values[key] = date.fromisoformat(values[key])
-    values["signature_path"] = image_path(snapshot.get("signature_file", ""))
-    values["stamp_path"] = image_path(snapshot.get("stamp_file", ""))
     return CertificateFacts(**values)
 
 

@@ -149,3 +149,22 @@ def test_invitation_letter_prints_the_signatory(app, admin_client, db, make_sess
     text = pdf_text(data)
     assert squeeze("Marie Lefèvre") in text and squeeze("Internal Security Attaché") in text
     assert b"/Image" in data
+
+
+def test_rendering_processes_draw_the_signatory_images(app, admin_client, db):
+    """The processes that draw a whole session's certificates have no configuration: the image
+    files are found before the work is handed to them."""
+    from dataclasses import asdict
+
+    from registrations.certificates.rendering import render_many
+    from registrations.documents.examples import example_certificate
+
+    _create(admin_client, name="Jean-Pierre Durand", signature=png_bytes((300, 100)), stamp=png_bytes((90, 90)))
+    signatory = db.session.scalar(select(Signatory))
+    app.config["CERTIFICATE_RENDER_PROCESSES"] = 2
+    base = {key: (value.isoformat() if hasattr(value, "isoformat") else value)
+            for key, value in asdict(example_certificate("fr")).items()}
+    snapshots = [{**base, "serial": f"HAN-2026-{n:04d}", "signature_file": signatory.signature_file,
+                  "stamp_file": signatory.stamp_file} for n in range(4)]
+    for data in render_many(snapshots):
+        assert data.count(b"/Image") >= 2
