@@ -52,8 +52,10 @@ def create_app(config: dict | None = None) -> Flask:
     from registrations.evaluations import bp as evaluations_bp
     from registrations.main import bp as main_bp
     from registrations.messages import bp as messages_bp
+    from registrations.programme import bp as programme_bp
     from registrations.reports import bp as reports_bp
     from registrations.sessions import bp as sessions_bp
+    from registrations.signatories import bp as signatories_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
@@ -65,6 +67,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(certificates_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(messages_bp)
+    app.register_blueprint(programme_bp)
+    app.register_blueprint(signatories_bp)
 
     from registrations import api
 

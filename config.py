@@ -104,6 +104,11 @@ def load_config(overrides: dict | None = None) -> dict:
         "CERTIFICATE_SIGNATORY_TITLE": os.environ.get(
             "CERTIFICATE_SIGNATORY_TITLE", "Attaché de sécurité intérieure, Ambassade de France au Vietnam"
         ),
+        # Files of the programme (materials, signature and stamp images), outside the database.
+        "UPLOADS_PATH": os.environ.get("UPLOADS_PATH", str(INSTANCE_DIR / "uploads")),
+        # Largest material attached to a timetable item, and largest signature or stamp image.
+        "MATERIAL_MAX_BYTES": _int("MATERIAL_MAX_BYTES", 10 * 1024 * 1024),
+        "SIGNATORY_IMAGE_MAX_BYTES": _int("SIGNATORY_IMAGE_MAX_BYTES", 512 * 1024),
         # Processes drawing certificates when a whole session is issued (1: in the web worker).
         "CERTIFICATE_RENDER_PROCESSES": _int("CERTIFICATE_RENDER_PROCESSES", min(os.cpu_count() or 1, 4)),
         # Number of reverse proxies in front of the app whose X-Forwarded-* headers are trusted.
@@ -173,6 +178,9 @@ def load_config(overrides: dict | None = None) -> dict:
             # Files answered in tests never land in the project's instance folder.
             ANSWER_FILES_PATH=os.environ.get("ANSWER_FILES_PATH")
             or str(Path(tempfile.gettempdir()) / f"registrations-test-answers-{os.getpid()}"),
+            # One folder per test process, never the instance folder.
+            UPLOADS_PATH=os.environ.get("UPLOADS_PATH")
+            or str(Path(tempfile.gettempdir()) / f"registrations-test-uploads-{os.getpid()}"),
         )
     config.update(overrides or {})
     if config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):

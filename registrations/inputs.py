@@ -9,9 +9,10 @@ store or draw anything. This module holds the limits between the two, in one pla
 - C0/C1 control characters (NUL first of all) refused with a translated 400: anywhere in the
   path and the query string, and in posted fields except tab, line feed and carriage return,
   which text areas may hold;
-- files posted where the app expects text: a 400, except in the fields a view marks with
-  `accepts_files` (answers to registration questions, the batch nomination file), whose services
-  check each file by its content;
+- files posted where the app expects text: a 400, except for views marked `takes_files` (answers
+  to registration questions, the batch nomination file, timetable materials, signatories'
+  images), in the fields they name and within their own size limit; their services check each
+  file by its content;
 - JSON bodies: at most `JSON_MAX_BYTES` and `JSON_MAX_DEPTH` levels of nesting, checked on the
   raw bytes before the parser sees them (a body nested 100,000 deep would exhaust its stack);
 - WTForms validators for names: no control or bidirectional-override characters, and the
@@ -20,6 +21,7 @@ store or draw anything. This module holds the limits between the two, in one pla
 
 import re
 import unicodedata
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from flask import current_app, request
@@ -133,29 +135,48 @@ def check_request() -> None:
             abort_with(400, JSON_MESSAGE)
         return
     if request.files:
-        allowed = getattr(current_app.view_functions.get(request.endpoint), "accepts_files", None)
-        if allowed is None or not all(allowed.fullmatch(name) for name in request.files):
+        upload = getattr(current_app.view_functions.get(request.endpoint or ""), "upload", None)
+        if upload is None or not all(upload.fields.fullmatch(name) for name in request.files):
             abort_with(400, FILE_MESSAGE)
     if any(CONTROL.search(key) or CONTROL_IN_TEXT.search(value) for key, value in request.form.items(multi=True)):
         abort_with(400, CONTROL_MESSAGE)
 
 
-def accepts_files(fields: str):
-    """Mark a view that takes uploaded files in the fields whose names match `fields` (a regular
-    expression; its service checks each file); a file in any other field, or sent to any other
-    view, is refused."""
-    pattern = re.compile(fields)
+@dataclass(frozen=True)
+class Upload:
+    """What a view that takes files accepts: the fields (a regular expression), and the size
+    limit of each file (a configuration key; None: the request's usual `MAX_CONTENT_LENGTH`)."""
 
-    def mark(view):
-        view.accepts_files = pattern
+    fields: re.Pattern
+    limit_key: str | None
+    files: int
+
+
+def takes_files(limit_key: str | None = None, files: int = 1, fields: str = r".+"):
+    """Let a view receive files in the fields whose names match `fields` (every other view, and
+    every other field, refuses them; its service checks each file by its content). With
+    `limit_key`, the request body is limited to `files` times that size plus its form fields."""
+
+    def decorator(view):
+        view.upload = Upload(re.compile(fields), limit_key, files)
         return view
 
-    return mark
+    return decorator
+
+
+def upload_limit(endpoint, values) -> None:
+    """A view that takes files gets its own body limit (its files', plus room for the form's
+    fields) instead of `MAX_CONTENT_LENGTH`. Set before anything reads the body (the CSRF check
+    included): URL value preprocessors run before every `before_request` function."""
+    upload = getattr(current_app.view_functions.get(endpoint or ""), "upload", None)
+    if upload is not None and upload.limit_key:
+        request.max_content_length = current_app.config[upload.limit_key] * upload.files + 64 * 1024
 
 
 def init_app(app) -> None:
-    """Install the id converter (before any blueprint adds its rules) and the request check."""
+    """Install the id converter (before any blueprint adds its rules) and the request checks."""
     app.url_map.converters["int"] = IdConverter
+    app.url_value_preprocessor(upload_limit)
     app.before_request(check_request)
 
 

@@ -43,6 +43,9 @@ def menu_for(user) -> list[dict]:
 SESSION_TOOLS = [
     ("sessions.edit", _l("Edit")),
     ("sessions.days", _l("Days and programme")),
+    ("programme.timetable", _l("Timetable")),
+    ("signatories.session_signatory", _l("Signatory")),
+    ("signatories.session_signatory", _l("Signatory")),
     ("registrations.session_list", _l("Registrations")),
     ("registrations.questions_page", _l("Registration questions")),
     ("attendance.grid", _l("Attendance")),

@@ -6,6 +6,7 @@ blueprints only when they are installed."""
 from datetime import date
 
 from babel.dates import format_interval
+from babel.dates import format_time as format_clock_time
 from flask import current_app
 from flask_babel import format_date, format_time, get_locale, get_timezone
 
@@ -80,6 +81,19 @@ def moment(value) -> str:
     return text
 
 
+def clock_time(value) -> str:
+    """A time of day ("09:30", "9:30 AM") in the reader's language, as written (no time zone)."""
+    if value is None:
+        return ""
+    return format_clock_time(value, "short", locale=str(get_locale() or "fr"))
+
+
+def day_label(day) -> str:
+    """A session day: "mardi 8 décembre 2026", with "Matin"/"Après-midi" for a half-day."""
+    text = format_date(day.date, "full")
+    return text if day.part.value == "full" else f"{text} · {day.part.label}"
+
+
 def init_app(app) -> None:
     """Register the helpers on the application (every blueprint's templates use them)."""
     from registrations.formats import decimal
@@ -90,5 +104,6 @@ def init_app(app) -> None:
     for name, function in (("date_range", date_range), ("country_name", country_name_filter),
                            ("language_name", language_name_filter), ("language_list", language_list),
                            ("languages_in_words", languages_in_words_filter), ("status_badge", status_badge),
-                           ("moment", moment), ("decimal", decimal), ("fact_date", fact_date)):
+                           ("moment", moment), ("decimal", decimal), ("fact_date", fact_date),
+                           ("clock_time", clock_time), ("day_label", day_label)):
         app.add_template_filter(function, name)

@@ -197,4 +197,35 @@ def catalog() -> list[PageCase]:
         PageCase("admin", "api-tokens-all", url_for("api_pages.all_tokens")),
         PageCase("admin", "webhooks", url_for("webhooks.endpoints")),
     ]
+    cases += _programme_cases(running, upcoming)
+    return cases
+
+
+def _programme_cases(running: TrainingSession, upcoming: TrainingSession) -> list[PageCase]:
+    """The timetable, trainers and signatories pages (demo: the running session has a timetable)."""
+    from registrations.models import Signatory, TimetableItem, Trainer
+
+    item = _first(select(TimetableItem).where(TimetableItem.session_id == running.id).order_by(TimetableItem.id))
+    trainer = _first(select(Trainer).order_by(Trainer.id))
+    signatory = _first(select(Signatory).order_by(Signatory.id))
+    cases = [
+        PageCase("anonymous", "session-timetable", url_for("sessions.detail", session_id=running.id)),
+        PageCase("anonymous", "trainer", url_for("programme.trainer", trainer_id=trainer.id)),
+        PageCase("partner", "session-timetable", url_for("sessions.detail", session_id=running.id)),
+        PageCase("organiser", "timetable", url_for("programme.timetable", session_id=running.id)),
+        PageCase("organiser", "timetable-empty", url_for("programme.timetable", session_id=upcoming.id)),
+        PageCase("organiser", "timetable-item-new", url_for("programme.item_new", session_id=running.id)),
+        PageCase("organiser", "timetable-item-errors", url_for("programme.item_new", session_id=running.id), 400,
+                 {"starts_at": "10:00", "ends_at": "09:00"}),
+        PageCase("organiser", "timetable-item-edit", url_for("programme.item_edit", item_id=item.id)),
+        PageCase("organiser", "trainers", url_for("programme.trainers")),
+        PageCase("organiser", "trainer-new", url_for("programme.trainer_new")),
+        PageCase("organiser", "trainer-new-errors", url_for("programme.trainer_new"), 400, {"name_latin": ""}),
+        PageCase("organiser", "trainer-edit", url_for("programme.trainer_edit", trainer_id=trainer.id)),
+        PageCase("organiser", "session-signatory", url_for("signatories.session_signatory", session_id=running.id)),
+        PageCase("admin", "signatories", url_for("signatories.signatories")),
+        PageCase("admin", "signatory-new", url_for("signatories.signatory_new")),
+        PageCase("admin", "signatory-new-errors", url_for("signatories.signatory_new"), 400, {"name": ""}),
+        PageCase("admin", "signatory-edit", url_for("signatories.signatory_edit", signatory_id=signatory.id)),
+    ]
     return cases

@@ -55,6 +55,13 @@ def _ids(db) -> dict:
         Registration.agency_id == partner.agency_id, Certificate.status == CertificateStatus.VALID).limit(1))
     days = {sid: db.session.scalar(select(SessionDay.id).where(SessionDay.session_id == sid).limit(1))
             for sid in sessions}
+    from registrations.models import Material, Signatory, TimetableItem, Trainer
+
+    programme = {"trainer_id": [db.session.scalar(select(Trainer.id).limit(1))],
+                 "item_id": [db.session.scalar(select(TimetableItem.id).limit(1))],
+                 "material_id": [db.session.scalar(select(Material.id).limit(1))],
+                 "signatory_id": [db.session.scalar(select(Signatory.id).limit(1))],
+                 "kind": ["signature", "stamp"]}
     certificate.pdf = None  # a certificate never stored: its download draws it, and keeps nothing
     tokens = {"auth.accept_invitation": make_token(invited, INVITATION),
               "auth.reset_password": make_token(partner, RESET)}
@@ -71,7 +78,7 @@ def _ids(db) -> dict:
         "question_id": [asking.id], "which": ["template", "example"],
         "certificate_id": [certificate.id], "code": [certificate.code], "user_id": [partner.id],
         "agency_id": [partner.agency_id], "participant_id": [partner.participant_id], "fmt": ["csv", "xlsx"],
-        "tokens": tokens, "endpoint_id": [endpoint.id],
+        "tokens": tokens, "endpoint_id": [endpoint.id], **programme,
     }
 
 

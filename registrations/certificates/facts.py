@@ -48,8 +48,11 @@ def build_facts(*, session: TrainingSession, participant: Participant, agency: A
                 summary: AttendanceSummary, serial: str, code: str, issue_date: date,
                 registration_id: int) -> dict:
     """The JSON snapshot of a certificate about to be issued."""
+    from registrations.signatories.services import signatory_for
+
     locale = certificate_locale(participant)
-    config = current_app.config
+    signatory = signatory_for(session)
+    title_fr, title_local = signatory.title("fr"), signatory.title(locale)
     return {
         "locale": locale,
         "participant_name_latin": participant.name_latin,
@@ -70,8 +73,12 @@ def build_facts(*, session: TrainingSession, participant: Participant, agency: A
         "days_held": summary.days_held,
         "serial": serial,
         "issue_date": issue_date.isoformat(),
-        "signatory_name": config["CERTIFICATE_SIGNATORY_NAME"],
-        "signatory_title": config["CERTIFICATE_SIGNATORY_TITLE"],
+        "signatory_name": signatory.name,
+        "signatory_title": title_fr,
+        "signatory_title_local": title_local if title_local != title_fr else "",
+        # Stored image names (uploads folder): the snapshot keeps the images it was issued with.
+        "signature_file": signatory.signature_file,
+        "stamp_file": signatory.stamp_file,
         "verify_url": verify_url(code),
         "issuer_name": DEFAULT_ISSUER,
         # Not printed; kept so that the snapshot says where it came from.
@@ -81,8 +88,20 @@ def build_facts(*, session: TrainingSession, participant: Participant, agency: A
     }
 
 
+def with_image_paths(snapshot: dict) -> dict:
+    """A copy of the snapshot with the files of its signature and stamp images (found through
+    the application's `UPLOADS_PATH`), for rendering where no configuration is at hand."""
+    from registrations.signatories.services import image_path
+
+    return {**snapshot, "signature_path": image_path(snapshot.get("signature_file", "")),
+            "stamp_path": image_path(snapshot.get("stamp_file", ""))}
+
+
 def facts_for_rendering(snapshot: dict) -> CertificateFacts:
-    """The renderer's input, built from a certificate's snapshot only."""
+    """The renderer's input, built from a certificate's snapshot only (image files resolved here
+    unless `with_image_paths` already did)."""
+    if "signature_path" not in snapshot:
+        snapshot = with_image_paths(snapshot)
     values = {key: value for key, value in snapshot.items() if key in _RENDERED_FIELDS}
     for key in _DATE_FIELDS:
         values[key] = date.fromisoformat(values[key])

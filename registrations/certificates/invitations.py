@@ -97,8 +97,10 @@ def check_invitation(invitation: Invitation) -> None:
 def letter_for(invitation: Invitation, today: date | None = None) -> InvitationLetter:
     """The facts printed on the invitation letter (French and English)."""
     session, participant, agency = invitation.session, invitation.participant, invitation.agency
+    from registrations.signatories.services import image_path, signatory_for
+
     code = invitation_code(invitation.registration.id)
-    config = current_app.config
+    signatory = signatory_for(session)
     return InvitationLetter(
         participant_name_latin=participant.name_latin,
         participant_name_native=participant.name_native or "",
@@ -117,8 +119,11 @@ def letter_for(invitation: Invitation, today: date | None = None) -> InvitationL
         end_date=session.end_date,
         letter_date=today or local_today(),
         verification_code=code,
-        signatory_name=config["CERTIFICATE_SIGNATORY_NAME"],
-        signatory_title=config["CERTIFICATE_SIGNATORY_TITLE"],
+        signatory_name=signatory.name,
+        signatory_title=signatory.title("fr"),
+        signatory_title_en=signatory.title("en"),
+        signature_path=image_path(signatory.signature_file),
+        stamp_path=image_path(signatory.stamp_file),
         verify_url=verify_url(code),
         **_checkin(invitation.registration),
     )

@@ -15,7 +15,7 @@ from concurrent.futures.process import BrokenProcessPool
 
 from flask import current_app
 
-from registrations.certificates.facts import render
+from registrations.certificates.facts import render, with_image_paths
 
 #: Fewer certificates than this are rendered in this process (starting work elsewhere costs more).
 MIN_BATCH = 4
@@ -89,9 +89,11 @@ def render_many(snapshots: list[dict]) -> list[bytes]:
     processes = _processes()
     if processes < 2 or len(snapshots) < MIN_BATCH:
         return [render(snapshot) for snapshot in snapshots]
+    # The rendering processes have no configuration: the image files are found here.
+    resolved = [with_image_paths(snapshot) for snapshot in snapshots]
     try:
         chunk = max(1, len(snapshots) // (processes * 4))
-        return list(_get_pool().map(_render_in_worker, snapshots, chunksize=chunk))
+        return list(_get_pool().map(_render_in_worker, resolved, chunksize=chunk))
     except BrokenProcessPool:
         current_app.logger.warning("Certificate rendering processes stopped; rendering here instead")
         _forget_pool()

@@ -24,7 +24,7 @@ from flask_babel import gettext as _
 from fpdf import FPDF
 
 from .fonts import clean, new_pdf, scripts_in
-from .layout import BLACK, GOLD, GREY, NAVY, block, line
+from .layout import BLACK, GOLD, GREY, NAVY, block, line, picture
 from .qr import draw_qr
 
 __all__ = ["CertificateFacts", "render_certificate", "render_certificate_single"]
@@ -63,6 +63,11 @@ class CertificateFacts:
     signatory_title: str
     verify_url: str
     issuer_name: str = DEFAULT_ISSUER
+    #: The signatory's title in the participant's language, when it differs from the French one.
+    signatory_title_local: str = ""
+    #: Files of the signatory's signature and stamp images; empty: none drawn.
+    signature_path: str = ""
+    stamp_path: str = ""
 
 
 def _languages(facts: CertificateFacts) -> list[str]:
@@ -160,6 +165,12 @@ def _draw_background(pdf: FPDF, facts: CertificateFacts, labels: list[dict[str, 
     line(pdf, clean(facts.signatory_name), 182, style="B", size=11, color=BLACK,
          x=W / 2 - 55, width=110)
     line(pdf, clean(facts.signatory_title), 187.5, size=9, color=GREY, x=W / 2 - 55, width=110)
+    title_local = clean(facts.signatory_title_local)
+    if local and title_local and title_local != clean(facts.signatory_title):
+        line(pdf, title_local, 191.5, size=8, color=GREY, x=W / 2 - 55, width=110, min_size=6)
+    # The signature above its line, the stamp across its right end (as a hand stamp lands).
+    picture(pdf, facts.signature_path, x=W / 2, bottom=180.5, max_w=70, max_h=17)
+    picture(pdf, facts.stamp_path, x=W / 2 + 44, bottom=192, max_w=30, max_h=30)
     line(pdf, _pair(fr["verify"], lo.get("verify")), 155.5, size=8, color=GREY,
          x=W - 80, width=58, align="R")
 
@@ -203,6 +214,7 @@ _BACKGROUND_FIELDS = frozenset({
     "locale", "session_title_fr", "session_title_local", "session_kind_fr",
     "session_kind_local", "city", "country_name_fr", "country_name_local", "start_date",
     "end_date", "issue_date", "signatory_name", "signatory_title", "issuer_name",
+    "signatory_title_local", "signature_path", "stamp_path",
 })
 _BG_CACHE_SIZE = 64
 _bg_cache: OrderedDict[tuple, bytes] = OrderedDict()
@@ -218,7 +230,7 @@ def _background(facts: CertificateFacts, labels: list[dict[str, str]]) -> bytes:
             _bg_cache.move_to_end(key)
             return cached
     texts = [facts.session_title_local, facts.session_kind_local, facts.country_name_local,
-             facts.signatory_name, facts.signatory_title, facts.issuer_name]
+             facts.signatory_name, facts.signatory_title, facts.issuer_name, facts.signatory_title_local]
     texts += [v for lab in labels for v in lab.values()]
     pdf = new_pdf(scripts_in(*texts), orientation="landscape")
     pdf.add_page()

@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from fpdf import FPDF
 
 from .fonts import clean, new_pdf, scripts_in
-from .layout import BLACK, GOLD, GREY, NAVY, block, line
+from .layout import BLACK, GOLD, GREY, NAVY, block, line, picture
 from .qr import draw_qr
 
 __all__ = ["InvitationLetter", "render_invitation_letter"]
@@ -58,6 +58,11 @@ class InvitationLetter:
     #: The participant's signed check-in code (QR) and short personal code, once approved.
     checkin_qr: str = ""
     checkin_code: str = ""
+    #: The signatory's English title, when it differs from the French one.
+    signatory_title_en: str = ""
+    #: Files of the signatory's signature and stamp images; empty: none drawn.
+    signature_path: str = ""
+    stamp_path: str = ""
 
 
 def _section(letter: InvitationLetter, code: str) -> dict[str, str]:
@@ -158,9 +163,14 @@ def render_invitation_letter(letter: InvitationLetter) -> bytes:
         pdf.add_page()
         sign_y = 30.0
     kw = {"x": W / 2, "width": W / 2 - MARGIN, "align": "L"}
+    picture(pdf, letter.signature_path, x=W / 2, bottom=sign_y + 15.5, max_w=60, max_h=15, align="L")
     line(pdf, clean(letter.signatory_name), sign_y + 16, style="B", size=11, **kw)
-    block(pdf, clean(letter.signatory_title), sign_y + 21.5, size=9.5, color=GREY,
-          max_lines=2, min_size=7, **kw)
+    title = clean(letter.signatory_title)
+    title_en = clean(letter.signatory_title_en)
+    if title_en and title_en != title:
+        title = f"{title} / {title_en}"
+    block(pdf, title, sign_y + 21.5, size=9.5, color=GREY, max_lines=2, min_size=7, **kw)
+    picture(pdf, letter.stamp_path, x=W - MARGIN - 16, bottom=sign_y + 34, max_w=30, max_h=30)
     qr_size = 30.0
     draw_qr(pdf, letter.verify_url, MARGIN, sign_y, qr_size)
     code_kw = {"x": MARGIN, "width": 80, "align": "L"}

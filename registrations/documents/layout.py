@@ -100,3 +100,25 @@ def block(pdf: FPDF, text: str, y: float, *, style: str = "", size: float = 11,
     pdf.multi_cell(width, h, text, align=Align.coerce(align), new_x=XPos.LMARGIN,
                    new_y=YPos.NEXT)
     return pdf.get_y()
+
+
+def picture(pdf: FPDF, path: str, *, x: float, bottom: float, max_w: float, max_h: float,
+            align: str = "C") -> None:
+    """Draw an image file (a signature, a stamp) as large as fits `max_w` × `max_h`, keeping its
+    proportions, its bottom edge at `bottom`, centred on `x` (align "C") or starting at `x` ("L").
+    A missing or unreadable file draws nothing: the document is still valid without it."""
+    if not path:
+        return
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(path) as image:
+            width_px, height_px = image.size
+    except (OSError, UnidentifiedImageError):
+        return
+    if not width_px or not height_px:
+        return
+    scale = min(max_w / width_px, max_h / height_px)
+    width, height = width_px * scale, height_px * scale
+    left = x - width / 2 if align == "C" else x
+    pdf.image(path, x=left, y=bottom - height, w=width, h=height)

@@ -12,7 +12,7 @@ from registrations.enrolment.errors import RegistrationError
 from registrations.enrolment.forms import BatchConfirmForm, BatchUploadForm
 from registrations.errors import abort_with
 from registrations.extensions import db
-from registrations.inputs import accepts_files
+from registrations.inputs import takes_files
 from registrations.models import Agency, QuestionKind, RegistrationState, Role, utcnow
 from registrations.transaction import run
 
@@ -66,7 +66,7 @@ def batch_template(session_id: int, which: str):
 
 @bp.post("/sessions/<int:session_id>/nominate/batch")
 @allow(Role.PARTNER)
-@accepts_files("file")
+@takes_files(fields="file")
 def batch_check(session_id: int):
     """Read the uploaded file and show, row by row, what is wrong and what will happen."""
     session = queries.get_session_for_registering(session_id)

@@ -29,7 +29,7 @@ from registrations.errors import abort_with
 from registrations.extensions import db
 from registrations.formats import PageDates
 from registrations.forms import FlaskForm
-from registrations.inputs import accepts_files
+from registrations.inputs import takes_files
 from registrations.models import (
     LIVE_STATES,
     Participant,
@@ -93,7 +93,7 @@ def _live_registration(session_id: int, participant_id: int) -> Registration | N
 
 @bp.route("/sessions/<int:session_id>/register", methods=["GET", "POST"])
 @allow(Role.PARTNER)
-@accepts_files(r"q[0-9]+")
+@takes_files(fields=r"q[0-9]+")
 def register(session_id: int):
     """A partner registers themselves, answering the session's questions; their participant
     record is prefilled and updated."""
@@ -131,7 +131,7 @@ def _colleague_label(participant: Participant, state: RegistrationState | None =
 
 @bp.route("/sessions/<int:session_id>/nominate", methods=["GET", "POST"])
 @allow(Role.PARTNER)
-@accepts_files(r"q[0-9]+")
+@takes_files(fields=r"q[0-9]+")
 def nominate(session_id: int):
     """A partner nominates a colleague of their agency: an existing participant or a new one.
     Colleagues already registered for the session are marked in the list."""
@@ -266,7 +266,7 @@ def decline_offer(registration_id: int):
 
 @bp.route("/registrations/<int:registration_id>/edit", methods=["GET", "POST"])
 @allow(Role.PARTNER, STAFF)
-@accepts_files(r"q[0-9]+")
+@takes_files(fields=r"q[0-9]+")
 def edit(registration_id: int):
     """Correct a pending registration of the agency: the person, needs, motivation and answers."""
     registration = queries.get_registration_for(current_user, registration_id)

@@ -14,6 +14,14 @@ from registrations.models.evaluations import (
 from registrations.models.logins import Login, PageVersion
 from registrations.models.messages import Message, MessageState
 from registrations.models.people import Agency, AgencyKind, Participant, Role, User
+from registrations.models.programme import (
+    Material,
+    Signatory,
+    TimetableItem,
+    Trainer,
+    TrainerRole,
+    timetable_item_trainer,
+)
 from registrations.models.questions import (
     QuestionKind,
     QuestionVisibility,
@@ -54,6 +62,12 @@ __all__ = [
     "OfflineMark",
     "MessageState",
     "Login",
+    "Material",
+    "Signatory",
+    "TimetableItem",
+    "Trainer",
+    "TrainerRole",
+    "timetable_item_trainer",
     "PageVersion",
     "Participant",
     "QuestionKind",

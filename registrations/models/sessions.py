@@ -172,6 +172,8 @@ class TrainingSession(db.Model):
     serial_prefix: Mapped[str] = mapped_column(sa.String(8), default="")
     duplicated_from_id: Mapped[int | None] = mapped_column(sa.ForeignKey("training_session.id"))
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    #: Who signs its certificates and invitation letters; none: the default signatory.
+    signatory_id: Mapped[int | None] = mapped_column(sa.ForeignKey("signatory.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     #: When the row last changed. Kept pages do not rely on it (a clock): see sessions/version.py.
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow, index=True)

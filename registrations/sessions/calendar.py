@@ -1,13 +1,20 @@
-"""iCalendar files: one per session and a feed of every upcoming session."""
+"""iCalendar files: one per session and a feed of every upcoming session.
 
-from datetime import timedelta
+A session's own file holds the whole-day event spanning the session (what the feed has too),
+and one timed event per timetable item, in the office's time zone: what a calendar user
+expects of a conference programme (each talk at its hour, with its room, trainers and
+interpretation). A day without items keeps its free-text programme in the whole-day event.
+"""
+
+from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from flask import current_app
 from flask_babel import gettext as _
 from icalendar import Calendar, Event
 
-from registrations.models import SessionStatus, TrainingSession
+from registrations.clock import office_timezone
+from registrations.models import SessionStatus, TimetableItem, TrainingSession
 from registrations.sessions.choices import country_name
 from registrations.sessions.lifecycle import public_url
 
@@ -46,9 +53,48 @@ def session_event(session: TrainingSession) -> Event:
     return event
 
 
+def item_event(session: TrainingSession, item: TimetableItem, day, host: str, url: str) -> Event:
+    """One timetable item as a timed event (office time zone), linked to its session."""
+    from registrations.sessions.choices import language_name
+    from registrations.templating import language_list
+
+    zone = office_timezone()
+    event = Event()
+    event.add("uid", f"timetable-item-{item.id}@{host}")
+    event.add("dtstamp", session.updated_at or session.created_at)
+    event.add("dtstart", datetime.combine(day.date, item.starts_at, tzinfo=zone))
+    event.add("dtend", datetime.combine(day.date, item.ends_at, tzinfo=zone))
+    event.add("summary", f"{item.title} · {session.title}")
+    place = ", ".join(part for part in (item.room, session.venue, session.city) if part)
+    if place:
+        event.add("location", place)
+    lines = [item.description] if item.description else []
+    if item.trainers:
+        lines.append(", ".join(f"{trainer.name_latin} ({trainer.role.label})" for trainer in item.trainers))
+    lines.append(_("Language: %(language)s", language=language_name(item.language)))
+    if item.interpretation:
+        lines.append(_("Interpretation into %(languages)s", languages=language_list(item.interpretation)))
+    lines.append(url)
+    event.add("description", "\n".join(lines))
+    event.add("url", url)
+    event.add("related-to", f"training-session-{session.id}@{host}")
+    event.add("status", "CANCELLED" if session.status == SessionStatus.CANCELLED else "CONFIRMED")
+    return event
+
+
 def session_calendar(session: TrainingSession) -> bytes:
+    """The session's whole-day event and one event per timetable item."""
+    from registrations.programme.services import timetable
+
     calendar = new_calendar(session.title)
     calendar.add_component(session_event(session))
+    host = urlsplit(current_app.config["PUBLIC_BASE_URL"]).hostname or "localhost"
+    url = public_url("sessions.detail", session_id=session.id)
+    for entry in timetable(session.id):
+        for item in entry.items:
+            calendar.add_component(item_event(session, item, entry.day, host, url))
+    if hasattr(calendar, "add_missing_timezones"):
+        calendar.add_missing_timezones()
     return calendar.to_ical()
 
 

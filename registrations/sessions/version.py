@@ -1,6 +1,6 @@
 """The version of what the public pages show: one counter that only goes up.
 
-Every transaction that writes a session, its days or quotas, a registration or an agency
+Every transaction that writes a session, its days, quotas or timetable, a registration or an agency
 bumps the counter as its last statement, just before it commits: the new version becomes
 visible in the same instant as the change, on every instance and whatever the clocks say.
 A page kept under version N therefore never hides a change committed after N was read.
@@ -15,10 +15,21 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from registrations.models import Agency, PageVersion, Registration, SessionDay, SessionQuota, TrainingSession
+from registrations.models import (
+    Agency,
+    Material,
+    PageVersion,
+    Registration,
+    SessionDay,
+    SessionQuota,
+    TimetableItem,
+    Trainer,
+    TrainingSession,
+)
 
-#: What the public pages show: a write to one of these changes the version.
-SHOWN = (TrainingSession, SessionDay, SessionQuota, Registration, Agency)
+#: What the public pages show: a write to one of these changes the version (a session's page
+#: shows its timetable, with the names of trainers and the materials of each item).
+SHOWN = (TrainingSession, SessionDay, SessionQuota, Registration, Agency, TimetableItem, Material, Trainer)
 _SHOWN_TABLES = frozenset(model.__tablename__ for model in SHOWN)
 _FLAG = "page_version_changed"
 

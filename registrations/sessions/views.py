@@ -13,6 +13,7 @@ from registrations.errors import abort_with
 from registrations.extensions import db
 from registrations.models import Agency, Closure, TrainingSession, utcnow
 from registrations.paging import paginate
+from registrations.programme import services as programme
 from registrations.sessions import bp, fragments
 from registrations.sessions.base import local_today
 from registrations.sessions.calendar import feed_calendar, session_calendar
@@ -120,7 +121,8 @@ def _quota_rows_of(facts: SessionFacts) -> list[tuple[str, int]]:
 @bp.get("/sessions/<int:session_id>")
 @allow(ANYONE)
 def detail(session_id: int):
-    """A session's page: key facts, the day-by-day programme, and how to register.
+    """A session's page: key facts, the timetable (materials for approved participants and the
+    office), and how to register.
 
     Its body is kept (see fragments.py) under everything it shows: the version of the public
     pages (bumped with every change of the session), its days and quotas, and what the reader may do; those are
@@ -132,12 +134,14 @@ def detail(session_id: int):
     quotas = _quota_rows_of(facts)
     panel = registration_panel(current_user, facts.session)
     staff = bool(current_user.is_authenticated and current_user.is_staff)
+    materials = programme.may_get_materials(current_user, session_id)
     key = ("sessions.detail", session_id, fragments.sessions_version(), facts.session.seats_taken, facts.days,
-           tuple(quotas), panel.state, panel.reason, staff)
+           tuple(quotas), panel.state, panel.reason, staff, materials)
 
     def render():
-        session = get_session_for(current_user, session_id, with_days=True)
-        body = render_template("sessions/_detail_body.html", session=session, quotas=quotas, panel=panel, now=now)
+        session = get_session_for(current_user, session_id)
+        body = render_template("sessions/_detail_body.html", session=session, quotas=quotas, panel=panel, now=now,
+                               timetable=programme.timetable(session_id), materials=materials)
         return body, 200, [session]
 
     return fragments.page("sessions/detail.html", key, render, now, session=facts.session)

@@ -80,14 +80,37 @@ def world(app, db, make_agency, make_user, make_session, make_registration, make
                                events="registration.created", active=False)  # a page to walk; sends nothing
     db.session.add(endpoint)
     db.session.commit()
+    programme = _programme(db, upcoming)
     ids = {
         "session_id": upcoming.id, "ended_session_id": ended.id, "registration_id": registration.id,
         "attendee_id": attendee.id, "certificate_id": certificate.id, "day_id": days[0].id,
         "agency_id": vn.id, "user_id": users["partner"].id, "participant_id": users["partner"].participant_id,
-        "code": certificate.code, "question_id": question.id, "endpoint_id": endpoint.id,
+        "code": certificate.code, "question_id": question.id, "endpoint_id": endpoint.id, **programme,
     }
     assert db.session.scalar(select(func.count()).select_from(Attendance)) == len(days)
     return World(ids=ids, users=users)
+
+
+def _programme(db, session) -> dict:
+    """A trainer, a timetable item with a material, and a signatory with both images."""
+    from datetime import time
+
+    from registrations.models import Trainer
+    from registrations.programme.services import ItemValues, add_item, add_material
+    from registrations.signatories.services import SignatoryValues, save_signatory
+    from tests.programme.conftest import pdf_bytes, png_bytes
+
+    trainer = Trainer(name_latin="Claire Martin", language_pairs="fr")
+    db.session.add(trainer)
+    db.session.flush()
+    day = db.session.scalar(select(SessionDay.id).where(SessionDay.session_id == session.id).limit(1))
+    item = add_item(session.id, ItemValues(day_id=day, starts_at=time(9), ends_at=time(10), titles={"fr": "Cours"},
+                                           trainer_ids=[trainer.id]))
+    material = add_material(item.id, "fiche.pdf", pdf_bytes())
+    signatory = save_signatory(None, SignatoryValues("Jean-Pierre Durand", {"fr": "Attaché"}, signature=png_bytes(),
+                                                     stamp=png_bytes()))
+    db.session.commit()
+    return {"trainer_id": trainer.id, "item_id": item.id, "material_id": material.id, "signatory_id": signatory.id}
 
 
 @pytest.fixture

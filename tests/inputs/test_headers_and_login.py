@@ -29,13 +29,19 @@ def _candidates(world, name: str) -> list:
         "question_id": [ids["question_id"]],
         "which": ["template", "example"],
         "filename": [],
+        "trainer_id": [ids["trainer_id"]],
+        "item_id": [ids["item_id"]],
+        "material_id": [ids["material_id"]],
+        "signatory_id": [ids["signatory_id"]],
+        "kind": ["signature", "stamp"],
     }[name]
 
 
 #: Downloads with personal data that must be reached (status 200) by the walk below.
 DOWNLOADS = {"registrations.export", "attendance.export", "attendance.signin_pdf", "certificates.download",
              "certificates.session_zip", "certificates.invitation", "admin.participant_export",
-             "admin.audit_csv", "reports.xlsx", "registrations.answer_file"}
+             "admin.audit_csv", "reports.xlsx", "registrations.answer_file",
+             "programme.material"}
 
 
 def test_every_answer_but_static_files_says_no_store(app, world, clients):

@@ -26,3 +26,10 @@ document.addEventListener("submit", function (event) {
     }
   });
 })();
+
+// Buttons with data-print print the page (its print stylesheet keeps the content only).
+document.addEventListener("click", function (event) {
+  if (event.target.closest("[data-print]")) {
+    window.print();
+  }
+});
