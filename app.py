@@ -85,12 +85,15 @@ def create_app(config: dict | None = None) -> Flask:
         if not has_request_context():  # emails rendered by a command: no page around them
             return {}
 
+        from registrations import layout
         from registrations.navigation import menu_for
 
         locale = str(get_locale() or "fr")
-        # Emails are also rendered outside requests (commands, tests): no menu there.
-        menu = menu_for(current_user) if has_request_context() else []
-        return {"LANGUAGES": LANGUAGES, "current_locale": locale, "menu": menu}
+        # The shared parts of the layout are built once per process and kept (layout.py), and
+        # the page's translations are looked up once.
+        return {"LANGUAGES": LANGUAGES, "current_locale": locale, "menu": menu_for(current_user),
+                "main_menu": lambda: layout.main_menu(current_user), "language_bar": layout.language_bar,
+                **layout.bound_translations()}
 
     return app
 

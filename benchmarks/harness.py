@@ -193,7 +193,10 @@ def csrf_token(html: str) -> str:
 
 
 def wrk(url: str, script: str, duration: str, connections: int, threads: int, env: dict | None = None) -> dict:
-    """Run wrk against a URL of 127.0.0.1 and return its figures (see lua/report.lua)."""
+    """Run wrk against a URL of 127.0.0.1 and return its figures (see lua/report.lua).
+
+    Errors are socket errors and timeouts plus the answers that failed the script's checks
+    (a status other than the expected one, a content marker missing)."""
     if not url.startswith("http://127.0.0.1:"):
         raise ValueError("the benchmark only loads 127.0.0.1")
     command = [executable("wrk"), f"-t{threads}", f"-c{connections}", f"-d{duration}", "--timeout", "5s",
@@ -206,10 +209,49 @@ def wrk(url: str, script: str, duration: str, connections: int, threads: int, en
         raise SystemExit(f"wrk gave no figures:\n{output.stdout}\n{output.stderr}")
     raw = json.loads(line[len("WRK_JSON "):])
     seconds = raw["duration_us"] / 1e6
-    errors = raw["connect"] + raw["read"] + raw["write"] + raw["status"] + raw["timeout"]
+    socket_errors = raw["connect"] + raw["read"] + raw["write"] + raw["timeout"]
+    errors = socket_errors + raw["bad_status"] + raw["bad_marker"]
     return {"requests": raw["requests"], "seconds": round(seconds, 2),
             "rps": round(raw["requests"] / seconds, 1) if seconds else 0.0,
             "p50_ms": raw["p50_us"] / 1000, "p99_ms": raw["p99_us"] / 1000, "max_ms": raw["max_us"] / 1000,
-            "errors": errors, "non_2xx_3xx": raw["status"],
-            "socket_errors": errors - raw["status"], "sent": raw["sent"],
+            "errors": errors, "bad_status": raw["bad_status"], "bad_marker": raw["bad_marker"],
+            "non_2xx_3xx": raw["status"], "socket_errors": socket_errors, "sent": raw["sent"],
             "exhausted_threads": raw["exhausted_threads"], "statuses": raw["statuses"]}
+
+
+def wrk_get(base: str, lines: list[str], markers: tuple[str, ...], duration: str, connections: int, threads: int,
+            folder: Path, status: int = 200) -> dict:
+    """Load the GET requests `lines` ("cookie<TAB>path") in turn, checking each answer's status
+    and content markers."""
+    folder.mkdir(parents=True, exist_ok=True)
+    requests_file = folder / f".requests-{os.getpid()}.tsv"
+    requests_file.write_text("\n".join(lines) + "\n")
+    env = {"WRK_REQUESTS": str(requests_file), "WRK_MARKERS": "\t".join(markers), "WRK_STATUS": str(status)}
+    try:
+        return wrk(base + "/", "get.lua", duration, connections, threads, env)
+    finally:
+        requests_file.unlink(missing_ok=True)
+
+
+def worker_rss_mb(master_pid: int) -> list[float]:
+    """The resident memory (MB) of each child process of a gunicorn master (Linux /proc)."""
+    sizes = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            status = (entry / "status").read_text()
+        except OSError:
+            continue
+        fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+        if fields.get("PPid", "").strip() == str(master_pid) and "VmRSS" in fields:
+            sizes.append(round(int(fields["VmRSS"].split()[0]) / 1024, 1))
+    return sorted(sizes)
+
+
+def load_average() -> str:
+    """The machine's /proc/loadavg line (1, 5, 15 minutes, running/total tasks), or os.getloadavg()."""
+    try:
+        return Path("/proc/loadavg").read_text().strip()
+    except OSError:
+        return " ".join(f"{x:.2f}" for x in os.getloadavg())

@@ -3,31 +3,33 @@
 import json
 from pathlib import Path
 
-COLUMNS = ("page", "req/s", "p50 ms", "p99 ms", "errors", "× hello", "target", "verdict")
+COLUMNS = ("page", "req/s", "p50 ms", "p99 ms", "errors", "hello req/s", "× hello", "target", "verdict")
 
 
 def verdict(result: dict, targets: dict, hello_rps: float) -> None:
-    """Add the ratio to the hello app and whether the page meets its target."""
+    """Add the ratio to the hello app (measured right before the page) and whether the page
+    meets its target; any error misses it."""
     figures = result.get("wrk")
     if not figures:
         return
     result["ratio"] = round(figures["rps"] / hello_rps, 3) if hello_rps else None
     target = targets.get(result.get("target"))
     if target is None:
+        if figures["errors"]:
+            result["meets"], result["verdict"] = False, f"{figures['errors']} errors"
         return
     share, p99 = target
-    result["target_text"] = f"≥ {share:.2f} ×" + (f", p99 < {p99:.0f} ms" if p99 else "") + \
-        (", no error" if result.get("target") == "post" else "")
+    result["target_text"] = f"≥ {share:.2f} ×" + (f", p99 < {p99:.0f} ms" if p99 else "") + ", no error"
     misses = []
     if result["ratio"] is not None and result["ratio"] < share:
         misses.append(f"{result['ratio']:.2f} × < {share:.2f} ×")
     if p99 and figures["p99_ms"] >= p99:
         misses.append(f"p99 {figures['p99_ms']:.0f} ms")
-    if result.get("target") == "post":
-        if figures["errors"]:
-            misses.append(f"{figures['errors']} errors")
-        if result.get("checks", {}).get("overbooked") or result.get("checks", {}).get("seats_mismatch"):
-            misses.append("overbooking")
+    if figures["errors"]:
+        misses.append(f"{figures['errors']} errors")
+    checks = result.get("checks", {})
+    if checks.get("overbooked") or checks.get("seats_mismatch"):
+        misses.append("overbooking")
     result["meets"] = not misses
     result["verdict"] = "meets" if not misses else "misses: " + "; ".join(misses)
 
@@ -35,10 +37,11 @@ def verdict(result: dict, targets: dict, hello_rps: float) -> None:
 def row(result: dict) -> tuple:
     figures = result.get("wrk")
     if not figures:
-        return (result["label"], "—", "—", "—", "—", "—", "—", result.get("skipped", "not measured"))
+        return (result["label"], "—", "—", "—", "—", "—", "—", "—", result.get("skipped", "not measured"))
     ratio = result.get("ratio")
+    hello = result.get("hello", {}).get("rps")
     return (result["label"], f"{figures['rps']:,.0f}", f"{figures['p50_ms']:.1f}", f"{figures['p99_ms']:.1f}",
-            str(figures["errors"]), f"{ratio:.2f}" if ratio is not None else "—",
+            str(figures["errors"]), f"{hello:,.0f}" if hello else "—", f"{ratio:.2f}" if ratio is not None else "—",
             result.get("target_text", "—"), result.get("verdict", "—"))
 
 
@@ -52,31 +55,33 @@ def table(results: list[dict]) -> str:
 
 
 def markdown(run: dict) -> str:
-    """The whole run as a Markdown page."""
-    s = run["settings"]
-    out = [f"# Benchmark {run['started']}", "",
-           f"Commit `{run['commit']}` · {run['machine']['cpus']} CPUs ({run['machine']['cpu']}) · "
-           f"gunicorn {s['workers']} sync workers · wrk -t{s['threads']} -c{s['connections']} -d{s['duration']} · "
-           f"{s['environment']} · load average {run['machine']['load_average_at_start']} at start, "
-           f"{run['machine'].get('load_average_at_end')} at end", "",
-           f"Hello app (ceiling): **{run['hello']['rps']:,.0f} req/s**, p50 {run['hello']['p50_ms']:.1f} ms, "
-           f"p99 {run['hello']['p99_ms']:.1f} ms.", ""]
-    for database in run["databases"]:
-        out += [f"## {database['name']}", ""]
-        if database.get("seed_output"):
-            out += ["Data: " + database["data"], "", "```", database["seed_output"].rstrip(), "```", ""]
-        else:
-            out += ["Data: " + database["data"], ""]
-        out += [table(database["results"]), ""]
-        for line in database.get("notes", []):
-            out.append(f"- {line}")
-        out.append("")
+    """One database's run as a Markdown page."""
+    s, database, machine = run["settings"], run["database"], run["machine"]
+    out = [f"# Benchmark {database['started']} · {database['name']}" + (" (smoke run)" if run.get("smoke") else ""),
+           "",
+           f"Commit `{run['commit']}` · {machine['cpus']} CPUs ({machine['cpu']}) · Python {machine['python']} · "
+           f"gunicorn {s['workers']} sync workers · wrk -t{s['threads']} -c{s['connections']} -d{s['duration']} "
+           f"per page, the hello app measured right before each page · {s['environment']} · {database['limiter']}.",
+           "",
+           f"Machine load (/proc/loadavg) before the run: `{database['load_before']}`; after: "
+           f"`{database.get('load_after', '?')}`.", "",
+           f"Data: {database['data']}.", ""]
+    if database.get("seed_output"):
+        out += ["```", database["seed_output"].rstrip(), "```", ""]
+    out += [table(database["results"]), "",
+            "Errors: answers with another status than expected or without the page's content markers, "
+            "plus socket errors and timeouts (a run with errors fails).", ""]
+    for line in database.get("notes", []):
+        out.append(f"- {line}")
+    out.append("")
     return "\n".join(out)
 
 
 def save(run: dict, folder: Path) -> tuple[Path, Path]:
+    """`<date>-<database>.md` and `.json` (the date and time the database's run started, UTC)."""
     folder.mkdir(parents=True, exist_ok=True)
-    stem = run["started"].replace(":", "").replace("-", "")
+    database = run["database"]
+    stem = f"{database['started'][:16].replace(':', '')}-{database['name'].lower()}"
     json_path, md_path = folder / f"{stem}.json", folder / f"{stem}.md"
     json_path.write_text(json.dumps(run, indent=2, ensure_ascii=False, default=str))
     md_path.write_text(markdown(run))

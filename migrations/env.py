@@ -89,6 +89,12 @@ def run_migrations_online():
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
 
+    if conf_args.get("include_name") is None:
+        # The search index is not described by the models (registrations/sessions/fulltext.py).
+        from registrations.sessions.fulltext import outside_models
+
+        conf_args["include_name"] = lambda name, kind, parents: not outside_models(name, kind)
+
     connectable = get_engine()
 
     with connectable.connect() as connection:

@@ -1,6 +1,7 @@
 """The role-aware navigation: which links each role sees in the main menu."""
 
 from flask import current_app, has_request_context, request, url_for
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from registrations.access import ANYONE, AUTHENTICATED
@@ -20,22 +21,26 @@ MENU = [
 ]
 
 
+def visible_menu(user) -> list[tuple[str, str]]:
+    """(url, label) of the menu entries the user (or anonymous visitor) may use, in the reader's
+    language: built once per process, role and language (it depends on nothing else)."""
+    role = user.role if user.is_authenticated else None
+    key = (role, str(get_locale()), request.script_root)
+    kept = current_app.extensions.setdefault("menu_entries", {})
+    if key not in kept:
+        kept[key] = [(url_for(endpoint), str(label)) for endpoint, label, who in MENU
+                     if endpoint in current_app.view_functions
+                     and (ANYONE in who or (user.is_authenticated and (AUTHENTICATED in who or role in who)))]
+    return kept[key]
+
+
 def menu_for(user) -> list[dict]:
-    """The menu entries the given user (or anonymous visitor) may use (none outside a request,
-    e.g. when an email is rendered by a command)."""
+    """The menu entries the given user (or anonymous visitor) may use, the current page's
+    highlighted (none outside a request, e.g. when an email is rendered by a command)."""
     if user is None or not has_request_context():
         return []
-    entries = []
-    for endpoint, label, who in MENU:
-        if endpoint not in current_app.view_functions:
-            continue
-        visible = ANYONE in who or (
-            user.is_authenticated and (AUTHENTICATED in who or user.role in who)
-        )
-        if visible:
-            url = url_for(endpoint)
-            entries.append({"url": url, "label": label, "active": request.path.startswith(url) and url != "/"})
-    return entries
+    return [{"url": url, "label": label, "active": request.path.startswith(url) and url != "/"}
+            for url, label in visible_menu(user)]
 
 
 #: Tools of one session for the office, shown on the session's management page:

@@ -16,6 +16,7 @@ from sqlalchemy.orm import selectinload
 from registrations.errors import abort_with
 from registrations.extensions import db
 from registrations.models import Agency, SessionDay, SessionQuota, SessionStatus, TrainingSession
+from registrations.sessions import fulltext
 from registrations.sessions.base import local_today
 from registrations.text import fold, fold_compact
 
@@ -58,14 +59,16 @@ def search_condition(text: str):
     """Accent-, case- and space-insensitive match on the session's search text.
 
     "ha noi", "Hà Nội" and "hanoi" find Hà Nội: every word must appear, or the whole query
-    written without spaces.
+    written without spaces. A full-text index finds the candidate rows first (fulltext.py).
     """
     words = fold(text).split()
     if not words:
         return sa.true()
     column = TrainingSession.search_text
-    return or_(column.contains(fold_compact(text), autoescape=True),
-               and_(*[column.contains(word, autoescape=True) for word in words]))
+    match = or_(column.contains(fold_compact(text), autoescape=True),
+                and_(*[column.contains(word, autoescape=True) for word in words]))
+    narrowed = fulltext.narrowing(text, TrainingSession.id)
+    return match if narrowed is None else and_(narrowed, match)
 
 
 def apply_filters(statement, filters: CatalogueFilters):

@@ -1,0 +1,90 @@
+"""The shared parts of every page, built once per process and kept: the main menu (per role,
+language and highlighted entry) and the language bar (per language), plus the translations bound
+once per rendered page.
+
+What changes at each request is written in when the kept part is used: the CSRF token and the
+address to come back to after a language switch (escaped), through placeholders that no content
+can contain. Everything else in those parts depends only on the key, so a kept part is always
+the part that would be rendered. All on public APIs: Flask's `render_template`, Flask-Babel's
+`get_translations`, and Jinja's context (a value passed to a template takes precedence over
+the environment's `_`, `gettext` and `ngettext`).
+"""
+
+import secrets
+
+from flask import current_app, render_template, request
+from flask_babel import get_locale, get_translations
+from flask_wtf.csrf import generate_csrf
+from jinja2 import pass_context
+from markupsafe import Markup, escape
+
+from registrations.navigation import visible_menu
+
+#: Stand for the per-request values inside a kept part (random, so no content contains them).
+_TOKEN = f"layout-token-{secrets.token_hex(12)}"
+_NEXT = f"layout-next-{secrets.token_hex(12)}"
+
+
+def _store() -> dict:
+    return current_app.extensions.setdefault("layout_parts", {})
+
+
+def role_key(user) -> str:
+    """Which menu a reader gets: "anonymous", or the account's role."""
+    return user.role.value if user is not None and user.is_authenticated else "anonymous"
+
+
+def _kept(key: tuple, build) -> Markup:
+    store = _store()
+    part = store.get(key)
+    if part is None:
+        part = store[key] = Markup(build())  # noqa: S704  # nosec B704 (rendered by our own templates)
+    return part
+
+
+def main_menu(user) -> Markup:
+    """The menu's list of links for this reader, the entry of the current page highlighted."""
+    locale = str(get_locale())
+    role = role_key(user)
+    links = visible_menu(user)
+    active = next((i for i, (url, _label) in enumerate(links) if request.path.startswith(url) and url != "/"), None)
+    return _kept(("menu", role, locale, request.script_root, active),
+                 lambda: render_template("_layout/menu.html", entries=[
+                     {"url": url, "label": label, "active": i == active} for i, (url, label) in enumerate(links)]))
+
+
+@pass_context
+def language_bar(context) -> Markup:
+    """The language form, with this request's address to come back to and the page's CSRF token
+    (the page's own `csrf_token()`: a whole page kept for anonymous visitors writes in each
+    visitor's token later, see sessions/fragments.py)."""
+    locale = str(get_locale())
+    part = _kept(("languages", locale, request.script_root),
+                 lambda: render_template("_layout/language_bar.html", token_mark=_TOKEN, next_mark=_NEXT))
+    back = request.full_path if request.query_string else request.path
+    token = context.resolve("csrf_token")
+    token = token() if callable(token) else generate_csrf()
+    return part.replace(_TOKEN, escape(token)).replace(_NEXT, escape(back))
+
+
+def bound_translations() -> dict:
+    """`_`, `gettext` and `ngettext` bound to this page's translations (looked up once, not at
+    each of the page's strings), with the same escaping and formatting as Jinja's i18n ones."""
+    translations = get_translations()
+
+    @pass_context
+    def gettext(context, string, **variables):
+        value = translations.ugettext(string)
+        if context.eval_ctx.autoescape:
+            value = Markup(value)  # noqa: S704  # nosec B704 (a translation of our own catalog)
+        return value % variables
+
+    @pass_context
+    def ngettext(context, singular, plural, num, **variables):
+        variables.setdefault("num", num)
+        value = translations.ungettext(singular, plural, num)
+        if context.eval_ctx.autoescape:
+            value = Markup(value)  # noqa: S704  # nosec B704 (a translation of our own catalog)
+        return value % variables
+
+    return {"_": gettext, "gettext": gettext, "ngettext": ngettext}

@@ -1,0 +1,90 @@
+"""The shared parts of every page, kept per process (registrations/layout.py): always the part
+the reader would get rendered afresh, whatever was kept before for someone else."""
+
+import re
+
+import pytest
+from flask import render_template_string
+from flask_babel import force_locale, gettext, ngettext
+
+from registrations.i18n import LANGUAGES
+
+
+def _menu(html: str) -> list[str]:
+    """The labels of the main menu's links."""
+    block = html.split('id="main-menu"', 1)[1].split('<ul class="navbar-nav ms-auto">', 1)[0]
+    return [label.strip() for label in re.findall(r'class="nav-link[^"]*"[^>]*>([^<]+)</a>', block)]
+
+
+def _label(app, text: str, locale: str) -> str:
+    with app.test_request_context(), force_locale(locale):
+        return gettext(text)
+
+
+def test_each_role_gets_its_own_menu_whatever_was_kept_before(app, client, partner_client, organiser_client,
+                                                              admin_client):
+    staff = _label(app, "Manage sessions", "fr")
+    ours = _label(app, "Our registrations", "fr")
+    administration = _label(app, "Administration", "fr")
+    for _ in range(2):  # the second time, every part comes from what was kept
+        organiser = _menu(organiser_client.get("/sessions").get_data(as_text=True))
+        partner = _menu(partner_client.get("/sessions").get_data(as_text=True))
+        visitor = _menu(client.get("/sessions").get_data(as_text=True))
+        admin = _menu(admin_client.get("/sessions").get_data(as_text=True))
+        assert staff in organiser and ours not in organiser and administration not in organiser
+        assert ours in partner and staff not in partner and administration not in partner
+        assert staff not in visitor and ours not in visitor and len(visitor) == 2
+        assert staff in admin and administration in admin
+
+
+@pytest.mark.parametrize("locale", list(LANGUAGES))
+def test_a_language_switch_changes_the_kept_menu_and_bar(app, client, locale):
+    client.get("/sessions")  # the French parts are kept first
+    client.set_cookie("lang", locale)
+    html = client.get("/sessions").get_data(as_text=True)
+    assert _menu(html) == [_label(app, "Sessions", locale), _label(app, "Verify a certificate", locale)]
+    assert f'value="{locale}" lang="{locale}"\n                class="btn btn-sm btn-secondary"' in html
+    assert html.count('aria-pressed="true"') == 1
+    assert _label(app, "Language", locale) in html
+
+
+def test_the_current_page_is_highlighted(client):
+    catalogue = client.get("/sessions").get_data(as_text=True)
+    verify = client.get("/verify").get_data(as_text=True)
+    assert re.search(r'active" href="/sessions"\s+aria-current="page"', catalogue)
+    assert 'href="/verify"\n    aria-current="page"' not in catalogue
+    assert re.search(r'active" href="/verify"\s+aria-current="page"', verify)
+    assert catalogue.count('aria-current="page"') == verify.count('aria-current="page"') == 1
+
+
+def _bar(html: str) -> dict:
+    form = html.split('class="language-bar', 1)[1].split("</form>", 1)[0]
+    return dict(re.findall(r'name="(csrf_token|next)" value="([^"]*)"', form))
+
+
+def test_the_bar_carries_this_visitors_token_and_address(app, client, partner_client):
+    first = _bar(client.get("/sessions?q=%3Cb%3E&theme=drugs").get_data(as_text=True))
+    other = app.test_client()
+    second = _bar(other.get("/sessions?q=%3Cb%3E&theme=drugs").get_data(as_text=True))
+    assert first["next"] == "/sessions?q=%3Cb%3E&amp;theme=drugs"
+    assert first["csrf_token"] and second["csrf_token"] and first["csrf_token"] != second["csrf_token"]
+    partner = partner_client.get("/sessions").get_data(as_text=True)
+    logout = re.search(r'action="/logout"[^>]*>\s*<input type="hidden" name="csrf_token" value="([^"]+)"', partner)
+    assert _bar(partner)["csrf_token"] == logout.group(1)
+    assert _bar(partner)["next"] == "/sessions"
+    # The bar's token is valid: switching the language with it works.
+    response = client.post("/language", data={"lang": "en", "next": "/sessions",
+                                              "csrf_token": first["csrf_token"]})
+    assert response.status_code == 302
+
+
+def test_translations_bound_once_per_page_escape_and_format_like_jinjas(app):
+    template = ('{{ _("Hello %(name)s", name="<b>") }}|{{ ngettext("%(num)d participant", "%(num)d participants", 3) }}'
+                '|{{ _("Language") }}|{{ gettext("100%%") }}')
+    for locale in LANGUAGES:
+        with app.test_request_context(), force_locale(locale):
+            html = render_template_string(template)
+            expected = "|".join([gettext("Hello %(name)s", name="&lt;b&gt;"),
+                                 ngettext("%(num)d participant", "%(num)d participants", 3), gettext("Language"),
+                                 "100%"])
+            assert html == expected
