@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "0017_search"
-down_revision = "0009_logins"
+down_revision = "0013_programme"
 branch_labels = None
 depends_on = None
 
