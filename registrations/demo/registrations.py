@@ -119,7 +119,10 @@ def _steer(registration: Registration, target: RegistrationState, organiser: Use
     try:
         run(services.decide, registration.session_id, [registration.id], action, actor=organiser, reason=reason)
     except RegistrationError:
-        run(services.decide, registration.session_id, [registration.id], "waitlist", actor=organiser)
+        # No seat left to approve: the waiting list. Waitlisting while a seat fits is refused:
+        # the registration stays pending.
+        if action == "approve":
+            run(services.decide, registration.session_id, [registration.id], "waitlist", actor=organiser)
 
 
 def _seed_upcoming(session, people, organiser, offset: int, now) -> int:

@@ -101,7 +101,9 @@ class RegistrationDecisionForm(FlaskForm):
     """A decision on the registrations ticked in the list (their ids come as `ids`)."""
 
     action = SelectField(_l("Decision"), choices=[
-        SelectChoice("approve", _l("Approve")), SelectChoice("reject", _l("Reject")),
+        SelectChoice("approve", _l("Accept in order what fits; the rest stays pending")),
+        SelectChoice("approve_waitlist", _l("Accept in order what fits; the rest goes on the waiting list")),
+        SelectChoice("reject", _l("Reject")),
         SelectChoice("waitlist", _l("Put on the waiting list")), SelectChoice("cancel", _l("Cancel")),
     ])
     reason = StringField(_l("Reason"), validators=[Optional(), Length(max=500)],

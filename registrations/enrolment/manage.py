@@ -6,9 +6,9 @@ from flask_login import current_user
 from markupsafe import Markup, escape
 
 from registrations.access import STAFF, allow
-from registrations.enrolment import bp, exports, queries, services
+from registrations.enrolment import bp, decisions, exports, queries, services
 from registrations.enrolment.forms import RegistrationDecisionForm, RegistrationNoteForm
-from registrations.enrolment.services import NoSeatLeft, RegistrationError
+from registrations.enrolment.services import RegistrationError
 from registrations.errors import abort_with, session_or_404
 from registrations.extensions import db
 from registrations.formats import PageDates
@@ -33,7 +33,11 @@ def _agency_options(agencies: list, selected: int | None) -> Markup:
         f"{escape(a.code)} · {escape(a.name_local or a.name)}</option>" for a in agencies))
 
 
-def _render_session_list(session, status: int = 200, form=None, waitlist_ids=None):
+#: The bulk decisions that accept what fits, and what they do with the rest.
+FITTING = {"approve": decisions.REST_PENDING, "approve_waitlist": decisions.REST_WAITLIST}
+
+
+def _render_session_list(session, status: int = 200, form=None):
     filters = queries.Filters.from_args(request.args)
     page = paginate(queries.session_registrations(session.id, filters),
                     count=queries.count_session_registrations(session.id, filters))
@@ -43,7 +47,7 @@ def _render_session_list(session, status: int = 200, form=None, waitlist_ids=Non
         agency_options=_agency_options(agencies, filters.agency_id),
         countries=sorted({a.country for a in agencies}), dates=PageDates(),
         state_labels={state: state.label for state in RegistrationState},
-        form=form or RegistrationDecisionForm(), waitlist_ids=waitlist_ids or [], args=_filter_args(),
+        form=form or RegistrationDecisionForm(), args=_filter_args(),
     ), status
 
 
@@ -57,7 +61,8 @@ def session_list(session_id: int):
 @bp.post("/manage/sessions/<int:session_id>/registrations/decide")
 @allow(STAFF)
 def decide(session_id: int):
-    """Approve, reject (with a reason), waitlist or cancel the ticked registrations at once."""
+    """Accept in order what fits (a summary says what happened to whom and why), reject (with a
+    reason), waitlist or cancel the ticked registrations."""
     session = session_or_404(session_id)
     form = RegistrationDecisionForm()
     raw_ids = request.form.getlist("ids")
@@ -66,12 +71,19 @@ def decide(session_id: int):
     if not form.validate_on_submit():
         flash(_("The decision could not be read. Check the form and try again."), "danger")
         return _render_session_list(session, 400, form)
+    if form.action.data in FITTING:
+        try:
+            outcomes = run(decisions.accept_fitting, session.id, [parse_id(v) for v in raw_ids],
+                           FITTING[form.action.data], actor=current_user._get_current_object())
+        except RegistrationError as error:
+            flash(str(error.message), "danger")
+            return _render_session_list(session, error.status, form)
+        return render_template("registrations/decision_summary.html", session=session, outcomes=outcomes,
+                               accepted=sum(o.outcome == decisions.ACCEPTED for o in outcomes),
+                               args=_filter_args())
     try:
         decided = run(services.decide, session.id, [parse_id(v) for v in raw_ids], form.action.data,
                                   actor=current_user._get_current_object(), reason=form.reason.data)
-    except NoSeatLeft as error:
-        flash(str(error.message), "warning")
-        return _render_session_list(session, error.status, form, waitlist_ids=error.waitlistable)
     except RegistrationError as error:
         flash(str(error.message), "danger")
         return _render_session_list(session, error.status, form)

@@ -306,6 +306,11 @@ def decide(session_id: int, registration_ids: list[int], action: str, *, actor: 
             _approve(registration, session, book, participant=participant, actor=actor, now=now,
                      holding_offer=holding)
         else:
+            if action == "waitlist" and book.fits(registration):
+                # Waiting while a seat is free would leave the seat empty: nobody is promoted
+                # until a seat frees again.
+                _refuse(_l("%(name)s fits a free seat: accept the registration instead of putting it on "
+                           "the waiting list.", name=participant.name_latin))
             freed = _release(registration, book, now) or freed
             after = {"reject": S.REJECTED, "waitlist": S.WAITLISTED, "cancel": S.CANCELLED}[action]
             _change(registration, after, session=session, participant=participant, actor=actor, now=now,
