@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from registrations import audit
-from registrations.enrolment import codes, notify
+from registrations.enrolment import codes, notify, waitlist
 from registrations.enrolment.errors import DuplicatePerson, NoSeatLeft, RegistrationError
 from registrations.enrolment.people import PersonDetails, email_owner, matches_in_agency
 from registrations.enrolment.seats import SeatBook, offer_is_active
@@ -94,6 +94,10 @@ def _change(registration: Registration, after: RegistrationState, *, session: Tr
     """Move a registration to a state: audit event, signal and emails, in this transaction."""
     before = None if created else registration.state
     registration.state = after
+    if after == S.WAITLISTED and before != S.WAITLISTED:
+        waitlist.append(registration)
+    elif after != S.WAITLISTED:
+        registration.waitlist_rank = None
     if not created:
         registration.decided_at = now
         registration.decided_by_id = actor.id if actor is not None else None
@@ -129,11 +133,7 @@ def _release(registration: Registration, book: SeatBook, now: datetime) -> bool:
 
 
 def _waiting(session: TrainingSession, *conditions) -> list[Registration]:
-    return list(db.session.scalars(
-        select(Registration).options(joinedload(Registration.participant))
-        .where(Registration.session_id == session.id, Registration.state == S.WAITLISTED, *conditions)
-        .order_by(Registration.id)
-    ).unique())
+    return waitlist.waiting(session.id, *conditions)
 
 
 def expire_due(session: TrainingSession, now: datetime) -> int:

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from wtforms import SelectChoice
 
 from registrations.access import STAFF, agency_scope, allow
-from registrations.enrolment import bp, codes, queries, services
+from registrations.enrolment import bp, codes, queries, services, waitlist
 from registrations.enrolment.forms import (
     RegistrationCancelForm,
     RegistrationNominateForm,
@@ -142,7 +142,9 @@ def agency_list():
     filters.agency_id = filters.country = None
     page = paginate(queries.agency_registrations(current_user.agency_id, filters),
                     count=queries.count_agency_registrations(current_user.agency_id, filters))
+    positions = waitlist.positions([r.session_id for r in page.items if r.state == RegistrationState.WAITLISTED])
     return render_template("registrations/agency_list.html", page=page, filters=filters, now=utcnow(),
+                           positions=positions,
                            state_labels={state: state.label for state in RegistrationState}, dates=PageDates())
 
 
@@ -156,6 +158,8 @@ def _render_detail(registration: Registration, status: int = 200):
         offer_open=offer_is_active(registration, utcnow()), cancel_form=RegistrationCancelForm(),
         note_form=RegistrationNoteForm(internal_note=registration.internal_note) if current_user.is_staff else None,
         plain_form=FlaskForm(), system_reasons=_system_reasons(),
+        position=(waitlist.positions([registration.session_id]).get(registration.id)
+                  if registration.state == RegistrationState.WAITLISTED else None),
         state_labels={state.value: state.label for state in RegistrationState},
     ), status
 
