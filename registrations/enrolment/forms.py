@@ -97,6 +97,14 @@ class RegistrationCancelForm(FlaskForm):
     submit = SubmitField(_l("Cancel the registration"))
 
 
+class CancelRequestRefuseForm(FlaskForm):
+    """The office's answer to a partner's cancellation request, when it says no."""
+
+    refusal = StringField(_l("Reason for refusing"), validators=[DataRequired(), Length(max=500)],
+                          description=_l("Sent to the partner."))
+    submit = SubmitField(_l("Refuse the request"))
+
+
 class RegistrationDecisionForm(FlaskForm):
     """A decision on the registrations ticked in the list (their ids come as `ids`)."""
 

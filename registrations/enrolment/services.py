@@ -98,6 +98,9 @@ def _change(registration: Registration, after: RegistrationState, *, session: Tr
         waitlist.append(registration)
     elif after != S.WAITLISTED:
         registration.waitlist_rank = None
+    if after != S.APPROVED:  # a cancellation request ends with the approval it was about
+        registration.cancel_requested_at = registration.cancel_requested_by_id = None
+        registration.cancel_request_reason = ""
     if not created:
         registration.decided_at = now
         registration.decided_by_id = actor.id if actor is not None else None
@@ -346,6 +349,10 @@ def cancel(registration_id: int, *, agency_id: int | None, actor: User | None = 
         _refuse(_l("This session has been cancelled."))
     if session.status == SessionStatus.COMPLETED and agency_id is not None:
         _refuse(_l("This session is over: its registrations can no longer be cancelled."))
+    from registrations.enrolment.cancel_requests import needs_confirmation  # it builds on this module
+
+    if agency_id is not None and needs_confirmation(registration, session):
+        _refuse(_l("Attendance has started for this registration: ask the cooperation office to cancel it."))
     freed = _release(registration, book, now)
     _change(registration, S.CANCELLED, session=session, participant=registration.participant, actor=actor,
             now=now, reason=(reason or "").strip())
