@@ -6,6 +6,7 @@ Each step adds what is missing and leaves what exists, so `seed-demo` is idempot
 from registrations.demo import (
     attendance,
     certificates,
+    decisions,
     evaluations,
     invitations,
     messages,
@@ -26,6 +27,7 @@ STEPS = [
     attendance.seed,
     certificates.seed,
     evaluations.seed,
+    decisions.seed,
     messages.seed,
 ]
 

@@ -91,7 +91,8 @@ def _moment(session: TrainingSession) -> datetime | None:
         return now
     moment = (session.registration_deadline - timedelta(minutes=1) if session.registration_deadline
               else datetime.combine(session.start_date - timedelta(days=1), time(9), tzinfo=timezone.utc))
-    return moment if session.registration_is_open(moment) else None
+    # Never a registration dated in the future: a session whose registrations open later has none.
+    return moment if moment <= now and session.registration_is_open(moment) else None
 
 
 def _register(session, participant, partner, nominated, index, now) -> Registration | None:
