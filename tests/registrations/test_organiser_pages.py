@@ -24,7 +24,7 @@ def test_session_list_filters_by_state_agency_and_country(db, organiser_client, 
                       state=S.PENDING)
     page = organiser_client.get(_list_url(session)).get_data(as_text=True)
     assert page.count("data-registration=") == 3 and "ចាន់ ដារា" in page
-    assert "Capacité\u202f: 20" in page
+    assert "Nombre de places\u202f: 20" in page
     assert organiser_client.get(_list_url(session) + "?state=pending").get_data(as_text=True).count(
         "data-registration=") == 2
     assert organiser_client.get(_list_url(session) + f"?agency={kh_agency.id}").get_data(as_text=True).count(
