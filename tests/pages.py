@@ -91,8 +91,6 @@ def catalog() -> list[PageCase]:
     answered = db.session.scalar(select(func.count()).select_from(EvaluationResponse)
                                  .where(EvaluationResponse.session_id == completed.id))
     assert answered, "the demo's completed session has answers"
-    seated = _first(select(Registration).where(Registration.session_id == full.id,
-                                               Registration.state == RegistrationState.APPROVED))
     agency = _first(select(Agency).where(Agency.country == "LA"))
     account = db.session.scalar(select(User).where(User.email == "invited.kh@demo.test"))
     participant = _first(select(Participant).order_by(Participant.id))
@@ -157,9 +155,6 @@ def catalog() -> list[PageCase]:
         PageCase("organiser", "session-hub-completed", url_for("sessions.manage_detail", session_id=completed.id)),
         PageCase("organiser", "registrations-full", url_for("registrations.session_list", session_id=full.id)),
         PageCase("organiser", "waiting-list", url_for("registrations.waiting_list", session_id=full.id)),
-        # Accepting someone already approved changes nothing: the summary says so.
-        PageCase("organiser", "decision-summary", url_for("registrations.decide", session_id=full.id), 200,
-                 {"ids": [seated.id], "action": "approve"}),
         PageCase("organiser", "attendance-sheet", url_for("attendance.sheet", session_id=running.id, day_id=day.id)),
         PageCase("organiser", "checkin", url_for("attendance.checkin", session_id=running.id)),
         PageCase("organiser", "evaluation-unanswered", url_for("evaluations.results", session_id=draft.id)),
