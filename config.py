@@ -97,6 +97,9 @@ def load_config(overrides: dict | None = None) -> dict:
         "LOGIN_LIMIT_PER_ADDRESS": os.environ.get("LOGIN_LIMIT_PER_ADDRESS", "20 per 15 minutes"),
         "LOGIN_LIMIT_PER_ACCOUNT": os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "50 per hour"),
         "KIOSK_LEAVE_LIMIT": os.environ.get("KIOSK_LEAVE_LIMIT", "10 per 15 minutes"),
+        # Languages a session's title (and description) falls back to when it is not written in the
+        # reader's language, per reader's language; French always comes last.
+        "TITLE_FALLBACKS": os.environ.get("TITLE_FALLBACKS", "km:en,fr; lo:en,fr; vi:en,fr; en:fr; fr:en"),
         # Public certificate verification pages allowed per client address.
         "VERIFY_LIMIT_PER_ADDRESS": os.environ.get("VERIFY_LIMIT_PER_ADDRESS", "30 per minute"),
         # Who signs certificates and invitation letters (printed under the signature line).

@@ -1,6 +1,8 @@
 """Interface languages and how the reader's language is chosen."""
 
-from flask import has_request_context, request
+from functools import lru_cache
+
+from flask import current_app, has_app_context, has_request_context, request
 from flask_login import current_user
 
 #: Interface languages, each named in its own language (French is the default).
@@ -30,3 +32,34 @@ def select_locale() -> str:
     if cookie in LANGUAGES:
         return cookie
     return request.accept_languages.best_match(list(LANGUAGES)) or DEFAULT_LOCALE
+
+
+@lru_cache(maxsize=8)
+def _parse_fallbacks(setting: str) -> dict[str, tuple[str, ...]]:
+    """"km:en,fr; lo:en,fr" → {"km": ("km", "en", "fr"), "lo": ("lo", "en", "fr")}; French always
+    closes each order, and languages that are not interface languages are ignored."""
+    orders = {}
+    for part in (setting or "").split(";"):
+        reader, _, rest = part.partition(":")
+        reader = reader.strip().lower()
+        if reader not in LANGUAGES:
+            continue
+        order = [reader]
+        for code in rest.split(","):
+            code = code.strip().lower()
+            if code in LANGUAGES and code not in order:
+                order.append(code)
+        if DEFAULT_LOCALE not in order:
+            order.append(DEFAULT_LOCALE)
+        orders[reader] = tuple(order)
+    return orders
+
+
+def content_order(locale: str) -> tuple[str, ...]:
+    """The languages in which a session's texts are looked for, for a reader of `locale`: theirs,
+    then the office's fallbacks (`TITLE_FALLBACKS`, e.g. km → en → fr), French last."""
+    setting = current_app.config.get("TITLE_FALLBACKS", "") if has_app_context() else ""
+    order = _parse_fallbacks(setting).get(locale)
+    if order is None:
+        order = (locale, DEFAULT_LOCALE) if locale != DEFAULT_LOCALE else (DEFAULT_LOCALE,)
+    return order

@@ -3,10 +3,12 @@
     python scripts/update_catalogs.py
 
 Extracts every string, updates the five catalogs (keeping existing translations), fills the
-English catalog with the source strings (the code is written in English), reports what is
-left to translate, and compiles the catalogs. Translate what it lists, then run it again.
+English catalog with the source strings (the code is written in English), puts a narrow
+no-break space before the French catalog's : ; ! ? signs, reports what is left to translate, and
+compiles the catalogs. Translate what it lists, then run it again.
 """
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -22,6 +24,29 @@ def pybabel(*args: str) -> None:
     subprocess.run([sys.executable, "-m", "babel.messages.frontend", *args], cwd=ROOT, check=True)
 
 
+#: A space before : ; ! ? in a French translation, which French typography wants unbreakable and
+#: narrow (U+202F), so that the sign never starts a line.
+_FRENCH_SPACE = re.compile(r"[ \u00a0]([:;!?])(?=\s|$|[\"»)])")
+
+
+def french_punctuation(path: Path) -> None:
+    """Write a narrow no-break space before : ; ! ? in the French translations."""
+    with open(path, "rb") as handle:
+        catalog = read_po(handle, locale="fr")
+    changed = False
+    for message in catalog:
+        if not message.id or not message.string:
+            continue
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        fixed = tuple(_FRENCH_SPACE.sub("\u202f\\1", text) for text in strings)
+        if fixed != strings:
+            message.string = fixed if isinstance(message.string, tuple) else fixed[0]
+            changed = True
+    if changed:
+        with open(path, "wb") as handle:
+            write_po(handle, catalog, omit_header=False, no_location=True)
+
+
 def main() -> int:
     pot = TRANSLATIONS / "messages.pot"
     pybabel("extract", "-F", "babel.cfg", "-k", "_l", "--no-location", "--omit-header", "-o", str(pot), ".")
@@ -34,6 +59,7 @@ def main() -> int:
             message.string = message.id if not message.pluralizable else tuple(message.id)
     with open(english, "wb") as handle:
         write_po(handle, catalog, omit_header=False, no_location=True)
+    french_punctuation(TRANSLATIONS / "fr" / "LC_MESSAGES" / "messages.po")
     todo = 0
     for locale in LOCALES:
         with open(TRANSLATIONS / locale / "LC_MESSAGES" / "messages.po", "rb") as handle:

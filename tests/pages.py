@@ -111,6 +111,8 @@ def catalog() -> list[PageCase]:
         PageCase("anonymous", "verify", url_for("certificates.verify", code=valid.code)),
         PageCase("anonymous", "verify-revoked", url_for("certificates.verify", code=revoked.code)),
         PageCase("anonymous", "verify-unknown", url_for("certificates.verify", code="NOT-A-CODE"), 404),
+        PageCase("anonymous", "verify-typed-errors",
+                 url_for("certificates.verify_form", code=valid.serial, family_name="Nobody"), 404),
         PageCase("anonymous", "not-found", "/no/such/page", 404),
         PageCase("anonymous", "api-docs", url_for("api_pages.docs")),
     ]
@@ -176,6 +178,7 @@ def catalog() -> list[PageCase]:
         PageCase("organiser", "session-hub-draft", url_for("sessions.manage_detail", session_id=draft.id)),
         PageCase("organiser", "session-hub-completed", url_for("sessions.manage_detail", session_id=completed.id)),
         PageCase("organiser", "registrations-full", url_for("registrations.session_list", session_id=full.id)),
+        PageCase("organiser", "waiting-list", url_for("registrations.waiting_list", session_id=full.id)),
         PageCase("organiser", "attendance-sheet", url_for("attendance.sheet", session_id=running.id, day_id=day.id)),
         PageCase("organiser", "checkin", url_for("attendance.checkin", session_id=running.id)),
         PageCase("organiser", "kiosk-start", url_for("attendance.kiosk", session_id=running.id)),

@@ -17,7 +17,7 @@ REQUIRED = {
     "km": "ត្រូវបំពេញប្រអប់នេះ។",
     "lo": "ຕ້ອງປ້ອນຂໍ້ມູນໃສ່ຊ່ອງນີ້.",
 }
-ERROR = {"fr": "Erreur :", "en": "Error:", "vi": "Lỗi:", "km": "កំហុស៖", "lo": "ຂໍ້ຜິດພາດ:"}
+ERROR = {"fr": "Erreur\u202f:", "en": "Error:", "vi": "Lỗi:", "km": "កំហុស៖", "lo": "ຂໍ້ຜິດພາດ:"}
 
 
 @pytest.mark.parametrize("locale", sorted(REQUIRED))
@@ -67,6 +67,6 @@ def test_a_page_with_several_forms_summarises_the_one_sent_back(organiser_client
     response = organiser_client.post(f"/manage/sessions/{session.id}/cancel", data={"reason": ""})
     assert response.status_code == 400
     html = response.get_data(as_text=True)
-    assert re.search(r"<title>Erreur : ", html)
+    assert re.search("<title>Erreur\u202f: ", html)
     summary = re.search(r'id="error-summary".*?</div>', html, re.S).group(0)
     assert re.findall(r'<a href="#(\w+)"', summary) == ["reason"]

@@ -13,12 +13,15 @@ from registrations.admin import bp
 from registrations.admin.audit_log import (
     ACTION_LABELS,
     AuditFilters,
+    _value_labels,
     action_label,
     changes,
     count_query,
     csv_lines,
     events_query,
     filter_choices,
+    kind_label,
+    object_type_label,
 )
 from registrations.admin.forms import AuditFilterForm, ParticipantSearchForm, as_choices
 from registrations.admin.personal_data import participant_data, record_export
@@ -38,9 +41,10 @@ def _audit_filters() -> tuple[AuditFilterForm, AuditFilters | None]:
     form = AuditFilterForm(formdata=request.args)
     actions, types = filter_choices()
     kinds = sorted({action.split(".")[0] + ".*" for action in actions if "." in action})
-    form.action.choices = as_choices([("", _("All"))] + [(k, _("All of %(kind)s", kind=k[:-2])) for k in kinds] + [
-        (a, action_label(a) if a in ACTION_LABELS else a) for a in actions])
-    form.object_type.choices = as_choices([("", _("All"))] + [(t, t) for t in types])
+    form.action.choices = as_choices(
+        [("", _("All"))] + [(k, _("%(kind)s: every action", kind=kind_label(k[:-2]))) for k in kinds]
+        + [(a, action_label(a) if a in ACTION_LABELS else a) for a in actions])
+    form.object_type.choices = as_choices([("", _("All"))] + [(t, object_type_label(t)) for t in types])
     # Unknown values of the lists simply match nothing: accept any short text.
     form.action.validate_choice = form.object_type.validate_choice = False
     if not form.validate():
@@ -62,8 +66,9 @@ def audit():
     if filters is None:
         return render_template("admin/audit.html", form=form, page=None, filters=None), 400
     page = paginate(events_query(filters), scalars=False, count=count_query(filters))
-    return render_template("admin/audit.html", form=form, page=page, filters=filters,
-                           action_label=action_label, changes=changes)
+    values = _value_labels()
+    return render_template("admin/audit.html", form=form, page=page, filters=filters, action_label=action_label,
+                           object_type_label=object_type_label, changes=lambda event: changes(event, values))
 
 
 @bp.get("/audit.csv")

@@ -13,6 +13,7 @@ from flask import current_app
 from flask_babel import force_locale
 
 from registrations.attendance.rates import AttendanceSummary
+from registrations.certificates.typed import short_code
 from registrations.documents import CertificateFacts, render_certificate
 from registrations.documents.certificate import DEFAULT_ISSUER
 from registrations.models import Agency, Participant, TrainingSession
@@ -81,6 +82,7 @@ def build_facts(*, session: TrainingSession, participant: Participant, agency: A
         "stamp_file": signatory.stamp_file,
         "verify_url": verify_url(code),
         "issuer_name": DEFAULT_ISSUER,
+        "short_code": short_code(code),
         # Not printed; kept so that the snapshot says where it came from.
         "session_id": session.id,
         "registration_id": registration_id,
@@ -105,6 +107,8 @@ def facts_for_rendering(snapshot: dict) -> CertificateFacts:
     values = {key: value for key, value in snapshot.items() if key in _RENDERED_FIELDS}
     for key in _DATE_FIELDS:
         values[key] = date.fromisoformat(values[key])
+    if "short_code" not in values:  # issued before short codes: derived from the code in the address
+        values["short_code"] = short_code(values["verify_url"].rsplit("/", 1)[-1])
     return CertificateFacts(**values)
 
 

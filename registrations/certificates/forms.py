@@ -8,6 +8,8 @@ from registrations.forms import FlaskForm, Form
 
 #: What a verification code may look like: certificate codes and signed invitation codes.
 CODE_PATTERN = r"^[A-Za-z0-9_\-.]{8,120}$"
+#: What may be typed on the verification form: a code, or a serial with spaces for hyphens.
+TYPED_PATTERN = r"^[A-Za-z0-9_\-. ]{8,120}$"
 
 
 class CertificateRevokeForm(FlaskForm):
@@ -36,12 +38,25 @@ class CertificateReissueForm(FlaskForm):
 
 
 class VerifyCodeForm(Form):
-    """The public form to type a verification code (a GET form: nothing changes)."""
+    """The public form to verify a document by what is printed on it (a GET form: nothing changes):
+    the verification code under its QR code, or the serial number with the holder's family name or
+    the short code."""
 
     code = StringField(
-        _l("Verification code"),
-        validators=[DataRequired(message=_l("Type the code printed under the QR code.")),
-                    Regexp(CODE_PATTERN, message=_l("This is not a verification code."))],
-        description=_l("It is printed on the document, under its QR code."),
+        _l("Serial number or verification code"),
+        validators=[DataRequired(message=_l("Type the serial number or the verification code.")),
+                    Regexp(TYPED_PATTERN, message=_l("This is neither a serial number nor a verification code."))],
+        description=_l("The serial number is printed at the bottom left of the certificate, "
+                       "for example HAN-2026-0042."),
+        filters=[lambda value: (value or "").strip()],
+    )
+    family_name = StringField(
+        _l("Holder’s family name"), validators=[Optional(), Length(max=200)],
+        description=_l("As printed on the certificate; capitals and accents do not matter."),
+        filters=[lambda value: (value or "").strip()],
+    )
+    short_code = StringField(
+        _l("Short code"), validators=[Optional(), Length(max=20)],
+        description=_l("Or the code of eight letters and digits printed under the QR code, for example 7KQ2-M9PX."),
         filters=[lambda value: (value or "").strip()],
     )

@@ -25,6 +25,7 @@ from registrations.certificates.services import (
     set_email_certificates,
 )
 from registrations.certificates.storage import pdf_progress, prepare_pdfs
+from registrations.certificates.typed import find_by_serial, looks_like_serial
 from registrations.errors import abort_with, session_or_404
 from registrations.extensions import client_address, db, limiter
 from registrations.forms import FlaskForm
@@ -140,16 +141,45 @@ def _verify_key() -> str:
     return "verify-address:" + client_address()
 
 
+def _typed_lookup(form: VerifyCodeForm) -> tuple[str | None, str | None, int]:
+    """(code of the page to show, error for the form, status) for what was typed on the form."""
+    typed = form.code.data
+    if looks_like_serial(typed):
+        if not (form.family_name.data or form.short_code.data):
+            return None, _("Type the holder’s family name or the short code printed on the certificate."), 400
+        certificate = find_by_serial(typed, family_name=form.family_name.data, code=form.short_code.data)
+        if certificate is None:
+            return None, _("No certificate matches this serial number with this family name or short code. "
+                           "Check what you typed."), 404
+        return certificate.code, None, 200
+    if "." in typed:
+        registration_id = registration_id_for(typed)
+        found = registration_id is not None and load_invitation(registration_id) is not None
+    else:
+        found = db.session.scalar(select(Certificate.id).where(Certificate.code == typed)) is not None
+    if not found:
+        return None, _("No certificate or letter has this code. Check what you typed, or type the serial "
+                       "number with the holder’s family name."), 404
+    return typed, None, 200
+
+
 @bp.get("/verify")
 @allow(ANYONE)
+@limiter.limit(lambda: current_app.config["VERIFY_LIMIT_PER_ADDRESS"], key_func=_verify_key,
+               exempt_when=lambda: "code" not in request.args)
 def verify_form():
-    """Type a verification code; a valid-looking code is sent on to its verification page."""
+    """Type what is printed on a document: its verification code, or its serial number with the
+    holder's family name or the short code. A match is sent on to its verification page; anything
+    else gets a message on the form (the same one whatever did not match)."""
     form = VerifyCodeForm(request.args)
     status = 200
     if "code" in request.args:
-        if form.validate():
-            return redirect(url_for("certificates.verify", code=form.code.data))
-        status = 400
+        if not form.validate():
+            return render_template("certificates/verify_form.html", form=form), 400
+        code, error, status = _typed_lookup(form)
+        if code is not None:
+            return redirect(url_for("certificates.verify", code=code))
+        form.code.errors = [error]
     return render_template("certificates/verify_form.html", form=form), status
 
 

@@ -7,6 +7,7 @@ from registrations.demo import (
     api,
     attendance,
     certificates,
+    decisions,
     evaluations,
     invitations,
     messages,
@@ -31,6 +32,7 @@ STEPS = [
     attendance.seed,
     certificates.seed,
     evaluations.seed,
+    decisions.seed,
     messages.seed,
     api.seed,
 ]

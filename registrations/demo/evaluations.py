@@ -40,6 +40,19 @@ def seed() -> dict:
         select(User).where(User.participant_id.is_not(None), User.active.is_(True)))}
     sessions = db.session.scalars(select(TrainingSession).where(TrainingSession.status != SessionStatus.CANCELLED)
                                   .order_by(TrainingSession.start_date)).all()
+    # Each partner account keeps the questionnaire of the last ended session it attended open,
+    # so that every partner finds one to answer under "Evaluations".
+    by_id = {session.id: session for session in sessions}
+    left_open = {}
+    for registration_session, participant_id in db.session.execute(
+            select(Registration.session_id, Registration.participant_id)
+            .join(TrainingSession, TrainingSession.id == Registration.session_id)
+            .where(Registration.state == RegistrationState.APPROVED,
+                   Registration.participant_id.in_(list(accounts)))
+            .order_by(TrainingSession.start_date, TrainingSession.id)):
+        ended = by_id.get(registration_session)
+        if ended is not None and has_ended(ended):
+            left_open[participant_id] = registration_session
     for session in sessions:
         if not has_ended(session) or has_responses(session):
             continue
@@ -51,7 +64,7 @@ def seed() -> dict:
             .order_by(Registration.id).limit(PER_SESSION)).all()
         for index, (registration, participant) in enumerate(rows):
             account = accounts.get(participant.id)
-            if account is None and organiser is None:
+            if (account is None and organiser is None) or left_open.get(participant.id) == session.id:
                 continue
             scores = {question.id: 5 - (registration.id + position) % 3
                       for position, question in enumerate(questions)}

@@ -91,7 +91,8 @@ def _moment(session: TrainingSession) -> datetime | None:
         return now
     moment = (session.registration_deadline - timedelta(minutes=1) if session.registration_deadline
               else datetime.combine(session.start_date - timedelta(days=1), time(9), tzinfo=timezone.utc))
-    return moment if session.registration_is_open(moment) else None
+    # Never a registration dated in the future: a session whose registrations open later has none.
+    return moment if moment <= now and session.registration_is_open(moment) else None
 
 
 def _register(session, participant, partner, nominated, index, now) -> Registration | None:
@@ -119,7 +120,10 @@ def _steer(registration: Registration, target: RegistrationState, organiser: Use
     try:
         run(services.decide, registration.session_id, [registration.id], action, actor=organiser, reason=reason)
     except RegistrationError:
-        run(services.decide, registration.session_id, [registration.id], "waitlist", actor=organiser)
+        # No seat left to approve: the waiting list. Waitlisting while a seat fits is refused:
+        # the registration stays pending.
+        if action == "approve":
+            run(services.decide, registration.session_id, [registration.id], "waitlist", actor=organiser)
 
 
 def _seed_upcoming(session, people, organiser, offset: int, now) -> int:

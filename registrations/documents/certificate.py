@@ -68,6 +68,8 @@ class CertificateFacts:
     #: Files of the signatory's signature and stamp images; empty: none drawn.
     signature_path: str = ""
     stamp_path: str = ""
+    #: The short code people type with the serial on the verification form ("7KQ2-M9PX").
+    short_code: str = ""
 
 
 def _languages(facts: CertificateFacts) -> list[str]:
@@ -197,8 +199,13 @@ def _draw_overlay(pdf: FPDF, facts: CertificateFacts, labels: list[dict[str, str
     qr_size = 27.0
     qr_x, qr_y = W - 22 - qr_size, 160.0
     draw_qr(pdf, facts.verify_url, qr_x, qr_y, qr_size)
-    line(pdf, facts.verify_url, qr_y + qr_size + 0.3, size=6, color=GREY, x=W - 102,
-         width=80, align="R", min_size=4)
+    # Under the QR code, in type people can read and copy: where to verify, and the short code
+    # that goes with the serial number there (the full address is in the QR code).
+    page = facts.verify_url.rsplit("/", 1)[0] if facts.short_code else facts.verify_url
+    y = line(pdf, page.split("://", 1)[-1], qr_y + qr_size + 0.5, size=8, color=GREY, x=W - 102,
+             width=80, align="R", min_size=6)
+    if facts.short_code:
+        line(pdf, facts.short_code, y, style="B", size=12, color=BLACK, x=W - 102, width=80, align="R")
 
 
 def _session_key(facts: CertificateFacts, labels: list[dict[str, str]]) -> tuple:

@@ -57,6 +57,7 @@ def example_certificate(locale: str = "km", n: int = 42, **changes) -> Certifica
         "signatory_name": "Jean-Pierre DURAND",
         "signatory_title": "Attaché de sécurité intérieure",
         "verify_url": f"https://formations.example.org/verify/{n:06d}K7QX2M9PL4",
+        "short_code": "7KQ2-M9PX",
     }
     values.update(changes)
     return CertificateFacts(**values)

@@ -65,6 +65,20 @@ class InvitationLetter:
     stamp_path: str = ""
 
 
+#: The office's name as it reads inside a sentence ("organisé par l’Ambassade…"), per language;
+#: the letterhead keeps the name as written.
+ISSUER_IN_SENTENCE = {
+    "fr": "l’Ambassade de France au Vietnam (service de sécurité intérieure)",
+    "en": "the Embassy of France in Vietnam (internal security service)",
+}
+
+
+def _issuer_in_sentence(letter: InvitationLetter, code: str) -> str:
+    if clean(letter.issuer_name) == clean(DEFAULT_ISSUER) and code in ISSUER_IN_SENTENCE:
+        return ISSUER_IN_SENTENCE[code]
+    return clean(letter.issuer_name)
+
+
 def _section(letter: InvitationLetter, code: str) -> dict[str, str]:
     """Return the letter's subject, paragraphs and closing translated into ``code``."""
     fr = code == "fr"
@@ -91,7 +105,7 @@ def _section(letter: InvitationLetter, code: str) -> dict[str, str]:
             "invite": _("We are pleased to confirm that %(who)s is invited to attend "
                         "“%(title)s” (%(kind)s), organised by %(issuer)s in %(city)s, "
                         "%(country)s, %(dates)s.",
-                        who=who, title=title, kind=kind, issuer=clean(letter.issuer_name),
+                        who=who, title=title, kind=kind, issuer=_issuer_in_sentence(letter, code),
                         city=clean(letter.city), country=country, dates=dates),
             "purpose": _("This letter is issued at the participant's request to support "
                          "their visa or travel authorisation application."),
@@ -122,8 +136,9 @@ def _addressee(pdf: FPDF, letter: InvitationLetter, y: float) -> float:
     native = clean(letter.participant_name_native)
     if native and native != clean(letter.participant_name_latin):
         y = line(pdf, native, y, size=11.5, **kw)
+    # A long agency name wraps onto a second or third line rather than shrinking to an unreadable size.
     for part in (letter.rank, letter.agency_name, letter.agency_country_fr):
-        y = line(pdf, clean(part), y, size=10, color=BLACK, **kw)
+        y = block(pdf, clean(part), y, size=10, color=BLACK, max_lines=3, min_size=9, leading=1.45, **kw)
     return y
 
 

@@ -109,11 +109,21 @@ class RegistrationCancelForm(FlaskForm):
     submit = SubmitField(_l("Cancel the registration"))
 
 
+class CancelRequestRefuseForm(FlaskForm):
+    """The office's answer to a partner's cancellation request, when it says no."""
+
+    refusal = StringField(_l("Reason for refusing"), validators=[DataRequired(), Length(max=500)],
+                          description=_l("Sent to the partner."))
+    submit = SubmitField(_l("Refuse the request"))
+
+
 class RegistrationDecisionForm(FlaskForm):
     """A decision on the registrations ticked in the list (their ids come as `ids`)."""
 
     action = SelectField(_l("Decision"), choices=[
-        SelectChoice("approve", _l("Approve")), SelectChoice("reject", _l("Reject")),
+        SelectChoice("approve", _l("Accept in order what fits; the rest stays pending")),
+        SelectChoice("approve_waitlist", _l("Accept in order what fits; the rest goes on the waiting list")),
+        SelectChoice("reject", _l("Reject")),
         SelectChoice("waitlist", _l("Put on the waiting list")), SelectChoice("cancel", _l("Cancel")),
     ])
     reason = StringField(_l("Reason"), validators=[Optional(), Length(max=500)],

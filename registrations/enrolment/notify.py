@@ -17,6 +17,8 @@ SUBJECTS = {
     "rejected": _l("Registration not accepted: %(title)s"),
     "cancelled": _l("Registration cancelled: %(title)s"),
     "offered": _l("A seat is offered to you: %(title)s"),
+    "cancel_requested": _l("Cancellation requested: %(title)s"),
+    "cancel_refused": _l("Cancellation request refused: %(title)s"),
 }
 
 

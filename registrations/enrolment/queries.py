@@ -91,8 +91,9 @@ def agency_registrations(agency_id: int, filters: Filters) -> Select:
     Only the columns the partner's list shows are read (not the sessions' descriptions).
     """
     query = (select(Registration).join(Registration.session).join(Registration.participant)
-             .options(load_only(Registration.state, Registration.nominated, Registration.offer_expires_at,
-                                Registration.created_at),
+             .options(load_only(Registration.session_id, Registration.state, Registration.nominated,
+                                Registration.offer_expires_at, Registration.created_at,
+                                Registration.cancel_requested_at),
                       contains_eager(Registration.session).load_only(
                           TrainingSession.start_date, TrainingSession.city,
                           *(getattr(TrainingSession, f"title_{code}") for code in CONTENT_LOCALES)),
@@ -146,7 +147,9 @@ def live_states_in_session(session_id: int, agency_id: int) -> dict[int, Registr
 def history(registration: Registration, include_internal: bool) -> list[tuple[AuditEvent, User | None]]:
     """The audit events of a registration, oldest first, with their actors; partners do not see
     the internal notes."""
-    actions = ["registration.state", "registration.offer", "registration.offer_withdrawn", "registration.edited"]
+    actions = ["registration.state", "registration.offer", "registration.offer_withdrawn", "registration.edited",
+               "registration.cancel_request", "registration.cancel_request_confirmed",
+               "registration.cancel_request_refused"]
     if include_internal:
         actions.append("registration.note")
     rows = db.session.execute(

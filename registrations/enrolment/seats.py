@@ -92,14 +92,21 @@ class SeatBook:
 
         `holding_offer`: the registration already holds an offered seat, counted in use.
         """
+        return self.blocker(registration, holding_offer) is None
+
+    def blocker(self, registration: Registration, holding_offer: bool = False) -> str | None:
+        """What keeps this registration from a seat: "capacity", "agency" (its agency's quota),
+        "country" (its country's quota), or None when it fits."""
         own = 1 if holding_offer else 0
         if self.free + own < 1:
-            return False
+            return "capacity"
         quota = self.agency_quota.get(registration.agency_id)
         if quota is not None and self.agency_used[registration.agency_id] - own + 1 > quota:
-            return False
+            return "agency"
         quota = self.country_quota.get(registration.country)
-        return not (quota is not None and self.country_used[registration.country] - own + 1 > quota)
+        if quota is not None and self.country_used[registration.country] - own + 1 > quota:
+            return "country"
+        return None
 
     def take(self, registration: Registration, holding_offer: bool = False) -> None:
         """Count a seat as taken by this registration (approved)."""

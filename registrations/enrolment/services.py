@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from registrations import audit
-from registrations.enrolment import answers, codes, notify
+from registrations.enrolment import answers, codes, notify, waitlist
 from registrations.enrolment.errors import DuplicatePerson, NoSeatLeft, RegistrationError
 from registrations.enrolment.people import PersonDetails, email_owner, matches_in_agency
 from registrations.enrolment.seats import SeatBook, offer_is_active
@@ -94,6 +94,13 @@ def _change(registration: Registration, after: RegistrationState, *, session: Tr
     """Move a registration to a state: audit event, signal and emails, in this transaction."""
     before = None if created else registration.state
     registration.state = after
+    if after == S.WAITLISTED and before != S.WAITLISTED:
+        waitlist.append(registration)
+    elif after != S.WAITLISTED:
+        registration.waitlist_rank = None
+    if after != S.APPROVED:  # a cancellation request ends with the approval it was about
+        registration.cancel_requested_at = registration.cancel_requested_by_id = None
+        registration.cancel_request_reason = ""
     if not created:
         registration.decided_at = now
         registration.decided_by_id = actor.id if actor is not None else None
@@ -129,11 +136,7 @@ def _release(registration: Registration, book: SeatBook, now: datetime) -> bool:
 
 
 def _waiting(session: TrainingSession, *conditions) -> list[Registration]:
-    return list(db.session.scalars(
-        select(Registration).options(joinedload(Registration.participant))
-        .where(Registration.session_id == session.id, Registration.state == S.WAITLISTED, *conditions)
-        .order_by(Registration.id)
-    ).unique())
+    return waitlist.waiting(session.id, *conditions)
 
 
 def expire_due(session: TrainingSession, now: datetime) -> int:
@@ -312,6 +315,11 @@ def decide(session_id: int, registration_ids: list[int], action: str, *, actor: 
             _approve(registration, session, book, participant=participant, actor=actor, now=now,
                      holding_offer=holding)
         else:
+            if action == "waitlist" and book.fits(registration):
+                # Waiting while a seat is free would leave the seat empty: nobody is promoted
+                # until a seat frees again.
+                _refuse(_l("%(name)s fits a free seat: accept the registration instead of putting it on "
+                           "the waiting list.", name=participant.name_latin))
             freed = _release(registration, book, now) or freed
             after = {"reject": S.REJECTED, "waitlist": S.WAITLISTED, "cancel": S.CANCELLED}[action]
             _change(registration, after, session=session, participant=participant, actor=actor, now=now,
@@ -347,6 +355,10 @@ def cancel(registration_id: int, *, agency_id: int | None, actor: User | None = 
         _refuse(_l("This session has been cancelled."))
     if session.status == SessionStatus.COMPLETED and agency_id is not None:
         _refuse(_l("This session is over: its registrations can no longer be cancelled."))
+    from registrations.enrolment.cancel_requests import needs_confirmation  # it builds on this module
+
+    if agency_id is not None and needs_confirmation(registration, session):
+        _refuse(_l("Attendance has started for this registration: ask the cooperation office to cancel it."))
     freed = _release(registration, book, now)
     _change(registration, S.CANCELLED, session=session, participant=registration.participant, actor=actor,
             now=now, reason=(reason or "").strip())

@@ -11,9 +11,10 @@ from wtforms import SelectChoice
 
 from registrations.access import STAFF, agency_scope, allow
 from registrations.attendance import signing
-from registrations.enrolment import answer_files, answers, bp, codes, queries, services
+from registrations.enrolment import answer_files, answers, bp, cancel_requests, codes, queries, services, waitlist
 from registrations.enrolment.answers import AnswersInvalid
 from registrations.enrolment.forms import (
+    CancelRequestRefuseForm,
     RegistrationCancelForm,
     RegistrationEditForm,
     RegistrationNominateForm,
@@ -174,7 +175,9 @@ def agency_list():
     filters.agency_id = filters.country = None
     page = paginate(queries.agency_registrations(current_user.agency_id, filters),
                     count=queries.count_agency_registrations(current_user.agency_id, filters))
+    positions = waitlist.positions([r.session_id for r in page.items if r.state == RegistrationState.WAITLISTED])
     return render_template("registrations/agency_list.html", page=page, filters=filters, now=utcnow(),
+                           positions=positions,
                            state_labels={state: state.label for state in RegistrationState}, dates=PageDates())
 
 
@@ -195,7 +198,11 @@ def _render_detail(registration: Registration, status: int = 200):
         qr=codes.qr_data_uri(signing.sign(registration.session_id, registration.personal_code)) if approved else None,
         offer_open=offer_is_active(registration, utcnow()), cancel_form=RegistrationCancelForm(),
         note_form=RegistrationNoteForm(internal_note=registration.internal_note) if current_user.is_staff else None,
-        system_reasons=_system_reasons(),
+        system_reasons=_system_reasons(), refuse_form=CancelRequestRefuseForm(),
+        needs_request=(not current_user.is_staff
+                       and cancel_requests.needs_confirmation(registration, registration.session)),
+        position=(waitlist.positions([registration.session_id]).get(registration.id)
+                  if registration.state == RegistrationState.WAITLISTED else None),
         state_labels={state.value: state.label for state in RegistrationState},
         answers=visible_answers(registration), shown_value=answers.shown_value,
         editable=registration.state == RegistrationState.PENDING,
@@ -244,9 +251,43 @@ def _act_on(registration_id: int, form: FlaskForm, work, done, **kwargs):
 def cancel(registration_id: int):
     """Cancel a registration (optional reason); a freed seat goes to the waiting list."""
     form = RegistrationCancelForm()
+    registration = queries.get_registration_for(current_user, registration_id)
+    if not current_user.is_staff and cancel_requests.needs_confirmation(registration, registration.session):
+        return _act_on(registration_id, form, cancel_requests.request_cancellation,
+                       lambda _registration: flash(_("The cancellation request is sent to the cooperation office."),
+                                                   "success"),
+                       reason=form.reason.data)
     return _act_on(registration_id, form, services.cancel,
                    lambda _registration: flash(_("The registration is cancelled."), "success"),
                    reason=form.reason.data)
+
+
+@bp.post("/manage/registrations/<int:registration_id>/cancel-request/confirm")
+@allow(STAFF)
+def confirm_cancel_request(registration_id: int):
+    """Confirm a partner's request to cancel after attendance started: the registration is cancelled."""
+    return _act_on(registration_id, FlaskForm(), _staff(cancel_requests.confirm_cancellation),
+                   lambda _registration: flash(_("The registration is cancelled."), "success"))
+
+
+@bp.post("/manage/registrations/<int:registration_id>/cancel-request/refuse")
+@allow(STAFF)
+def refuse_cancel_request(registration_id: int):
+    """Refuse a partner's request to cancel (with a reason): the registration stays approved."""
+    form = CancelRequestRefuseForm()
+    if form.is_submitted() and not form.refusal.data:
+        queries.get_registration_for(current_user, registration_id)
+        abort_with(400, _("Give a reason for refusing the request."))
+    return _act_on(registration_id, form, _staff(cancel_requests.refuse_cancellation),
+                   lambda _registration: flash(_("The request is refused; the registration stays approved."),
+                                               "success"),
+                   reason=form.refusal.data)
+
+
+def _staff(work):
+    """A staff-only service called through `_act_on` (which passes the caller's agency scope, None
+    for staff)."""
+    return lambda registration_id, agency_id=None, **kwargs: work(registration_id, **kwargs)
 
 
 @bp.post("/registrations/<int:registration_id>/accept-offer")

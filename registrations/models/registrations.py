@@ -82,6 +82,12 @@ class Registration(db.Model):
     personal_code: Mapped[str | None] = mapped_column(sa.String(12))
     #: While a freed seat is offered to this waitlisted registration, the offer's end.
     offer_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: Place on the session's waiting list (served in ascending order; organisers reorder it).
+    waitlist_rank: Mapped[int | None] = mapped_column()
+    #: A partner's request to cancel after attendance started, until the organiser confirms or refuses.
+    cancel_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    cancel_requested_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    cancel_request_reason: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
     decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

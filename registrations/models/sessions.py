@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from registrations.clock import local_date, local_midnight
 from registrations.extensions import db
+from registrations.i18n import content_order
 from registrations.models.base import LabelledEnum, UTCDateTime, enum_column, utcnow
 
 #: Languages a session's title and description may be written in; French is required.
@@ -188,11 +189,18 @@ class TrainingSession(db.Model):
         back_populates="session", cascade="all, delete-orphan", lazy="raise_on_sql"
     )
 
-    def localized(self, field: str, locale: str | None = None) -> str:
-        """The title or description in the reader's language, falling back to French."""
+    def localized_lang(self, field: str, locale: str | None = None) -> str:
+        """The language in which `localized` finds the field for this reader: theirs, else the
+        office's fallback order (`TITLE_FALLBACKS`, e.g. km → en → fr), French last."""
         code = locale or str(get_locale() or "fr")
-        value = getattr(self, f"{field}_{code}", "") if code in CONTENT_LOCALES else ""
-        return value or getattr(self, f"{field}_fr")
+        for candidate in content_order(code):
+            if candidate in CONTENT_LOCALES and getattr(self, f"{field}_{candidate}", ""):
+                return candidate
+        return "fr"
+
+    def localized(self, field: str, locale: str | None = None) -> str:
+        """The title or description in the reader's language, or in the office's fallback order."""
+        return getattr(self, f"{field}_{self.localized_lang(field, locale)}") or ""
 
     @property
     def title(self) -> str:
@@ -200,9 +208,8 @@ class TrainingSession(db.Model):
 
     @property
     def title_lang(self) -> str:
-        """The language `title` is written in: the reader's when translated, else French (for `lang`)."""
-        code = str(get_locale() or "fr")
-        return code if code in CONTENT_LOCALES and getattr(self, f"title_{code}", "") else "fr"
+        """The language `title` is written in (for `lang`)."""
+        return self.localized_lang("title")
 
     @property
     def description(self) -> str:

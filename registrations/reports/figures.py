@@ -13,8 +13,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from babel import Locale
-from flask_babel import get_locale
 from sqlalchemy import and_, case, distinct, extract, func, or_, select
 
 from registrations.clock import local_today
@@ -35,6 +33,7 @@ from registrations.models import (
     Theme,
     TrainingSession,
 )
+from registrations.sessions.choices import country_name  # noqa: F401  (re-exported for the report)
 
 
 @dataclass(frozen=True)
@@ -72,14 +71,6 @@ class Figures:
         for country, _theme, _kind, number in self.sessions:
             totals[country] += number
         return sorted(totals.items(), key=lambda item: (-item[1], item[0]))
-
-
-def country_name(code: str) -> str:
-    """The country's name in the reader's language ("VN" → "Viêt Nam" in French)."""
-    try:
-        return Locale.parse(str(get_locale() or "fr")).territories.get(code, code)
-    except (ValueError, TypeError):
-        return code
 
 
 def _year(column):

@@ -1,14 +1,23 @@
 """Countries and languages a session is held in or open to, with translated names."""
 
+from babel import Locale
+from flask_babel import LazyString, get_locale
 from flask_babel import lazy_gettext as _l
 
+
+def country_name(code: str | None) -> str:
+    """The country's name in the reader's language, as the Unicode CLDR spells it (through Babel),
+    so that every page, PDF and mail writes it one way ("Viêt Nam" in French); the code itself
+    when unknown."""
+    code = code or ""
+    try:
+        return Locale.parse(str(get_locale() or "fr")).territories.get(code, code)
+    except (ValueError, TypeError):
+        return code
+
+
 #: Host and partner countries of the programme (ISO 3166-1 alpha-2), in display order.
-COUNTRY_NAMES = {
-    "VN": _l("Vietnam"),
-    "KH": _l("Cambodia"),
-    "LA": _l("Laos"),
-    "FR": _l("France"),
-}
+COUNTRY_NAMES = {code: LazyString(country_name, code) for code in ("VN", "KH", "LA", "FR")}
 
 #: Working and interpretation languages (the content languages of a session).
 LANGUAGE_NAMES = {
@@ -18,11 +27,6 @@ LANGUAGE_NAMES = {
     "km": _l("Khmer"),
     "lo": _l("Lao"),
 }
-
-
-def country_name(code: str | None) -> str:
-    """The translated name of a country code (the code itself when unknown)."""
-    return str(COUNTRY_NAMES.get(code or "", code or ""))
 
 
 def language_name(code: str | None) -> str:

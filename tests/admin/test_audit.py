@@ -49,10 +49,13 @@ def test_audit_page_shows_events_with_filters(db, admin_client, organiser_user):
     _event(db, "certificate.issued", organiser_user, object_type="certificate", object_id=5)
     page = admin_client.get("/admin/audit?action=registration.state").get_data(as_text=True)
     assert "organiser@example.test" in page and "Dossier complet" in page
-    assert "pending" in page and "approved" in page
-    assert "certificate #5" not in page
+    # Field names, values, actions and object types in the reader's language (French here).
+    assert "<del>En attente</del> → Acceptée" in page
+    assert "État\u202f:" in page and "pending" not in page.split("<tbody>")[1]
+    assert "Attestation #5" not in page
     full = admin_client.get("/admin/audit").get_data(as_text=True)
-    assert "certificate #5" in full and 'style="' not in full
+    assert "Attestation #5" in full and "Attestation délivrée" in full and 'style="' not in full
+    assert "Inscriptions\u202f: toutes les actions" in full and "Tout «" not in full
 
 
 def test_bad_filters_get_400(admin_client):

@@ -61,7 +61,7 @@ def test_organiser_checks_in_by_code_and_marks_the_rest_from_a_phone(live_server
     code.press("Enter")
     page.wait_for_load_state()
     result = page.get_by_test_id("checkin-result")
-    for text in ("Pointé : présent à", "Nguyen Thi Huong", "Nguyễn Thị Hương", "Trung tá",
+    for text in ("Pointé\u202f: présent à", "Nguyen Thi Huong", "Nguyễn Thị Hương", "Trung tá",
                  "Cục Cảnh sát hình sự, Bộ Công an", "Viêt Nam"):
         assert text in result.inner_text(), text
     assert page.get_by_label("Code personnel").input_value() == ""
@@ -91,7 +91,7 @@ def test_organiser_checks_in_by_code_and_marks_the_rest_from_a_phone(live_server
     box = late.bounding_box()
     assert box["height"] >= 44 and box["width"] >= 44
     late.click()
-    status.get_by_text("Enregistré : Srey Pich, En retard").wait_for()
+    status.get_by_text("Enregistré\u202f: Srey Pich, En retard").wait_for()
     assert late.get_attribute("aria-pressed") == "true"
     assert second_row.get_by_role("button", name="Présent").get_attribute("aria-pressed") == "false"
     assert page.evaluate("() => window.stillTheSamePage === true")  # no reload
@@ -158,7 +158,7 @@ def test_a_long_sheet_in_pages_keeps_the_days_counts_and_finds_people_by_name(ap
         # With the script: a mark on page 2 updates the whole day's counts, without reloading.
         page.evaluate("() => { window.stillTheSamePage = true; }")
         page.locator(f"#r-{first.id}").get_by_role("button", name="En retard").click()
-        page.locator("#sheet-status").get_by_text("Enregistré : Nguyen Thi Huong, En retard").wait_for()
+        page.locator("#sheet-status").get_by_text("Enregistré\u202f: Nguyen Thi Huong, En retard").wait_for()
         assert "En retard 1" in counts.inner_text() and "Non relevé 4" in counts.inner_text()
         page.get_by_role("button", name="Marquer présents ceux qui n’ont pas encore de marque").click()
         page.locator("#sheet-status").get_by_text("4 participants marqués présents.").wait_for()
@@ -174,7 +174,7 @@ def test_a_long_sheet_in_pages_keeps_the_days_counts_and_finds_people_by_name(ap
         row = page.locator(f"#r-{second.id}")
         assert row.get_by_role("button", name="Présent").get_attribute("aria-pressed") == "true"
         row.get_by_role("button", name="Absent").click()
-        page.locator("#sheet-status").get_by_text("Enregistré : Srey Pich, Absent").wait_for()
+        page.locator("#sheet-status").get_by_text("Enregistré\u202f: Srey Pich, Absent").wait_for()
         assert _marks(today.id)[second.id] == AttendanceStatus.ABSENT
         assert_accessible(page)
     finally:

@@ -44,6 +44,8 @@ def completed_session(db, make_session, make_participant, make_registration, par
 
 def test_issue_download_and_verify(live_server, browser, page, phone_page, completed_session, organiser_user,
                                    partner_user, tmp_path):
+    from registrations.certificates.typed import short_code
+    from registrations.text import fold
     from tests.certificates.pdf import page_image, pdf_text, qr_texts
 
     # The organiser issues every eligible certificate at once.
@@ -95,6 +97,26 @@ def test_issue_download_and_verify(live_server, browser, page, phone_page, compl
     assert serial.startswith("PNH-") and serial.replace("-", "") in text.replace("-", "")
     assert phone_page.evaluate("() => document.documentElement.scrollWidth") <= 360
     phone_page.screenshot(path=str(tmp_path / "verify-phone.png"), full_page=True)
+    assert_accessible(phone_page)
+
+    # Or by typing the serial number and the holder's family name (lower case, no accents).
+    holder = phone_page.locator("dd .fw-semibold").first.inner_text()
+    family = fold(holder).split()[0]
+    phone_page.goto(f"{live_server}/verify")
+    phone_page.get_by_label("Numéro de série ou code de vérification").fill(serial.lower())
+    phone_page.get_by_label("Nom de famille du titulaire").fill(family)
+    phone_page.get_by_role("button", name="Vérifier").click()
+    phone_page.wait_for_load_state()
+    assert phone_page.get_by_test_id("certificate-status").get_attribute("data-status") == "valid"
+    # The short code printed on the certificate works too; a wrong name is a message on the form.
+    assert short_code(code) in text
+    phone_page.goto(f"{live_server}/verify")
+    phone_page.get_by_label("Numéro de série ou code de vérification").fill(serial)
+    phone_page.get_by_label("Nom de famille du titulaire").fill("Dupont")
+    phone_page.get_by_role("button", name="Vérifier").click()
+    phone_page.wait_for_load_state()
+    assert "Aucune attestation ne correspond" in phone_page.content()
+    assert phone_page.evaluate("() => document.documentElement.scrollWidth") <= 360
     assert_accessible(phone_page)
 
 

@@ -47,8 +47,9 @@ def test_nomination_approval_and_code(live_server, demo_data, db, make_session, 
     page.select_option("#action", "approve")
     page.locator("#submit").click()
     page.wait_for_load_state()
-    assert page.locator(f"tr[data-registration='{registration_id}'] .state-approved").is_visible()
-    assert "Inscriptions mises à jour : 1." in page.content()
+    # The summary says what happened to whom and why.
+    assert page.locator(f"tr[data-registration='{registration_id}'][data-outcome='accepted']").is_visible()
+    assert "Acceptés\u202f: 1 sur 1 sélectionnés." in page.content()
     page.screenshot(path=str(tmp_path / "2-organiser-approved.png"), full_page=True)
     assert_accessible(page)
     _log_out(page)

@@ -1,10 +1,12 @@
 """The public verification page: valid, revoked, superseded, unknown codes, rate limit, the form."""
 
+import io
 import re
 
 import pytest
 
 from registrations.certificates.services import issue, reissue, revoke
+from registrations.certificates.typed import short_code
 from registrations.transaction import run
 
 
@@ -100,3 +102,79 @@ def test_verify_form_refuses_what_is_not_a_code(client, code):
     html = response.get_data(as_text=True)
     assert "is-invalid" in html
     assert "<b>x</b>" not in html
+
+
+# ---------------------------------------------------------------- typed verification
+
+def _typed(client, lang="en", **fields):
+    return client.get("/verify", query_string=fields, headers={"Accept-Language": lang})
+
+
+@pytest.mark.parametrize("family_name", ["Keo", "keo", "KEO", "Sophea", "  keo  ", "កែវ"])
+def test_a_serial_and_a_family_name_find_the_certificate(client, certificate, family_name):
+    response = _typed(client, code=certificate.serial.lower().replace("-", " "), family_name=family_name)
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/verify/{certificate.code}")
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert 'data-status="valid"' in page and "Keo Sophea" in page
+
+
+def test_accents_are_optional_in_the_family_name(client, db, ended_session, attendee):
+    session = ended_session()
+    registration = attendee(session, name_latin="Nguyễn Thị Hương", locale="vi")
+    certificate = issue(registration.id)[0]
+    for typed in ("nguyen", "NGUYỄN", "Hương", "huong"):
+        assert _typed(client, code=certificate.serial, family_name=typed).status_code == 302
+    assert _typed(client, code=certificate.serial, family_name="Thi").status_code == 404
+
+
+def test_a_serial_and_the_short_code_find_the_certificate(client, certificate):
+    printed = short_code(certificate.code)
+    assert re.fullmatch(r"[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}", printed)
+    assert printed == certificate.facts["short_code"]
+    typed = printed.lower().replace("-", " ").replace("0", "o").replace("1", "l")
+    response = _typed(client, code=certificate.serial, short_code=typed)
+    assert response.status_code == 302 and response.headers["Location"].endswith(certificate.code)
+
+
+@pytest.mark.parametrize("lang,message", [
+    ("en", "No certificate matches this serial number"), ("fr", "Aucune attestation ne correspond"),
+    ("vi", "Không có chứng chỉ"), ("km", "គ្មានវិញ្ញាបនបត្រ"), ("lo", "ບໍ່ມີໃບຢັ້ງຢືນ")])
+def test_wrong_input_is_a_message_on_the_form(client, certificate, lang, message):
+    for fields in ({"family_name": "Dupont"}, {"short_code": "0000-0000"}):
+        response = _typed(client, lang=lang, code=certificate.serial, **fields)
+        assert response.status_code == 404
+        html = response.get_data(as_text=True)
+        assert message in html and 'name="family_name"' in html and "is-invalid" in html
+        assert "Keo" not in html
+    unknown = _typed(client, lang=lang, code="HAN-2026-9999", family_name="Keo")
+    assert unknown.status_code == 404 and message in unknown.get_data(as_text=True)
+
+
+def test_a_serial_alone_asks_for_the_family_name(client, certificate):
+    response = _typed(client, code=certificate.serial)
+    assert response.status_code == 400
+    assert "family name or the short code" in response.get_data(as_text=True)
+
+
+def test_an_unknown_long_code_is_a_message_on_the_form(client, certificate):
+    response = _typed(client, code="B" * 32)
+    assert response.status_code == 404
+    assert "No certificate or letter has this code" in response.get_data(as_text=True)
+
+
+def test_typed_verification_is_rate_limited_per_address(client, certificate, app):
+    limit = int(app.config["VERIFY_LIMIT_PER_ADDRESS"].split()[0])
+    for _ in range(limit):
+        assert _typed(client, code=certificate.serial, family_name="Dupont").status_code == 404
+    assert _typed(client, code=certificate.serial, family_name="Keo").status_code == 429
+    assert client.get("/verify").status_code == 200  # the empty form is not counted
+
+
+def test_the_short_code_is_printed_in_readable_type(certificate, app):
+    from pypdf import PdfReader
+
+    from registrations.certificates.facts import render
+    text = PdfReader(io.BytesIO(render(certificate.facts))).pages[0].extract_text()
+    assert short_code(certificate.code) in text
+    assert certificate.code not in text  # the long code is in the QR code only

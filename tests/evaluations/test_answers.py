@@ -124,13 +124,17 @@ def test_paper_forms_wait_for_the_end_of_the_session(organiser_client, make_sess
 
 def test_demo_step_answers_ended_sessions_once(db, make_session, make_registration, make_participant,
                                                make_user, partner_user, organiser_user):
-    session, _ = _partner_session(db, make_session, make_registration, partner_user)
+    session, _ = _partner_session(db, make_session, make_registration, partner_user, ago=30)
     for _ in range(3):
         make_registration(session, make_participant())
+    # The partner's last ended session keeps its questionnaire open for them to answer.
+    latest = ended_session(make_session, ago=5)
+    kept_open = make_registration(latest, db.session.get(Participant, partner_user.participant_id))
     make_session(status=SessionStatus.PUBLISHED)  # not over: left alone
     first = demo_evaluations.seed()
-    assert first == {"questionnaires": 1, "evaluations": 4}
+    assert first == {"questionnaires": 2, "evaluations": 4}
     sources = set(db.session.scalars(select(EvaluationResponse.source)))
     assert sources == {ResponseSource.WEB, ResponseSource.PAPER}
+    assert kept_open.id not in set(db.session.scalars(select(EvaluationResponse.registration_id)))
     assert demo_evaluations.seed() == {"questionnaires": 0, "evaluations": 0}
     assert _responses(db) == 4

@@ -103,3 +103,18 @@ def test_organiser_list_runs_a_fixed_number_of_queries(app, db, organiser_client
     page = organiser_client.get(f"/manage/sessions/{large.id}/registrations").get_data(as_text=True)
     assert page.count("data-registration=") == 60
     assert db.session.scalar(select(Registration.id).where(Registration.session_id == large.id))
+
+
+def test_waiting_list_page_runs_a_fixed_number_of_queries(app, db, organiser_client, make_session, make_registration,
+                                                          make_participant, make_agency, count_queries):
+    small, large = make_session(capacity=100), make_session(capacity=100)
+    agencies = [make_agency(country) for country in ("VN", "KH", "LA")]
+    for session, number in ((small, 3), (large, 40)):
+        for n in range(number):
+            make_registration(session, make_participant(agencies[n % 3], name_latin=f"Officer {n}"),
+                              state=S.WAITLISTED, waitlist_rank=n + 1)
+    few = _queries(count_queries, organiser_client, f"/manage/sessions/{small.id}/waiting-list")
+    many = _queries(count_queries, organiser_client, f"/manage/sessions/{large.id}/waiting-list")
+    assert few == many <= 8
+    page = organiser_client.get(f"/manage/sessions/{large.id}/waiting-list").get_data(as_text=True)
+    assert page.count('data-testid="position"') == 40

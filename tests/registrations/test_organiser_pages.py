@@ -24,7 +24,7 @@ def test_session_list_filters_by_state_agency_and_country(db, organiser_client, 
                       state=S.PENDING)
     page = organiser_client.get(_list_url(session)).get_data(as_text=True)
     assert page.count("data-registration=") == 3 and "ចាន់ ដារា" in page
-    assert "Capacité : 20" in page or "20" in page
+    assert "Nombre de places\u202f: 20" in page
     assert organiser_client.get(_list_url(session) + "?state=pending").get_data(as_text=True).count(
         "data-registration=") == 2
     assert organiser_client.get(_list_url(session) + f"?agency={kh_agency.id}").get_data(as_text=True).count(
@@ -41,7 +41,7 @@ def test_bulk_approval_and_rejection_with_a_reason(db, organiser_client, organis
     regs = [make_registration(session, c, state=S.PENDING) for c in colleagues]
     approve = organiser_client.post(f"{_list_url(session)}/decide?state=pending",
                                     data={"ids": [regs[0].id, regs[1].id], "action": "approve"})
-    assert approve.status_code == 302 and approve.headers["Location"].endswith("registrations?state=pending")
+    assert approve.status_code == 200 and approve.get_data(as_text=True).count('data-outcome="accepted"') == 2
     no_reason = organiser_client.post(f"{_list_url(session)}/decide", data={"ids": [regs[2].id], "action": "reject"})
     assert no_reason.status_code == 400
     reject = organiser_client.post(f"{_list_url(session)}/decide",
@@ -54,20 +54,20 @@ def test_bulk_approval_and_rejection_with_a_reason(db, organiser_client, organis
     assert "Hors profil" in rejection.body
 
 
-def test_approval_without_a_seat_is_refused_and_offers_the_waiting_list(db, organiser_client, make_session,
-                                                                        make_registration, colleagues):
+def test_approval_without_a_seat_leaves_it_pending_and_says_why(db, organiser_client, make_session,
+                                                                 make_registration, colleagues):
     session = make_session(capacity=1)
     make_registration(session, colleagues[0], state=S.APPROVED)
     pending = make_registration(session, colleagues[1], state=S.PENDING)
     before = counts(db)
-    refused = organiser_client.post(f"{_list_url(session)}/decide", data={"ids": [pending.id], "action": "approve"})
-    assert refused.status_code == 409
-    html = refused.get_data(as_text=True)
-    assert 'data-testid="waitlist-instead"' in html and f'name="ids" value="{pending.id}"' in html
+    answer = organiser_client.post(f"{_list_url(session)}/decide", data={"ids": [pending.id], "action": "approve"})
+    assert answer.status_code == 200
+    html = answer.get_data(as_text=True)
+    assert 'data-outcome="pending"' in html and "plus de place dans la session" in html
     assert counts(db) == before
     waitlisted = organiser_client.post(f"{_list_url(session)}/decide", data={"ids": [pending.id],
-                                                                            "action": "waitlist"})
-    assert waitlisted.status_code == 302
+                                                                            "action": "approve_waitlist"})
+    assert waitlisted.status_code == 200 and 'data-outcome="waitlisted"' in waitlisted.get_data(as_text=True)
     assert db.session.get(Registration, pending.id).state == S.WAITLISTED
 
 

@@ -2,7 +2,8 @@
 
 Each example builds a published session (capacity, automatic approval, confirmation of
 promotions and a Khmer quota drawn at random) and seven officers of two agencies, then runs
-up to twenty actions — register, nominate, decide, cancel, accept or decline an offer, let
+up to twenty actions — register, nominate, decide, cancel, accept or decline an offer, reorder
+the waiting list, let
 time pass so offers expire, change the capacity or the quota — each as one unit of work, as
 the views run them. After every step it checks, from the rows:
 
@@ -11,8 +12,9 @@ the views run them. After every step it checks, from the rows:
 - no country holds more seats than its quota;
 - `seats_taken` equals the approved registrations (the README's definition; offers are held
   beside it and counted against the capacity above);
-- the waiting list is served in order: when the rules give a seat (or an offer) to someone
-  waiting, nobody who waited before them and fitted the quotas is still waiting.
+- the waiting list is served in its order (organisers move people up or down, or put one per
+  agency first): when the rules give a seat (or an offer) to someone waiting, nobody ahead of
+  them on the list who fitted the quotas is still waiting; every waiting person has one place.
 
 It runs on whichever database the suite uses (SQLite, or PostgreSQL with TEST_DATABASE_URL).
 """
@@ -25,7 +27,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule, run_state_machine_as_test
 from sqlalchemy import func, select
 
-from registrations.enrolment import receivers, services
+from registrations.enrolment import receivers, services, waitlist
 from registrations.enrolment.errors import RegistrationError
 from registrations.enrolment.services import ACTIONS, RegistrationRequest
 from registrations.extensions import db
@@ -76,6 +78,7 @@ def _seat_rules_machine(make_session, make_agency, make_participant, clock):
             """Run one action as a unit of work (a refusal is an answer too), then check that
             the people it promoted from the waiting list were the first who fitted."""
             before = self._rows()
+            queue = [r.id for r in waitlist.waiting(self.session_id)]  # the serving order before the step
             with suppress(RegistrationError, SessionError):
                 run(work, *args, **kwargs)
             db.session.expire_all()
@@ -87,9 +90,9 @@ def _seat_rules_machine(make_session, make_agency, make_participant, clock):
             kh_held = sum(1 for state, offered, country in after.values()
                           if country == "KH" and (state == S.APPROVED or offered))
             for promoted_id in promoted:
-                for earlier in sorted(waiting_before):
+                for earlier in [i for i in queue if i in waiting_before]:
                     state, offered, country = after[earlier]
-                    if earlier >= promoted_id or state != S.WAITLISTED or offered:
+                    if queue.index(earlier) >= queue.index(promoted_id) or state != S.WAITLISTED or offered:
                         continue
                     fits = country != "KH" or quota is None or kh_held < quota
                     assert not fits, f"registration {promoted_id} was served before {earlier}, who fitted"
@@ -152,6 +155,16 @@ def _seat_rules_machine(make_session, make_agency, make_participant, clock):
             quotas = [] if quota is None else [QuotaSpec(quota, country="KH")]
             self._step(session_services.update_session, self.session_id, values, quotas)
 
+        @rule(index=st.integers(0, 20), direction=st.sampled_from(["up", "down"]))
+        def reorder_the_waiting_list(self, index, direction):
+            waiting = [r.id for r in waitlist.waiting(self.session_id)]
+            if waiting:
+                self._step(waitlist.move, self.session_id, waiting[index % len(waiting)], direction)
+
+        @rule()
+        def one_per_agency_first(self):
+            self._step(waitlist.one_per_agency_first, self.session_id)
+
         @rule(capacity=st.integers(1, 5))
         def change_capacity(self, capacity):
             # The capacity may be cut below the seats taken plus those held by open offers (never
@@ -192,6 +205,13 @@ def _seat_rules_machine(make_session, make_agency, make_participant, clock):
                 held = sum(1 for state, offered, country in self._rows().values()
                            if country == "KH" and (state == S.APPROVED or offered))
                 assert held <= quota
+
+        @invariant()
+        def waiting_list_has_one_order(self):
+            if not hasattr(self, "session_id"):
+                return
+            ranks = [r.waitlist_rank for r in waitlist.waiting(self.session_id)]
+            assert None not in ranks and len(set(ranks)) == len(ranks)
 
         @invariant()
         def one_live_registration_per_person(self):

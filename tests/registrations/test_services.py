@@ -141,9 +141,19 @@ def test_organiser_approval_is_refused_when_no_seat_is_left(db, make_session, pa
     assert [state for _, state in states(db, session.id)] == [S.APPROVED, S.WAITLISTED]
 
 
+def test_a_registration_cannot_wait_while_a_seat_fits_it(db, make_session, partner_user, colleagues, organiser):
+    session = make_session(capacity=2)
+    approved, reserve = (_nominate(session, c, partner_user) for c in colleagues[:2])
+    run(services.decide, session.id, [approved.id], "approve", actor=organiser)
+    with pytest.raises(RegistrationError) as refused:
+        run(services.decide, session.id, [reserve.id], "waitlist", actor=organiser)
+    assert "place libre" in str(refused.value.message)
+    assert dict(states(db, session.id))[reserve.id] == S.PENDING
+
+
 def test_a_registration_kept_in_reserve_waits_until_a_seat_frees(db, make_session, partner_user, colleagues,
                                                                  organiser):
-    session = make_session(capacity=2)
+    session = make_session(capacity=1)
     approved, reserve, newcomer = (_nominate(session, c, partner_user) for c in colleagues)
     run(services.decide, session.id, [approved.id], "approve", actor=organiser)
     run(services.decide, session.id, [reserve.id], "waitlist", actor=organiser)

@@ -77,7 +77,7 @@ def test_a_session_page_shows_new_days_and_quotas(client, db, make_session):
     db.session.add(SessionQuota(session_id=session.id, country="KH", seats=3))
     db.session.commit()
     page = _text(client.get(f"/sessions/{session.id}"))
-    assert "Accueil des participants" in page and "Cambodge: 3 places" in page
+    assert "Accueil des participants" in page and "Cambodge\u202f: 3 places" in page
     assert page.count("Programme à venir.") == 1
 
 

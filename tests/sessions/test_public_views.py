@@ -211,7 +211,7 @@ def test_the_session_page_shows_the_day_by_day_programme_and_quotas(db, client, 
     page = _text(client.get(f"/sessions/{session.id}"))
     assert "Accueil" in page and "Matin" in page and "Après-midi" in page
     assert page.count('class="timetable-day') == 5  # one section per day or half-day
-    assert "Cambodge: 6 places" in page
+    assert "Cambodge\u202f: 6 places" in page
     assert "Bộ Công an" in page
 
 
