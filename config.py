@@ -102,6 +102,12 @@ def load_config(overrides: dict | None = None) -> dict:
         "CERTIFICATE_SIGNATORY_TITLE": os.environ.get(
             "CERTIFICATE_SIGNATORY_TITLE", "Attaché de sécurité intérieure, Ambassade de France au Vietnam"
         ),
+        # The office's Ed25519 signing keys (registrations/credentials/keys.py): a JSON key set in
+        # SIGNING_KEYS (production with several machines), else the file SIGNING_KEYS_PATH (0600);
+        # created on first need outside production, by `flask keys generate` in production.
+        "SIGNING_KEYS": os.environ.get("SIGNING_KEYS", "").strip(),
+        "SIGNING_KEYS_PATH": os.environ.get("SIGNING_KEYS_PATH", str(INSTANCE_DIR / "signing_keys.json")),
+        "SIGNING_KEYS_AUTO_CREATE": _bool("SIGNING_KEYS_AUTO_CREATE", not production),
         # Processes drawing certificates when a whole session is issued (1: in the web worker).
         "CERTIFICATE_RENDER_PROCESSES": _int("CERTIFICATE_RENDER_PROCESSES", min(os.cpu_count() or 1, 4)),
         # Number of reverse proxies in front of the app whose X-Forwarded-* headers are trusted.
@@ -148,6 +154,9 @@ def load_config(overrides: dict | None = None) -> dict:
             SQLALCHEMY_DATABASE_URI=os.environ.get("TEST_DATABASE_URL") or "sqlite://",
             REDIS_URL="",  # a test that shares through Redis says so
             RATELIMIT_STORAGE_URI="memory://",
+            SIGNING_KEYS="",
+            SIGNING_KEYS_PATH=":memory:",  # one key set per test process, never on disk
+            SIGNING_KEYS_AUTO_CREATE=True,
         )
     config.update(overrides or {})
     if config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):

@@ -31,7 +31,8 @@ from registrations.models import (
 from registrations.models.messages import Message
 
 #: Keys of a certificate's facts that name or describe the person.
-PERSONAL_FACT_KEYS = {"name", "name_latin", "name_native", "rank", "unit", "email", "phone"}
+#: `credential` is the signed token of the QR code, which states the names.
+PERSONAL_FACT_KEYS = {"name", "name_latin", "name_native", "rank", "unit", "email", "phone", "credential"}
 
 
 def _iso(value) -> str | None:

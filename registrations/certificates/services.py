@@ -22,6 +22,9 @@ from registrations import audit
 from registrations.attendance.rates import AttendanceSummary, attendance_summaries
 from registrations.certificates.facts import build_facts
 from registrations.clock import local_today
+from registrations.credentials.keys import KeysUnavailable
+from registrations.credentials.status import IndexAllocator
+from registrations.credentials.tokens import sign_certificate
 from registrations.extensions import db
 from registrations.locking import lock_row
 from registrations.models import (
@@ -198,20 +201,26 @@ def _create(session: TrainingSession, items: list[Candidate], actor, today: date
     prefix, year = serial_prefix(session), today.year
     sequence = last_sequence(prefix, year) + 1
     created = []
+    indexes = IndexAllocator() if items else None
     for item in items:
         for _attempt in range(SERIAL_ATTEMPTS):
             serial, code = f"{prefix}-{year}-{sequence:04d}", new_code()
             snapshot = build_facts(session=session, participant=item.participant, agency=item.agency,
                                    summary=item.summary, serial=serial, code=code, issue_date=today,
                                    registration_id=item.registration.id)
+            status_index = indexes.draw()
+            snapshot["credential"] = _signed(snapshot, code=code, country=session.country,
+                                             status_index=status_index)
             certificate = Certificate(registration_id=item.registration.id, serial=serial, code=code,
                                       status=CertificateStatus.VALID, facts=snapshot, locale=snapshot["locale"],
-                                      issued_at=utcnow(), issued_by_id=getattr(actor, "id", None))
+                                      issued_at=utcnow(), issued_by_id=getattr(actor, "id", None),
+                                      status_index=status_index)
             try:
                 with db.session.begin_nested():
                     db.session.add(certificate)
             except IntegrityError:
-                # Another session with the same prefix took this serial meanwhile.
+                # Another session with the same prefix took this serial (or another issue this
+                # status index) meanwhile.
                 sequence = last_sequence(prefix, year) + 1
                 continue
             sequence += 1
@@ -224,6 +233,15 @@ def _create(session: TrainingSession, items: list[Candidate], actor, today: date
         if session.email_certificates:
             _queue_certificate_mail(session, item.participant, certificate)
     return created
+
+
+def _signed(snapshot: dict, **reference) -> str:
+    """The signed token of a certificate about to be issued (its QR code carries it)."""
+    try:
+        return sign_certificate(snapshot, **reference)
+    except KeysUnavailable as error:
+        raise CertificateError(_("Certificates cannot be signed: the office's signing key is not set up."),
+                               503) from error
 
 
 def _queue_certificate_mail(session: TrainingSession, participant, certificate: Certificate) -> None:

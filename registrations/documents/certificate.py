@@ -25,7 +25,7 @@ from fpdf import FPDF
 
 from .fonts import clean, new_pdf, scripts_in
 from .layout import BLACK, GOLD, GREY, NAVY, block, line
-from .qr import draw_qr
+from .qr import draw_qr, qr_side
 
 __all__ = ["CertificateFacts", "render_certificate", "render_certificate_single"]
 
@@ -34,6 +34,13 @@ LOCALES = ("fr", "en", "vi", "km", "lo")
 
 W, H = 297.0, 210.0  # A4 landscape, mm
 TEXT_X, TEXT_W = 32.0, W - 64.0
+#: Error correction of the certificate's QR code: L, as SMART Health Cards use for signed
+#: payloads; with the token M would need version 21 instead of 18, modules 15 % smaller.
+QR_ERROR = "l"
+#: The QR code: size of a module, right and bottom edges of its square (quiet zone included), mm.
+#: 0.5 mm modules are 2.2 pixels in a 110-dpi scan; with a token the code is version 18 or 19,
+#: about 49 mm wide (measured, README "Credentials"); a bare address stays small.
+QR_MODULE, QR_RIGHT, QR_BOTTOM = 0.5, W - 16.0, 194.0
 
 
 @dataclass(frozen=True)
@@ -63,6 +70,12 @@ class CertificateFacts:
     signatory_title: str
     verify_url: str
     issuer_name: str = DEFAULT_ISSUER
+    #: The signed token (compact JWS) the QR code carries after `#`; empty: the address alone.
+    credential: str = ""
+
+    @property
+    def qr_content(self) -> str:
+        return f"{self.verify_url}#{self.credential}" if self.credential else self.verify_url
 
 
 def _languages(facts: CertificateFacts) -> list[str]:
@@ -160,8 +173,6 @@ def _draw_background(pdf: FPDF, facts: CertificateFacts, labels: list[dict[str, 
     line(pdf, clean(facts.signatory_name), 182, style="B", size=11, color=BLACK,
          x=W / 2 - 55, width=110)
     line(pdf, clean(facts.signatory_title), 187.5, size=9, color=GREY, x=W / 2 - 55, width=110)
-    line(pdf, _pair(fr["verify"], lo.get("verify")), 155.5, size=8, color=GREY,
-         x=W - 80, width=58, align="R")
 
 
 def _draw_overlay(pdf: FPDF, facts: CertificateFacts, labels: list[dict[str, str]]) -> None:
@@ -183,11 +194,13 @@ def _draw_overlay(pdf: FPDF, facts: CertificateFacts, labels: list[dict[str, str
     line(pdf, _pair(fr, local), 147, size=11, color=BLACK, **kw)
     line(pdf, clean(facts.serial), 172, style="B", size=11, color=BLACK, x=22, width=80,
          align="L")
-    qr_size = 27.0
-    qr_x, qr_y = W - 22 - qr_size, 160.0
-    draw_qr(pdf, facts.verify_url, qr_x, qr_y, qr_size)
-    line(pdf, facts.verify_url, qr_y + qr_size + 0.3, size=6, color=GREY, x=W - 102,
+    side = max(qr_side(facts.qr_content, QR_MODULE, QR_ERROR), 27.0)
+    qr_x, qr_y = QR_RIGHT - side, QR_BOTTOM - side
+    draw_qr(pdf, facts.qr_content, qr_x, qr_y, side, error=QR_ERROR)
+    line(pdf, facts.verify_url, QR_BOTTOM + 0.3, size=6, color=GREY, x=QR_RIGHT - 80,
          width=80, align="R", min_size=4)
+    line(pdf, _pair(labels[0]["verify"], labels[1]["verify"] if len(labels) > 1 else None), qr_y - 3.6,
+         size=8, color=GREY, x=QR_RIGHT - 64, width=64, align="R")
 
 
 def _session_key(facts: CertificateFacts, labels: list[dict[str, str]]) -> tuple:
@@ -235,7 +248,7 @@ def _overlay(facts: CertificateFacts, labels: list[dict[str, str]]) -> bytes:
     """Return the one-page PDF of the participant's own values, with as few fonts as possible."""
     texts = [facts.participant_name_native, facts.agency_name_local, facts.rank,
              facts.agency_name, facts.participant_name_latin]
-    texts += [lab["attendance"] for lab in labels]
+    texts += [lab[key] for lab in labels for key in ("attendance", "verify")]
     pdf = new_pdf(scripts_in(*texts), orientation="landscape", styles="RB", script_styles="R")
     pdf.set_title(f"Certificate {clean(facts.serial)}")
     pdf.add_page()

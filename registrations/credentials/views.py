@@ -1,0 +1,46 @@
+"""Public documents of the credentials: the JWKS and the revocation status lists.
+
+Both carry nothing personal and change rarely, so they may be cached (by browsers, proxies and
+the offline verifier); every other answer of the application is `no-store`.
+"""
+
+from flask import Response, jsonify, request
+
+from registrations.access import ANYONE, allow
+from registrations.credentials import bp, keys
+from registrations.credentials.status import list_exists, status_list_credential
+from registrations.errors import abort_with
+
+#: Seconds a JWKS or a status list may be kept before it is asked again.
+JWKS_MAX_AGE = 3600
+STATUS_MAX_AGE = 300
+
+
+def _cacheable(response: Response, max_age: int) -> Response:
+    response.cache_control.public = True
+    response.cache_control.max_age = max_age
+    response.headers["Access-Control-Allow-Origin"] = "*"  # any verifier may read them
+    return response
+
+
+@bp.get("/.well-known/jwks.json")
+@allow(ANYONE)
+def jwks():
+    """The office's public signing keys (old keys stay after a rotation)."""
+    return _cacheable(jsonify(keys.jwks()), JWKS_MAX_AGE)
+
+
+@bp.get("/credentials/status/<int:number>")
+@allow(ANYONE)
+def status_list(number: int):
+    """Revocation status list `number`: a Bitstring Status List credential signed as a VC-JWT."""
+    from flask_babel import gettext as _
+
+    if not list_exists(number):
+        abort_with(404, _("Not found."))
+    token, etag = status_list_credential(number)
+    if request.if_none_match.contains(etag.strip('"')):
+        return _cacheable(Response(status=304, headers={"ETag": etag}), STATUS_MAX_AGE)
+    response = Response(token, mimetype="application/vc+jwt")
+    response.headers["ETag"] = etag
+    return _cacheable(response, STATUS_MAX_AGE)
