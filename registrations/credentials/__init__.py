@@ -5,4 +5,4 @@ from flask import Blueprint
 
 bp = Blueprint("credentials", __name__)
 
-from registrations.credentials import views  # noqa: E402,F401  (registers the routes)
+from registrations.credentials import scan, views  # noqa: E402,F401  (registers the routes)
