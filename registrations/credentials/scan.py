@@ -8,7 +8,9 @@ service worker (`/verify/scan-sw.js`, scope `/verify/scan`) answers from its cac
 network is gone.
 """
 
+from babel import Locale
 from flask import Response, current_app, jsonify, render_template, send_from_directory, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from registrations.access import ANYONE, allow
@@ -51,11 +53,22 @@ def _strings() -> dict:
     }
 
 
+def _calendar() -> dict:
+    """Month and country names in the reader's language, from Babel (a phone's browser may lack
+    them for Khmer or Lao), for dates written as "5 December 2026"."""
+    locale = get_locale() or Locale.parse("fr")
+    months = locale.months["format"]["wide"]
+    return {"months": [months[number] for number in range(1, 13)],
+            "countries": {code: name for code, name in locale.territories.items()
+                          if len(code) == 2 and code.isalpha()}}
+
+
 @bp.get(SCOPE)
 @allow(ANYONE)
 def scan():
     """The offline verifier page."""
     config = {
+        "calendar": _calendar(),
         "issuer": current_app.config["PUBLIC_BASE_URL"],
         "issuerName": DEFAULT_ISSUER,
         "jwks": url_for("credentials.jwks"),

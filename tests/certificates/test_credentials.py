@@ -188,3 +188,17 @@ def test_status_list_answers_etag_and_304(client, issued):
     assert client.get(f"/credentials/status/{number + 1}").status_code == 404
     assert client.get("/credentials/status/99999").status_code == 404
     assert client.get("/credentials/status/0").status_code == 404
+
+
+def test_demo_certificates_carry_tokens(app, db, client):
+    from registrations.demo import seed_demo
+
+    seed_demo()
+    db.session.remove()
+    jwks = client.get("/.well-known/jwks.json").get_json()
+    certificates = db.session.scalars(select(Certificate)).all()
+    assert certificates
+    for certificate in certificates:
+        assert _verify(certificate.facts["credential"], jwks)["jti"] == certificate.code
+    revoked = [c for c in certificates if c.status.value == "revoked"]
+    assert revoked and all(_status_bits(client, c)[0] for c in revoked)

@@ -23,15 +23,11 @@
   }
   function formatDate(iso) {
     var p = String(iso).split("-");
-    var day = new Date(Date.UTC(+p[0], +p[1] - 1, +p[2]));
-    return new Intl.DateTimeFormat(locale, {dateStyle: "long", timeZone: "UTC"}).format(day);
+    var month = (config.calendar.months || [])[+p[1] - 1];
+    return month ? (+p[2]) + " " + month + " " + p[0] : String(iso);
   }
   function countryName(code) {
-    try {
-      return new Intl.DisplayNames([locale], {type: "region"}).of(code) || code;
-    } catch (error) {
-      return code;
-    }
+    return (config.calendar.countries || {})[code] || code;
   }
   function bytesOf(text) {
     var s = text.replace(/-/g, "+").replace(/_/g, "/");
