@@ -31,8 +31,9 @@ from registrations.models import (
 from registrations.models.messages import Message
 
 #: Keys of a certificate's facts that name or describe the person.
-#: `credential` is the signed token of the QR code, which states the names.
-PERSONAL_FACT_KEYS = {"name", "name_latin", "name_native", "rank", "unit", "email", "phone", "credential"}
+#: `credential` (the QR code's token) and `open_badge` are signed documents that state the names.
+PERSONAL_FACT_KEYS = {"name", "name_latin", "name_native", "rank", "unit", "email", "phone", "credential",
+                      "open_badge"}
 
 
 def _iso(value) -> str | None:

@@ -22,6 +22,7 @@ from registrations import audit
 from registrations.attendance.rates import AttendanceSummary, attendance_summaries
 from registrations.certificates.facts import build_facts
 from registrations.clock import local_today
+from registrations.credentials.badges import sign_badge
 from registrations.credentials.keys import KeysUnavailable
 from registrations.credentials.status import IndexAllocator
 from registrations.credentials.tokens import sign_certificate
@@ -209,8 +210,11 @@ def _create(session: TrainingSession, items: list[Candidate], actor, today: date
                                    summary=item.summary, serial=serial, code=code, issue_date=today,
                                    registration_id=item.registration.id)
             status_index = indexes.draw()
-            snapshot["credential"] = _signed(snapshot, code=code, country=session.country,
+            snapshot["credential"] = _signed(sign_certificate, snapshot, code=code, country=session.country,
                                              status_index=status_index)
+            snapshot["open_badge"] = _signed(sign_badge, snapshot, code=code, status_index=status_index,
+                                             issued_at=utcnow().isoformat(timespec="seconds"),
+                                             issuer_name=snapshot["issuer_name"])
             certificate = Certificate(registration_id=item.registration.id, serial=serial, code=code,
                                       status=CertificateStatus.VALID, facts=snapshot, locale=snapshot["locale"],
                                       issued_at=utcnow(), issued_by_id=getattr(actor, "id", None),
@@ -235,10 +239,10 @@ def _create(session: TrainingSession, items: list[Candidate], actor, today: date
     return created
 
 
-def _signed(snapshot: dict, **reference) -> str:
-    """The signed token of a certificate about to be issued (its QR code carries it)."""
+def _signed(signer, snapshot: dict, **reference) -> str:
+    """A signed credential of a certificate about to be issued: the QR code's token, the Open Badge."""
     try:
-        return sign_certificate(snapshot, **reference)
+        return signer(snapshot, **reference)
     except KeysUnavailable as error:
         raise CertificateError(_("Certificates cannot be signed: the office's signing key is not set up."),
                                503) from error

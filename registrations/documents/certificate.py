@@ -29,6 +29,7 @@ from .qr import draw_qr, qr_side
 
 __all__ = ["CertificateFacts", "render_certificate", "render_certificate_single"]
 
+BADGE_FILE = "open-badge.jwt"
 DEFAULT_ISSUER = "Ambassade de France au Vietnam — Service de sécurité intérieure"
 LOCALES = ("fr", "en", "vi", "km", "lo")
 
@@ -72,6 +73,8 @@ class CertificateFacts:
     issuer_name: str = DEFAULT_ISSUER
     #: The signed token (compact JWS) the QR code carries after `#`; empty: the address alone.
     credential: str = ""
+    #: The Open Badges 3.0 credential (VC-JWT), attached to the PDF as `open-badge.jwt`; empty: none.
+    open_badge: str = ""
 
     @property
     def qr_content(self) -> str:
@@ -256,10 +259,15 @@ def _overlay(facts: CertificateFacts, labels: list[dict[str, str]]) -> bytes:
     return bytes(pdf.output())
 
 
-def _merge(background: bytes, overlay: bytes) -> bytes:
-    """Put the background page under the overlay page and return the merged PDF."""
+def _merge(background: bytes, overlay: bytes, badge: str = "") -> bytes:
+    """Put the background page under the overlay page and return the merged PDF, with the Open
+    Badge attached when there is one."""
     with pikepdf.open(io.BytesIO(overlay)) as top, pikepdf.open(io.BytesIO(background)) as bottom:
         top.pages[0].add_underlay(bottom.pages[0])
+        if badge:
+            top.attachments[BADGE_FILE] = pikepdf.AttachedFileSpec(
+                top, badge.encode("ascii"), description="Open Badges 3.0 credential (VC-JWT)",
+                filename=BADGE_FILE, mime_type="application/vc+jwt")
         out = io.BytesIO()
         top.save(out, compress_streams=True, deterministic_id=True)
     return out.getvalue()
@@ -268,7 +276,7 @@ def _merge(background: bytes, overlay: bytes) -> bytes:
 def render_certificate(facts: CertificateFacts) -> bytes:
     """Return the certificate PDF for ``facts`` (background cached per session and language)."""
     labels = [_labels(code, facts) for code in _languages(facts)]
-    return _merge(_background(facts, labels), _overlay(facts, labels))
+    return _merge(_background(facts, labels), _overlay(facts, labels), facts.open_badge)
 
 
 def render_certificate_single(facts: CertificateFacts, original_fonts: bool = False) -> bytes:

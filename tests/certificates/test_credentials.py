@@ -202,3 +202,50 @@ def test_demo_certificates_carry_tokens(app, db, client):
         assert _verify(certificate.facts["credential"], jwks)["jti"] == certificate.code
     revoked = [c for c in certificates if c.status.value == "revoked"]
     assert revoked and all(_status_bits(client, c)[0] for c in revoked)
+
+
+def test_open_badge_is_a_signed_open_badge_credential(client, issued, organiser_client):
+    response = organiser_client.get(f"/certificates/{issued.id}/open-badge.jwt")
+    assert response.status_code == 200 and response.mimetype == "application/vc+jwt"
+    assert "attachment" in response.headers["Content-Disposition"]
+    token = response.get_data(as_text=True)
+    assert jwt.get_unverified_header(token)["typ"] == "JWT"
+    badge = _verify(token, client.get("/.well-known/jwks.json").get_json())
+    assert badge["type"] == ["VerifiableCredential", "OpenBadgeCredential"]
+    assert "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json" in badge["@context"]
+    subject = badge["credentialSubject"]
+    assert [i["identityHash"] for i in subject["identifier"]] == ["Srey Pich", "ស្រី ពេជ្រ"]
+    assert subject["achievement"]["name"] == "Gestion d'une scène de crime"
+    assert subject["achievement"]["type"] == ["Achievement"]
+    status = badge["credentialStatus"]
+    assert status["type"] == "BitstringStatusListEntry"
+    assert int(status["statusListIndex"]) == issued.status_index % LIST_SIZE
+    assert client.get(status["statusListCredential"].removeprefix("http://localhost")).status_code == 200
+    assert badge["iss"] == "http://localhost" and badge["jti"] == f"http://localhost/verify/{issued.code}"
+
+
+def test_open_badge_travels_in_the_pdf(db, issued):
+    import io
+
+    from pypdf import PdfReader
+
+    pdf = db.session.scalar(select(Certificate.pdf).where(Certificate.id == issued.id))
+    attachments = PdfReader(io.BytesIO(pdf)).attachments
+    assert list(attachments) == ["open-badge.jwt"]
+    assert attachments["open-badge.jwt"][0].decode() == issued.facts["open_badge"]
+
+
+def test_open_badge_is_for_the_holders_agency_and_the_office(app, db, issued, make_user, make_agency, client,
+                                                            organiser_user):
+    from registrations.models import Registration, Role
+
+    agency_id = db.session.get(Registration, issued.registration_id).agency_id
+    from registrations.models import Agency
+
+    own = client.login_as(make_user(Role.PARTNER, agency=db.session.get(Agency, agency_id)))
+    assert own.get(f"/certificates/{issued.id}/open-badge.jwt").status_code == 200
+    other = app.test_client().login_as(make_user(Role.PARTNER, agency=make_agency("KH")))
+    assert other.get(f"/certificates/{issued.id}/open-badge.jwt").status_code == 404
+    assert app.test_client().get(f"/certificates/{issued.id}/open-badge.jwt").status_code in (302, 401)
+    revoke(issued.id, "Error", actor=organiser_user)
+    assert own.get(f"/certificates/{issued.id}/open-badge.jwt").status_code == 410
