@@ -31,7 +31,15 @@ def _cacheable(response: Response, max_age: int) -> Response:
 @allow(ANYONE)
 def jwks():
     """The office's public signing keys (old keys stay after a rotation)."""
-    return _cacheable(jsonify(keys.jwks()), JWKS_MAX_AGE)
+    try:
+        published = keys.jwks()
+    except keys.KeysUnavailable:
+        _no_keys()
+    return _cacheable(jsonify(published), JWKS_MAX_AGE)
+
+
+def _no_keys():
+    abort_with(503, _("Certificates cannot be signed: the office's signing key is not set up."))
 
 
 @bp.get("/credentials/status/<int:number>")
@@ -40,7 +48,10 @@ def status_list(number: int):
     """Revocation status list `number`: a Bitstring Status List credential signed as a VC-JWT."""
     if not list_exists(number):
         abort_with(404, _("Not found."))
-    token, etag = status_list_credential(number)
+    try:
+        token, etag = status_list_credential(number)
+    except keys.KeysUnavailable:
+        _no_keys()
     if request.if_none_match.contains(etag.strip('"')):
         return _cacheable(Response(status=304, headers={"ETag": etag}), STATUS_MAX_AGE)
     response = Response(token, mimetype="application/vc+jwt")

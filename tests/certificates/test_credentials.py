@@ -134,11 +134,11 @@ def test_production_without_keys_refuses_to_issue_with_a_clear_message(app, ende
     with pytest.raises(CertificateError) as refused:
         issue(registration.id)
     assert refused.value.status == 503
-    assert select(Certificate) is not None
     from registrations.extensions import db
 
     db.session.rollback()
     assert db.session.scalar(select(Certificate.id)) is None
+    assert app.test_client().get("/.well-known/jwks.json").status_code == 503
 
 
 def test_keys_from_the_environment_variable(app, client):
