@@ -60,6 +60,7 @@ def _ids(db) -> dict:
         "session_id": sessions, "days": days, "registration_id": [registration],
         "certificate_id": [certificate.id], "code": [certificate.code], "user_id": [partner.id],
         "agency_id": [partner.agency_id], "participant_id": [partner.participant_id], "fmt": ["csv", "xlsx"],
+        "number": [1],  # the first revocation status list
         "tokens": tokens,
     }
 
