@@ -48,6 +48,7 @@ def create_app(config: dict | None = None) -> Flask:
     from registrations.attendance import bp as attendance_bp
     from registrations.auth import bp as auth_bp
     from registrations.certificates import bp as certificates_bp
+    from registrations.credentials import bp as credentials_bp
     from registrations.enrolment import bp as registrations_bp
     from registrations.evaluations import bp as evaluations_bp
     from registrations.main import bp as main_bp
@@ -65,6 +66,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(evaluations_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(certificates_bp)
+    app.register_blueprint(credentials_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(messages_bp)
     app.register_blueprint(programme_bp)

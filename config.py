@@ -112,6 +112,12 @@ def load_config(overrides: dict | None = None) -> dict:
         # Largest material attached to a timetable item, and largest signature or stamp image.
         "MATERIAL_MAX_BYTES": _int("MATERIAL_MAX_BYTES", 10 * 1024 * 1024),
         "SIGNATORY_IMAGE_MAX_BYTES": _int("SIGNATORY_IMAGE_MAX_BYTES", 512 * 1024),
+        # The office's Ed25519 signing keys (registrations/credentials/keys.py): a JSON key set in
+        # SIGNING_KEYS (production with several machines), else the file SIGNING_KEYS_PATH (0600);
+        # created on first need outside production, by `flask keys generate` in production.
+        "SIGNING_KEYS": os.environ.get("SIGNING_KEYS", "").strip(),
+        "SIGNING_KEYS_PATH": os.environ.get("SIGNING_KEYS_PATH", str(INSTANCE_DIR / "signing_keys.json")),
+        "SIGNING_KEYS_AUTO_CREATE": _bool("SIGNING_KEYS_AUTO_CREATE", not production),
         # Processes drawing certificates when a whole session is issued (1: in the web worker).
         "CERTIFICATE_RENDER_PROCESSES": _int("CERTIFICATE_RENDER_PROCESSES", min(os.cpu_count() or 1, 4)),
         # Number of reverse proxies in front of the app whose X-Forwarded-* headers are trusted.
@@ -184,6 +190,9 @@ def load_config(overrides: dict | None = None) -> dict:
             # One folder per test process, never the instance folder.
             UPLOADS_PATH=os.environ.get("UPLOADS_PATH")
             or str(Path(tempfile.gettempdir()) / f"registrations-test-uploads-{os.getpid()}"),
+            SIGNING_KEYS="",
+            SIGNING_KEYS_PATH=":memory:",  # one key set per test process, never on disk
+            SIGNING_KEYS_AUTO_CREATE=True,
         )
     config.update(overrides or {})
     if config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):

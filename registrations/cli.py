@@ -90,6 +90,9 @@ def register_commands(app) -> None:
     app.cli.add_command(check_command)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
+    from registrations.credentials.cli import keys_group
+
+    app.cli.add_command(keys_group)
     try:
         from benchmarks.scale.command import seed_scale_command
     except ImportError:  # a deployment without the benchmarks folder

@@ -20,6 +20,8 @@ CONTENT_SECURITY_POLICY = "; ".join(
 
 #: The only answers that carry nothing personal and may be kept: the application's own files.
 STATIC_ENDPOINTS = frozenset({"static", "bootstrap.static"})
+#: Public documents that carry nothing personal and set their own caching (keys, status lists).
+CACHEABLE_ENDPOINTS = frozenset({"credentials.jwks", "credentials.status_list"})
 
 
 def init_app(app) -> None:
@@ -36,7 +38,8 @@ def init_app(app) -> None:
         headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         if app.config["SESSION_COOKIE_SECURE"]:
             headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-        if request.endpoint not in STATIC_ENDPOINTS:
+        if request.endpoint not in STATIC_ENDPOINTS and not (
+                request.endpoint in CACHEABLE_ENDPOINTS and response.status_code in (200, 304)):
             # Pages differ by account and language, and downloads (lists, sign-in sheets,
             # certificates) carry personal data: no cache, shared or in the browser, keeps them.
             response.cache_control.no_store = True

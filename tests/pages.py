@@ -108,6 +108,7 @@ def catalog() -> list[PageCase]:
         PageCase("anonymous", "login", url_for("auth.login")),
         PageCase("anonymous", "login-errors", url_for("auth.login"), 400, {"email": "", "password": ""}),
         PageCase("anonymous", "verify-form", url_for("certificates.verify_form")),
+        PageCase("anonymous", "verify-scan", url_for("credentials.scan")),
         PageCase("anonymous", "verify", url_for("certificates.verify", code=valid.code)),
         PageCase("anonymous", "verify-revoked", url_for("certificates.verify", code=revoked.code)),
         PageCase("anonymous", "verify-unknown", url_for("certificates.verify", code="NOT-A-CODE"), 404),

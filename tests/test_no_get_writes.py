@@ -78,6 +78,7 @@ def _ids(db) -> dict:
         "question_id": [asking.id], "which": ["template", "example"],
         "certificate_id": [certificate.id], "code": [certificate.code], "user_id": [partner.id],
         "agency_id": [partner.agency_id], "participant_id": [partner.participant_id], "fmt": ["csv", "xlsx"],
+        "number": [1],  # the first revocation status list
         "tokens": tokens, "endpoint_id": [endpoint.id], **programme,
     }
 

@@ -33,7 +33,9 @@ from registrations.models.messages import Message
 from registrations.transaction import run
 
 #: Keys of a certificate's facts that name or describe the person.
-PERSONAL_FACT_KEYS = {"name", "name_latin", "name_native", "rank", "unit", "email", "phone"}
+#: `credential` (the QR code's token) and `open_badge` are signed documents that state the names.
+PERSONAL_FACT_KEYS = {"name", "name_latin", "name_native", "rank", "unit", "email", "phone", "credential",
+                      "open_badge"}
 
 
 def _iso(value) -> str | None:

@@ -25,6 +25,10 @@ from registrations.certificates.facts import build_facts
 from registrations.certificates.mailing import queue_certificate_mail
 from registrations.certificates.storage import prepare_pdfs
 from registrations.clock import local_today
+from registrations.credentials.badges import sign_badge
+from registrations.credentials.keys import KeysUnavailable
+from registrations.credentials.status import IndexAllocator
+from registrations.credentials.tokens import sign_certificate
 from registrations.extensions import db
 from registrations.locking import lock_row
 from registrations.models import (
@@ -202,20 +206,29 @@ def _create(session: TrainingSession, items: list[Candidate], actor, today: date
     prefix, year = serial_prefix(session), today.year
     sequence = last_sequence(prefix, year) + 1
     created = []
+    indexes = IndexAllocator() if items else None
     for item in items:
         for _attempt in range(SERIAL_ATTEMPTS):
             serial, code = f"{prefix}-{year}-{sequence:04d}", new_code()
             snapshot = build_facts(session=session, participant=item.participant, agency=item.agency,
                                    summary=item.summary, serial=serial, code=code, issue_date=today,
                                    registration_id=item.registration.id)
+            status_index = indexes.draw()
+            snapshot["credential"] = _signed(sign_certificate, snapshot, code=code, country=session.country,
+                                             status_index=status_index)
+            snapshot["open_badge"] = _signed(sign_badge, snapshot, code=code, status_index=status_index,
+                                             issued_at=utcnow().isoformat(timespec="seconds"),
+                                             issuer_name=snapshot["issuer_name"])
             certificate = Certificate(registration_id=item.registration.id, serial=serial, code=code,
                                       status=CertificateStatus.VALID, facts=snapshot, locale=snapshot["locale"],
-                                      issued_at=utcnow(), issued_by_id=getattr(actor, "id", None))
+                                      issued_at=utcnow(), issued_by_id=getattr(actor, "id", None),
+                                      status_index=status_index)
             try:
                 with db.session.begin_nested():
                     db.session.add(certificate)
             except IntegrityError:
-                # Another session with the same prefix took this serial meanwhile.
+                # Another session with the same prefix took this serial (or another issue this
+                # status index) meanwhile.
                 sequence = last_sequence(prefix, year) + 1
                 continue
             sequence += 1
@@ -229,6 +242,15 @@ def _create(session: TrainingSession, items: list[Candidate], actor, today: date
         if session.email_certificates:
             queue_certificate_mail(item.participant, certificate)
     return created
+
+
+def _signed(signer, snapshot: dict, **reference) -> str:
+    """A signed credential of a certificate about to be issued: the QR code's token, the Open Badge."""
+    try:
+        return signer(snapshot, **reference)
+    except KeysUnavailable as error:
+        raise CertificateError(_("Certificates cannot be signed: the office's signing key is not set up."),
+                               503) from error
 
 
 def _render_after_commit(created: list[Certificate], session_id: int) -> None:

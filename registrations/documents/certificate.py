@@ -25,15 +25,23 @@ from fpdf import FPDF
 
 from .fonts import clean, new_pdf, scripts_in
 from .layout import BLACK, GOLD, GREY, NAVY, block, line, picture
-from .qr import draw_qr
+from .qr import draw_qr, qr_side
 
 __all__ = ["CertificateFacts", "render_certificate", "render_certificate_single"]
 
+BADGE_FILE = "open-badge.jwt"
 DEFAULT_ISSUER = "Ambassade de France au Vietnam — Service de sécurité intérieure"
 LOCALES = ("fr", "en", "vi", "km", "lo")
 
 W, H = 297.0, 210.0  # A4 landscape, mm
 TEXT_X, TEXT_W = 32.0, W - 64.0
+#: Error correction of the certificate's QR code: L, as SMART Health Cards use for signed
+#: payloads; with the token M would need version 21 instead of 18, modules 15 % smaller.
+QR_ERROR = "l"
+#: The QR code: size of a module, right and bottom edges of its square (quiet zone included), mm.
+#: 0.5 mm modules are 2.2 pixels in a 110-dpi scan; with a token the code is version 18 or 19,
+#: about 49 mm wide (measured, README "Credentials"); a bare address stays small.
+QR_MODULE, QR_RIGHT, QR_BOTTOM = 0.5, W - 16.0, 194.0
 
 
 @dataclass(frozen=True)
@@ -70,6 +78,14 @@ class CertificateFacts:
     stamp_path: str = ""
     #: The short code people type with the serial on the verification form ("7KQ2-M9PX").
     short_code: str = ""
+    #: The signed token (compact JWS) the QR code carries after `#`; empty: the address alone.
+    credential: str = ""
+    #: The Open Badges 3.0 credential (VC-JWT), attached to the PDF as `open-badge.jwt`; empty: none.
+    open_badge: str = ""
+
+    @property
+    def qr_content(self) -> str:
+        return f"{self.verify_url}#{self.credential}" if self.credential else self.verify_url
 
 
 def _languages(facts: CertificateFacts) -> list[str]:
@@ -173,8 +189,6 @@ def _draw_background(pdf: FPDF, facts: CertificateFacts, labels: list[dict[str, 
     # The signature above its line, the stamp across its right end (as a hand stamp lands).
     picture(pdf, facts.signature_path, x=W / 2, bottom=180.5, max_w=70, max_h=17)
     picture(pdf, facts.stamp_path, x=W / 2 + 44, bottom=192, max_w=30, max_h=30)
-    line(pdf, _pair(fr["verify"], lo.get("verify")), 155.5, size=8, color=GREY,
-         x=W - 80, width=58, align="R")
 
 
 def _draw_overlay(pdf: FPDF, facts: CertificateFacts, labels: list[dict[str, str]]) -> None:
@@ -196,16 +210,18 @@ def _draw_overlay(pdf: FPDF, facts: CertificateFacts, labels: list[dict[str, str
     line(pdf, _pair(fr, local), 147, size=11, color=BLACK, **kw)
     line(pdf, clean(facts.serial), 172, style="B", size=11, color=BLACK, x=22, width=80,
          align="L")
-    qr_size = 27.0
-    qr_x, qr_y = W - 22 - qr_size, 160.0
-    draw_qr(pdf, facts.verify_url, qr_x, qr_y, qr_size)
-    # Under the QR code, in type people can read and copy: where to verify, and the short code
-    # that goes with the serial number there (the full address is in the QR code).
-    page = facts.verify_url.rsplit("/", 1)[0] if facts.short_code else facts.verify_url
-    y = line(pdf, page.split("://", 1)[-1], qr_y + qr_size + 0.5, size=8, color=GREY, x=W - 102,
-             width=80, align="R", min_size=6)
+    side = max(qr_side(facts.qr_content, QR_MODULE, QR_ERROR), 27.0)
+    qr_x, qr_y = QR_RIGHT - side, QR_BOTTOM - side
+    draw_qr(pdf, facts.qr_content, qr_x, qr_y, side, error=QR_ERROR)
+    line(pdf, facts.verify_url, QR_BOTTOM + 0.3, size=6, color=GREY, x=QR_RIGHT - 80,
+         width=80, align="R", min_size=4)
     if facts.short_code:
-        line(pdf, facts.short_code, y, style="B", size=12, color=BLACK, x=W - 102, width=80, align="R")
+        # Beside the QR code, in type people can read and copy: the short code that goes with the
+        # serial number on the verification form.
+        line(pdf, facts.short_code, QR_BOTTOM - 6.5, style="B", size=12, color=BLACK, x=qr_x - 34,
+             width=32, align="R", min_size=9)
+    line(pdf, _pair(labels[0]["verify"], labels[1]["verify"] if len(labels) > 1 else None), qr_y - 3.6,
+         size=8, color=GREY, x=QR_RIGHT - 64, width=64, align="R")
 
 
 def _session_key(facts: CertificateFacts, labels: list[dict[str, str]]) -> tuple:
@@ -254,7 +270,7 @@ def _overlay(facts: CertificateFacts, labels: list[dict[str, str]]) -> bytes:
     """Return the one-page PDF of the participant's own values, with as few fonts as possible."""
     texts = [facts.participant_name_native, facts.agency_name_local, facts.rank,
              facts.agency_name, facts.participant_name_latin]
-    texts += [lab["attendance"] for lab in labels]
+    texts += [lab[key] for lab in labels for key in ("attendance", "verify")]
     pdf = new_pdf(scripts_in(*texts), orientation="landscape", styles="RB", script_styles="R")
     pdf.set_title(f"Certificate {clean(facts.serial)}")
     pdf.add_page()
@@ -262,10 +278,15 @@ def _overlay(facts: CertificateFacts, labels: list[dict[str, str]]) -> bytes:
     return bytes(pdf.output())
 
 
-def _merge(background: bytes, overlay: bytes) -> bytes:
-    """Put the background page under the overlay page and return the merged PDF."""
+def _merge(background: bytes, overlay: bytes, badge: str = "") -> bytes:
+    """Put the background page under the overlay page and return the merged PDF, with the Open
+    Badge attached when there is one."""
     with pikepdf.open(io.BytesIO(overlay)) as top, pikepdf.open(io.BytesIO(background)) as bottom:
         top.pages[0].add_underlay(bottom.pages[0])
+        if badge:
+            top.attachments[BADGE_FILE] = pikepdf.AttachedFileSpec(
+                top, badge.encode("ascii"), description="Open Badges 3.0 credential (VC-JWT)",
+                filename=BADGE_FILE, mime_type="application/vc+jwt")
         out = io.BytesIO()
         top.save(out, compress_streams=True, deterministic_id=True)
     return out.getvalue()
@@ -274,7 +295,7 @@ def _merge(background: bytes, overlay: bytes) -> bytes:
 def render_certificate(facts: CertificateFacts) -> bytes:
     """Return the certificate PDF for ``facts`` (background cached per session and language)."""
     labels = [_labels(code, facts) for code in _languages(facts)]
-    return _merge(_background(facts, labels), _overlay(facts, labels))
+    return _merge(_background(facts, labels), _overlay(facts, labels), facts.open_badge)
 
 
 def render_certificate_single(facts: CertificateFacts, original_fonts: bool = False) -> bytes:

@@ -11,15 +11,15 @@ import io
 import segno
 from fpdf import FPDF
 
-__all__ = ["make_qr", "qr_png", "draw_qr"]
+__all__ = ["make_qr", "qr_png", "draw_qr", "qr_side"]
 
 _MASK = 0
 _QUIET_ZONE = 4
 
 
-def make_qr(url: str) -> segno.QRCode:
-    """Return the segno QR code (level M, fixed mask, never a Micro QR) for ``url``."""
-    return segno.make_qr(url, error="m", mask=_MASK, boost_error=False)
+def make_qr(url: str, error: str = "m") -> segno.QRCode:
+    """Return the segno QR code (level M unless told, fixed mask, never a Micro QR) for ``url``."""
+    return segno.make_qr(url, error=error, mask=_MASK, boost_error=False)
 
 
 def qr_png(url: str, scale: int = 4) -> io.BytesIO:
@@ -33,14 +33,19 @@ def qr_png(url: str, scale: int = 4) -> io.BytesIO:
     return out
 
 
-def draw_qr(pdf: FPDF, url: str, x: float, y: float, size: float) -> None:
+def qr_side(url: str, module: float, error: str = "m") -> float:
+    """The side (quiet zone included) of the code of ``url`` drawn with modules of ``module``."""
+    return make_qr(url, error).symbol_size(scale=1, border=_QUIET_ZONE)[0] * module
+
+
+def draw_qr(pdf: FPDF, url: str, x: float, y: float, size: float, error: str = "m") -> None:
     """Draw the QR code for ``url`` as vector rectangles in a ``size`` square at (x, y).
 
     The square includes the quiet zone. Vector modules stay sharp at any zoom and
     avoid encoding and decoding an image for every document; horizontal runs of dark
     modules are merged into one rectangle to keep the content stream short.
     """
-    qr = make_qr(url)
+    qr = make_qr(url, error)
     rows = [list(row) for row in qr.matrix_iter(scale=1, border=_QUIET_ZONE)]
     module = size / len(rows)
     pdf.set_fill_color(255, 255, 255)

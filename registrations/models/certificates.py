@@ -57,5 +57,8 @@ class Certificate(db.Model):
     revoked_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
     revoke_reason: Mapped[str] = mapped_column(sa.Text, default="")
     superseded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("certificate.id"))
+    #: Position in the revocation status list (registrations/credentials/status.py); None for
+    #: certificates issued before signed credentials.
+    status_index: Mapped[int | None] = mapped_column(sa.Integer, unique=True)
     #: The rendered PDF, stored once at issue: an issued certificate never changes.
     pdf: Mapped[bytes | None] = deferred(mapped_column(sa.LargeBinary))

@@ -38,9 +38,9 @@ def test_qr_code_leads_to_the_verification_page(app, db, client, ended_session, 
     image = page_image(_stored(db, certificate.id), dpi=150)
     image.save(tmp_path / "certificate.png")
     urls = qr_texts(image)
-    assert urls == [f"http://localhost/verify/{certificate.code}"]
+    assert urls == [f"http://localhost/verify/{certificate.code}#{certificate.facts['credential']}"]
 
-    path = urls[0].removeprefix("http://localhost")
+    path = urls[0].removeprefix("http://localhost").partition("#")[0]  # a browser keeps the fragment
     page = client.get(path, headers={"Accept-Language": "en"})
     assert page.status_code == 200
     html = page.get_data(as_text=True)
