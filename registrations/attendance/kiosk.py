@@ -19,6 +19,7 @@ from registrations.attendance.services import AttendanceError
 from registrations.attendance.views import CAMERA_ALLOWED
 from registrations.errors import session_or_404
 from registrations.extensions import client_address, limiter
+from registrations.transaction import run
 
 #: Key of the cookie session holding the id of the session whose kiosk this device is.
 KIOSK_KEY = "kiosk_session_id"
@@ -54,7 +55,7 @@ def kiosk(session_id: int):
     form, result, error, status = CheckInForm(), None, None, 200
     if active and form.validate_on_submit():
         try:
-            result = services.check_in(training.id, form.code.data, current_user)
+            result = run(services.check_in, training.id, form.code.data, current_user)
         except AttendanceError as refused:
             error, status = str(refused.message), refused.status
         form.code.data = ""

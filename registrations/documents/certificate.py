@@ -213,11 +213,12 @@ def _draw_overlay(pdf: FPDF, facts: CertificateFacts, labels: list[dict[str, str
     side = max(qr_side(facts.qr_content, QR_MODULE, QR_ERROR), 27.0)
     qr_x, qr_y = QR_RIGHT - side, QR_BOTTOM - side
     draw_qr(pdf, facts.qr_content, qr_x, qr_y, side, error=QR_ERROR)
-    line(pdf, facts.verify_url, QR_BOTTOM + 0.3, size=6, color=GREY, x=QR_RIGHT - 80,
-         width=80, align="R", min_size=4)
+    # Under the QR code, in type people can read: where to verify (the full address is in the
+    # QR code); beside it, the short code that goes with the serial number on that form.
+    page = facts.verify_url.rsplit("/", 1)[0] if facts.short_code else facts.verify_url
+    line(pdf, page.split("://", 1)[-1], QR_BOTTOM + 0.3, size=8 if facts.short_code else 6, color=GREY,
+         x=QR_RIGHT - 80, width=80, align="R", min_size=4)
     if facts.short_code:
-        # Beside the QR code, in type people can read and copy: the short code that goes with the
-        # serial number on the verification form.
         line(pdf, facts.short_code, QR_BOTTOM - 6.5, style="B", size=12, color=BLACK, x=qr_x - 34,
              width=32, align="R", min_size=9)
     line(pdf, _pair(labels[0]["verify"], labels[1]["verify"] if len(labels) > 1 else None), qr_y - 3.6,

@@ -10,6 +10,7 @@ from registrations import transaction
 from registrations.attendance import services
 from registrations.attendance.services import AttendanceError, DeviceMark
 from registrations.models import Attendance, AttendanceStatus, OfflineMark
+from registrations.transaction import run
 
 NOW = datetime.now(timezone.utc)
 
@@ -72,7 +73,7 @@ def test_two_devices_on_one_cell_the_later_mark_wins_and_the_conflict_is_listed(
 
 def test_a_mark_based_on_what_the_device_saw_is_no_conflict(db, running, organiser_user):
     first, day = running["registrations"][0], running["days"][1]
-    services.mark(running["session"].id, day.id, first.id, "present", organiser_user)
+    run(services.mark, running["session"].id, day.id, first.id, "present", organiser_user)
     [result] = _sync(running, [_device(first.id, "late", minutes_ago=30, base="present")], organiser_user)
     assert result.outcome == "applied" and not result.conflict
     assert services.day_conflicts(day.id) == []
@@ -150,7 +151,7 @@ def test_bad_bodies_get_a_translated_400(db, running, organiser_client):
 
 def test_the_day_data_lists_everyone_with_codes_and_marks(db, running, organiser_client, organiser_user):
     first = running["registrations"][0]
-    services.mark(running["session"].id, running["days"][1].id, first.id, "late", organiser_user)
+    run(services.mark, running["session"].id, running["days"][1].id, first.id, "late", organiser_user)
     data = organiser_client.get(_url(running, what="offline.json")).get_json()
     assert sorted(p["code"] for p in data["participants"]) == sorted(running["codes"])
     assert data["marks"][str(first.id)]["status"] == "late" and data["csrf_token"]
@@ -179,16 +180,16 @@ def test_a_signed_code_checks_in_and_a_forged_or_foreign_one_is_refused(db, runn
     session, code = running["session"], running["codes"][0]
     signed = signing.sign(session.id, code)
     assert signed.startswith(f"CT1.{session.id}.{code}.") and len(signed) < 40
-    result = services.check_in(session.id, signed, organiser_user)
+    result = run(services.check_in, session.id, signed, organiser_user)
     assert result.registration.personal_code == code and not result.already
-    assert services.check_in(session.id, f"  {signed}\n", organiser_user).already
+    assert run(services.check_in, session.id, f"  {signed}\n", organiser_user).already
     forged = signed[:-2] + ("AA" if not signed.endswith("AA") else "BB")
     with pytest.raises(AttendanceError) as error:
-        services.check_in(session.id, forged, organiser_user)
+        run(services.check_in, session.id, forged, organiser_user)
     assert error.value.status == 400
     other = make_session(days=1, start=today)
     with pytest.raises(AttendanceError) as error:
-        services.check_in(session.id, signing.sign(other.id, code), organiser_user)
+        run(services.check_in, session.id, signing.sign(other.id, code), organiser_user)
     assert error.value.status == 404
     # Keys differ per session and come from the secret key.
     assert signing.key_text(session.id) != signing.key_text(other.id)

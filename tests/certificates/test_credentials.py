@@ -19,6 +19,7 @@ from registrations.credentials import keys
 from registrations.credentials.keys import b64url_decode
 from registrations.credentials.status import LIST_SIZE
 from registrations.models import Certificate
+from registrations.transaction import run
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "documents"))
 from pdfcheck import decode_qr, render_png  # noqa: E402
@@ -44,7 +45,7 @@ def issued(app, ended_session, attendee, organiser_user):
     session = ended_session(days=4, title_fr="Gestion d'une scène de crime", city="Phnom Penh", country="KH",
                             attendance_threshold=70)
     registration = attendee(session, present=3, name_latin="Srey Pich", name_native="ស្រី ពេជ្រ", locale="km")
-    return issue(registration.id, actor=organiser_user)[0]
+    return run(issue, registration.id, actor=organiser_user)[0]
 
 
 def test_jwks_publishes_public_keys_only_and_may_be_cached(client):
@@ -103,7 +104,7 @@ def test_rotation_keeps_old_keys_published_and_old_tokens_verify(app, client, ru
     jwks = client.get("/.well-known/jwks.json").get_json()
     assert [k["kid"] for k in jwks["keys"]] == [new_kid, old_kid]
     assert _verify(issued.facts["credential"], jwks)["jti"] == issued.code
-    later = issue(attendee(ended_session(days=2)).id)[0]
+    later = run(issue, attendee(ended_session(days=2)).id)[0]
     assert jwt.get_unverified_header(later.facts["credential"])["kid"] == new_kid
     assert _verify(later.facts["credential"], jwks)["jti"] == later.code
     listing = runner.invoke(args=["keys", "list"]).output
@@ -132,7 +133,7 @@ def test_production_without_keys_refuses_to_issue_with_a_clear_message(app, ende
     app.config.update(SIGNING_KEYS_PATH=str(tmp_path / "none.json"), SIGNING_KEYS_AUTO_CREATE=False)
     registration = attendee(ended_session(days=2))
     with pytest.raises(CertificateError) as refused:
-        issue(registration.id)
+        run(issue, registration.id)
     assert refused.value.status == 503
     from registrations.extensions import db
 
@@ -167,13 +168,13 @@ def test_revoking_flips_the_bit_of_the_signed_status_list(app, client, db, issue
     assert not revoked
     assert "BitstringStatusListCredential" in credential["type"]
     assert credential["id"] == f"http://localhost/credentials/status/{issued.status_index // LIST_SIZE + 1}"
-    revoke(issued.id, "Issued in error", actor=organiser_user)
+    run(revoke, issued.id, "Issued in error", actor=organiser_user)
     revoked, _credential = _status_bits(client, issued)
     assert revoked
 
 
 def test_a_superseded_certificate_is_no_longer_valid_in_the_list(client, issued):
-    new = reissue(issued.id, reason="Name corrected")
+    new = run(reissue, issued.id, reason="Name corrected")
     assert _status_bits(client, issued)[0]
     assert not _status_bits(client, new)[0]
     assert new.status_index != issued.status_index
@@ -247,5 +248,5 @@ def test_open_badge_is_for_the_holders_agency_and_the_office(app, db, issued, ma
     other = app.test_client().login_as(make_user(Role.PARTNER, agency=make_agency("KH")))
     assert other.get(f"/certificates/{issued.id}/open-badge.jwt").status_code == 404
     assert app.test_client().get(f"/certificates/{issued.id}/open-badge.jwt").status_code in (302, 401)
-    revoke(issued.id, "Error", actor=organiser_user)
+    run(revoke, issued.id, "Error", actor=organiser_user)
     assert own.get(f"/certificates/{issued.id}/open-badge.jwt").status_code == 410
