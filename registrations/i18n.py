@@ -17,12 +17,18 @@ DEFAULT_LOCALE = "fr"
 LOCALE_COOKIE = "lang"
 
 
+#: The API's documentation page: read by people in the language they chose, like every page.
+API_DOCS_PAGE = "/api/v1/docs"
+
+
 def select_locale() -> str:
     """The reader's language: account preference, then cookie, then Accept-Language."""
     if not has_request_context():
         return DEFAULT_LOCALE
-    if request.path.startswith("/api/") and request.headers.get("Accept-Language"):
-        # A script states its language with each call (RFC 9457 problems are written in it).
+    if (request.path.startswith("/api/") and request.path != API_DOCS_PAGE
+            and request.headers.get("Accept-Language")):
+        # A script states its language with each call (RFC 9457 problems are written in it); the
+        # documentation page is a page like the others (the reader's chosen language).
         best = request.accept_languages.best_match(list(LANGUAGES))
         if best:
             return best

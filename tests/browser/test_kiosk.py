@@ -46,7 +46,7 @@ def test_participants_check_themselves_in_at_the_kiosk(live_server, phone_page, 
     # Leaving needs the organiser's password.
     page.get_by_role("button", name="Français").click()
     page.wait_for_load_state()
-    page.get_by_text("Organisateur : quitter le mode borne").click()
+    page.get_by_text("Organisateur\u202f: quitter le mode borne").click()
     page.get_by_label("Mot de passe de l’organisateur").fill("wrong password")
     page.get_by_role("button", name="Quitter le mode borne").click()
     page.wait_for_load_state()

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from registrations.certificates.services import issue, revoke
 from registrations.credentials.keys import b64url, b64url_decode
 from registrations.models import Attendance, AttendanceStatus, SessionDay, SessionStatus
+from registrations.transaction import run
 from tests.browser.conftest import assert_accessible
 
 
@@ -42,7 +43,7 @@ def certificates(app, db, live_server, make_session, make_participant, make_regi
                                       status=AttendanceStatus.PRESENT) for day in days)
         registrations.append(registration)
     db.session.commit()
-    return [issue(registration.id, actor=organiser_user)[0] for registration in registrations]
+    return [run(issue, registration.id, actor=organiser_user)[0] for registration in registrations]
 
 
 def test_verifies_offline_refuses_tampering_and_shows_revocation(browser, live_server, certificates,
@@ -68,7 +69,7 @@ def test_verifies_offline_refuses_tampering_and_shows_revocation(browser, live_s
     assert "Refused" in page.inner_text("#scan-verdict")
     assert _verify(page, "not a certificate") == "malformed"
 
-    revoke(other.id, "Issued in error", actor=organiser_user)
+    run(revoke, other.id, "Issued in error", actor=organiser_user)
     assert _verify(page, other.facts["credential"]) == "valid"  # the kept list predates the revocation
     context.set_offline(False)
     page.click("#scan-refresh")

@@ -83,7 +83,7 @@ def test_twenty_rows_with_three_invalid_make_seventeen_nominations_once(db, part
     statuses = re.findall(r'data-status="(\w+)"', html)
     assert len(statuses) == 20
     assert statuses.count("error") == 3, re.findall(r"<li>([^<]*)</li>", html)[:8]
-    assert "Manquant : Grade." in html
+    assert "Manquant\u202f: Grade." in html
     assert "écrivez-le en lettres latines" in html
     assert "La même personne qu’à la ligne 5." in html      # row 3 of the people = sheet row 5
     assert "17 lignes peuvent être désignées" in html
@@ -93,7 +93,7 @@ def test_twenty_rows_with_three_invalid_make_seventeen_nominations_once(db, part
     registrations = list(db.session.scalars(select(Registration)))
     assert {r.state for r in registrations} == {S.PENDING} and all(r.nominated for r in registrations)
     assert {a.value for a in db.session.scalars(select(RegistrationAnswer))} == {"Halal"}
-    assert "Désignations enregistrées : 17" in confirmed.get_data(as_text=True)
+    assert "Désignations enregistrées\u202f: 17" in confirmed.get_data(as_text=True)
     again = partner_client.post(f"/sessions/{session.id}/nominate/batch/confirm", data={"batch": _payload(html)})
     assert again.status_code == 200
     assert db.session.scalar(select(func.count()).select_from(Registration)) == 17

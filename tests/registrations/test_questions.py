@@ -298,7 +298,7 @@ def test_the_nominate_list_marks_colleagues_already_registered(db, partner_clien
     make_participant(vn_agency, name_latin="Pham Quoc Bao")
     make_registration(session, registered, state=S.PENDING)
     html = partner_client.get(f"/sessions/{session.id}/nominate").get_data(as_text=True)
-    assert "Le Thi Mai (déjà inscrit : En attente)" in html
+    assert "Le Thi Mai (déjà inscrit\u202f: En attente)" in html
     assert 'data-testid="already-registered"' in html
     assert "Pham Quoc Bao (" not in html
 
