@@ -4,6 +4,7 @@ the network switched off, refuses a tampered token and shows a revocation after 
 from datetime import date, timedelta
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from registrations.certificates.services import issue, revoke
@@ -21,10 +22,11 @@ def _flip(token: str) -> str:
 
 
 def _verify(page, text: str) -> str:
-    page.evaluate("delete document.getElementById('scan-app').dataset.verdict")
+    page.evaluate("() => { delete document.getElementById('scan-app').dataset.verdict; }")
     page.fill("#scan-input", text)
     page.click("#scan-form button[type=submit]")
-    page.wait_for_function("document.getElementById('scan-app').dataset.verdict !== undefined")
+    # Selector waits: a string predicate would be evaluated, which the page's CSP forbids.
+    page.wait_for_selector("#scan-app[data-verdict]", state="attached")
     return page.get_attribute("#scan-app", "data-verdict")
 
 
@@ -73,7 +75,7 @@ def test_verifies_offline_refuses_tampering_and_shows_revocation(browser, live_s
     assert _verify(page, other.facts["credential"]) == "valid"  # the kept list predates the revocation
     context.set_offline(False)
     page.click("#scan-refresh")
-    page.wait_for_function("!document.getElementById('scan-lists').textContent.includes('not been')")
+    expect(page.locator("#scan-lists")).not_to_contain_text("not been")
     page.wait_for_timeout(300)
     context.set_offline(True)
     assert _verify(page, other.facts["credential"]) == "revoked"
