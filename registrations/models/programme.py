@@ -9,24 +9,17 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from registrations.extensions import db
 from registrations.models.base import LabelledEnum, UTCDateTime, enum_column, utcnow
-from registrations.models.sessions import CONTENT_LOCALES, SessionDay
-
-
-def _fallbacks(code: str) -> tuple[str, ...]:
-    """Languages to read a text in, in order: the reader's, English (read more widely in the region
-    than French by Vietnamese, Khmer and Lao officers), French, then any other written."""
-    first = (code,) if code in CONTENT_LOCALES else ()
-    return tuple(dict.fromkeys((*first, "en", "fr", *CONTENT_LOCALES)))
+from registrations.models.sessions import CONTENT_LOCALES, SessionDay, written_lang
 
 
 def _localized_lang(obj, field: str, locale: str | None = None) -> str:
-    """The language `_localized` answers in (for the `lang` attribute)."""
-    code = locale or str(get_locale() or "fr")
-    return next((other for other in _fallbacks(code) if getattr(obj, f"{field}_{other}", "")), "fr")
+    """The language `_localized` answers in (for the `lang` attribute): the rule of every text kept in
+    the five languages (`sessions.written_lang`)."""
+    return written_lang(obj, field, locale)
 
 
 def _localized(obj, field: str, locale: str | None = None) -> str:
-    """`field` in the reader's language, else in the first of `_fallbacks` that is written."""
+    """`field` in the reader's language, else in the office's fallback order, else any written."""
     return getattr(obj, f"{field}_{_localized_lang(obj, field, locale)}", "")
 
 

@@ -17,6 +17,17 @@ from registrations.models.base import LabelledEnum, UTCDateTime, enum_column, ut
 CONTENT_LOCALES = ("fr", "en", "vi", "km", "lo")
 
 
+def written_lang(obj, field: str, locale: str | None = None) -> str:
+    """The language in which `obj.<field>_<code>` is read by a reader of `locale`: theirs, else the
+    office's fallback order (`TITLE_FALLBACKS`, e.g. km → en → fr, French last), else any language
+    it is written in. One rule for every text kept in the five languages."""
+    code = locale or str(get_locale() or "fr")
+    for candidate in dict.fromkeys((*content_order(code), *CONTENT_LOCALES)):
+        if candidate in CONTENT_LOCALES and getattr(obj, f"{field}_{candidate}", ""):
+            return candidate
+    return "fr"
+
+
 class SessionKind(LabelledEnum):
     COURSE = "course"
     SEMINAR = "seminar"
@@ -190,13 +201,8 @@ class TrainingSession(db.Model):
     )
 
     def localized_lang(self, field: str, locale: str | None = None) -> str:
-        """The language in which `localized` finds the field for this reader: theirs, else the
-        office's fallback order (`TITLE_FALLBACKS`, e.g. km → en → fr), French last."""
-        code = locale or str(get_locale() or "fr")
-        for candidate in content_order(code):
-            if candidate in CONTENT_LOCALES and getattr(self, f"{field}_{candidate}", ""):
-                return candidate
-        return "fr"
+        """The language in which `localized` finds the field for this reader (`written_lang`)."""
+        return written_lang(self, field, locale)
 
     def localized(self, field: str, locale: str | None = None) -> str:
         """The title or description in the reader's language, or in the office's fallback order."""
