@@ -11,8 +11,10 @@ when an endpoint has no declared rule, so a new route cannot forget one.
 from functools import wraps
 
 from flask import abort, current_app
+from flask_babel import gettext as _
 from flask_login import current_user
 
+from registrations.errors import abort_with, wants_json
 from registrations.models import Role
 
 #: Rule of a public view (anonymous visitors included).
@@ -47,8 +49,10 @@ def may_see_agency(agency_id: int | None, user=None) -> bool:
 def allow(*rules):
     """Restrict a view to the given roles (or `ANYONE` / `AUTHENTICATED`).
 
-    Anonymous visitors of a protected view are sent to the login page; a logged-in account
-    without one of the roles gets 403.
+    Anonymous visitors of a protected view are sent to the login page; a script asking for JSON
+    gets 401 instead, without a redirect or a flashed message (a flash would write the session
+    cookie and could replace the one of a login form opened at the same time). A logged-in
+    account without one of the roles gets 403.
     """
     flat: list = []
     for rule in rules:
@@ -62,6 +66,8 @@ def allow(*rules):
         def wrapped(*args, **kwargs):
             if ANYONE not in allowed:
                 if not current_user.is_authenticated:
+                    if wants_json():
+                        abort_with(401, _("Please log in to see this page."))
                     return current_app.login_manager.unauthorized()
                 if AUTHENTICATED not in allowed and current_user.role not in allowed:
                     abort(403)

@@ -163,6 +163,17 @@ def test_partners_and_visitors_get_no_day_data(request, running, who):
     assert answer.status_code in (302, 403)
 
 
+def test_a_script_without_a_login_gets_401_and_no_session_cookie(running, client):
+    """A device syncing while its login has ended must not start a session: the cookie it would
+    get back could replace the one of a login form opened at the same moment (its CSRF token)."""
+    answer = client.get(_url(running, what="offline.json"), headers={"Accept": "application/json"})
+    assert answer.status_code == 401
+    assert answer.get_json()["message"] == "Veuillez vous connecter pour accéder à cette page."
+    assert "Set-Cookie" not in answer.headers
+    page = client.get(_url(running, what="offline.json"), headers={"Accept": "text/html"})
+    assert page.status_code == 302 and "/login" in page.headers["Location"]
+
+
 def test_service_worker_and_manifest(client):
     worker = client.get("/manage/sessions/sw.js")
     assert worker.status_code == 200 and "javascript" in worker.content_type

@@ -102,6 +102,16 @@ def log_in(page, base_url: str, email: str, password: str) -> None:
     page.wait_for_load_state("load")
 
 
+def page_width(page) -> int:
+    """The width the page takes, read once the page has finished loading.
+
+    A click that submits a form returns before the next page exists; reading the width then would
+    read a page being replaced.
+    """
+    page.wait_for_load_state("load")
+    return page.evaluate("() => document.documentElement.scrollWidth")
+
+
 def assert_accessible(page) -> None:
     """axe-core finds no serious or critical violation on the current page."""
     from axe_playwright_python.sync_playwright import Axe

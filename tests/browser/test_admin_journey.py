@@ -11,7 +11,7 @@ from registrations.evaluations.questions import ensure_questions
 from registrations.models import Agency, Participant, RegistrationState, Theme
 from registrations.transaction import run
 from tests.admin.helpers import answer, certify, ended_session, mark
-from tests.browser.conftest import assert_accessible, log_in
+from tests.browser.conftest import assert_accessible, log_in, page_width
 
 NEW_PASSWORD = "mekong-delta-2026"
 
@@ -102,11 +102,11 @@ def test_dashboard_and_audit_log(live_server, activity, page, phone_page, tmp_pa
 
     log_in(phone_page, live_server, "organiser@demo.test", DEMO_PASSWORD)
     phone_page.goto(f"{live_server}/reports")
-    assert phone_page.evaluate("() => document.documentElement.scrollWidth") <= 360
+    assert page_width(phone_page) <= 360
     phone_page.screenshot(path=str(tmp_path / "dashboard-phone.png"), full_page=True)
     assert_accessible(phone_page)
     phone_page.goto(f"{live_server}/manage/sessions/{activity[1].id}/evaluation")
     assert phone_page.get_by_test_id("response-rate").inner_text() == "100 %"
-    assert phone_page.evaluate("() => document.documentElement.scrollWidth") <= 360
+    assert page_width(phone_page) <= 360
     phone_page.screenshot(path=str(tmp_path / "results-phone.png"), full_page=True)
     assert_accessible(phone_page)

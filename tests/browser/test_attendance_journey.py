@@ -8,7 +8,7 @@ from registrations.attendance import services
 from registrations.attendance.queries import session_days
 from registrations.extensions import db
 from registrations.models import AttendanceStatus
-from tests.browser.conftest import assert_accessible, log_in
+from tests.browser.conftest import assert_accessible, log_in, page_width
 from tests.conftest import TEST_PASSWORD
 
 PEOPLE = [
@@ -43,7 +43,7 @@ def _marks(day_id):
 
 
 def _no_horizontal_scroll(page):
-    assert page.evaluate("() => document.documentElement.scrollWidth") <= 360
+    assert page_width(page) <= 360
 
 
 def test_organiser_checks_in_by_code_and_marks_the_rest_from_a_phone(live_server, phone_page, session_today,

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from registrations.models import Attendance, AttendanceStatus, SessionDay, SessionStatus
 from registrations.transaction import run
-from tests.browser.conftest import assert_accessible, log_in
+from tests.browser.conftest import assert_accessible, log_in, page_width
 from tests.conftest import TEST_PASSWORD
 
 
@@ -97,7 +97,7 @@ def test_issue_download_and_verify(live_server, browser, page, phone_page, compl
     assert "Valide" in status.inner_text()
     serial = phone_page.get_by_test_id("certificate-serial").inner_text()
     assert serial.startswith("PNH-") and serial.replace("-", "") in text.replace("-", "")
-    assert phone_page.evaluate("() => document.documentElement.scrollWidth") <= 360
+    assert page_width(phone_page) <= 360
     phone_page.screenshot(path=str(tmp_path / "verify-phone.png"), full_page=True)
     assert_accessible(phone_page)
 
@@ -118,7 +118,7 @@ def test_issue_download_and_verify(live_server, browser, page, phone_page, compl
     phone_page.get_by_role("button", name="Vérifier").click()
     phone_page.wait_for_load_state()
     assert "Aucune attestation ne correspond" in phone_page.content()
-    assert phone_page.evaluate("() => document.documentElement.scrollWidth") <= 360
+    assert page_width(phone_page) <= 360
     assert_accessible(phone_page)
 
 
@@ -129,10 +129,10 @@ def test_certificate_pages_fit_a_phone(live_server, phone_page, completed_sessio
     log_in(phone_page, live_server, organiser_user.email, TEST_PASSWORD)
     phone_page.goto(f"{live_server}/manage/sessions/{completed_session.id}/certificates")
     # Wide tables scroll inside their own region; the page itself never scrolls sideways.
-    assert phone_page.evaluate("() => document.documentElement.scrollWidth") <= 360
+    assert page_width(phone_page) <= 360
     phone_page.screenshot(path=str(tmp_path / "organiser-phone.png"), full_page=True)
     assert_accessible(phone_page)
     phone_page.goto(f"{live_server}/verify")
-    assert phone_page.evaluate("() => document.documentElement.scrollWidth") <= 360
+    assert page_width(phone_page) <= 360
     phone_page.screenshot(path=str(tmp_path / "verify-form-phone.png"), full_page=True)
     assert_accessible(phone_page)

@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 
 from registrations.attendance import services
-from tests.browser.conftest import assert_accessible, log_in
+from tests.browser.conftest import assert_accessible, log_in, page_width
 from tests.conftest import TEST_PASSWORD
 
 
@@ -37,7 +37,7 @@ def test_participants_check_themselves_in_at_the_kiosk(live_server, phone_page, 
     result = page.get_by_test_id("kiosk-result")
     assert "សូមស្វាគមន៍" in result.inner_text() and "កែវ សុភា" in result.inner_text()
     assert "Pham Quoc Bao" not in page.content()
-    assert page.evaluate("() => document.documentElement.scrollWidth") <= 360
+    assert page_width(page) <= 360
     page.screenshot(path=str(tmp_path / "kiosk-km.png"), full_page=True)
     assert_accessible(page)
     # Another page cannot be opened.

@@ -5,7 +5,7 @@ from flask_babel import force_locale, gettext
 
 from registrations.demo import DEMO_PASSWORD
 from registrations.models import Role
-from tests.browser.conftest import assert_accessible, log_in
+from tests.browser.conftest import assert_accessible, log_in, page_width
 
 # Each demo account, its role and the interface language it chose (its preference wins).
 ROLES = [
@@ -46,7 +46,7 @@ def test_language_switch_and_khmer_font(live_server, demo_data, page, tmp_path):
 
 def test_login_page_on_a_phone(live_server, phone_page, tmp_path):
     phone_page.goto(live_server + "/login")
-    width = phone_page.evaluate("() => document.documentElement.scrollWidth")
+    width = page_width(phone_page)
     assert width <= 360
     phone_page.screenshot(path=str(tmp_path / "login-phone.png"), full_page=True)
     assert_accessible(phone_page)

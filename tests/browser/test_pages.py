@@ -6,7 +6,7 @@ The pages are those of `tests/pages.py` (shared with the HTML validity test).
 """
 
 from registrations.demo import DEMO_PASSWORD
-from tests.browser.conftest import log_in
+from tests.browser.conftest import log_in, page_width
 from tests.pages import ACCOUNTS, catalog
 
 PHONE = {"width": 360, "height": 740}
@@ -58,7 +58,7 @@ def test_every_page_is_accessible_and_fits_a_phone(app, live_server, demo_data, 
                 elif response.status != case.status:
                     problems.append((language, case.id, "status", response.status))
                 assert page.locator("html").get_attribute("lang") == language, (case.id, language)
-                width = page.evaluate("document.documentElement.scrollWidth")
+                width = page_width(page)
                 if width > PHONE["width"]:
                     problems.append((language, case.id, "wider than the phone", width))
                 results = axe.run(page).response
@@ -96,7 +96,7 @@ def test_phone_layouts(app, live_server, demo_data, browser):
         assert brand["x"] + brand["width"] <= toggler["x"]
         assert all(item["y"] >= max(brand["y"] + brand["height"], toggler["y"] + toggler["height"]) for item in items)
         assert all(item["x"] >= 0 and item["x"] + item["width"] <= PHONE["width"] for item in items)
-        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+        assert page_width(page) <= PHONE["width"]
         # The compact language bar: the five languages on one line.
         tops = {round(button.bounding_box()["y"]) for button in page.locator(".language-bar button").all()}
         assert len(tops) == 1, (language, tops)

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from registrations.demo import DEMO_PASSWORD
 from registrations.models import Registration
-from tests.browser.conftest import assert_accessible, log_in
+from tests.browser.conftest import assert_accessible, log_in, page_width
 
 
 def _log_out(page) -> None:
@@ -73,6 +73,6 @@ def test_nomination_approval_and_code(live_server, demo_data, db, make_session, 
     # The same page on a phone: nothing wider than the screen.
     log_in(phone_page, live_server, "partner.vn@demo.test", DEMO_PASSWORD)
     phone_page.goto(f"{live_server}/registrations/{registration_id}")
-    assert phone_page.evaluate("() => document.documentElement.scrollWidth") <= 360
+    assert page_width(phone_page) <= 360
     phone_page.screenshot(path=str(tmp_path / "5-phone-code.png"), full_page=True)
     assert_accessible(phone_page)

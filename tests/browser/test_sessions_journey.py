@@ -4,7 +4,7 @@ Vietnamese partner finds it by an accent-free search in Vietnamese and reads it 
 from datetime import date, timedelta
 
 from registrations.demo import DEMO_PASSWORD
-from tests.browser.conftest import assert_accessible, log_in
+from tests.browser.conftest import assert_accessible, log_in, page_width
 
 TITLE_FR = "Médicaments falsifiés vendus en ligne : enquêtes"
 TITLE_VI = "Điều tra thuốc giả bán trực tuyến"
@@ -12,7 +12,7 @@ TITLE_VI = "Điều tra thuốc giả bán trực tuyến"
 
 def _fits(page, width: int) -> None:
     """Nothing sticks out sideways (no horizontal scrolling on a phone)."""
-    assert page.evaluate("() => document.documentElement.scrollWidth") <= width
+    assert page_width(page) <= width
 
 
 def _log_out(page) -> None:

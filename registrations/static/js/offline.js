@@ -162,7 +162,9 @@
 
   // The day's data from the server: kept in IndexedDB; gives a fresh CSRF token.
   function refresh(dataUrl) {
-    return fetch(dataUrl || here.dataUrl, {credentials: "same-origin", headers: {"Accept": "application/json"}})
+    // No redirect is followed: a login page is not data (and loading it would start a new session).
+    return fetch(dataUrl || here.dataUrl,
+                 {credentials: "same-origin", headers: {"Accept": "application/json"}, redirect: "manual"})
       .then(function (response) {
         var type = response.headers.get("Content-Type") || "";
         if (!response.ok || type.indexOf("json") === -1) {
