@@ -1,6 +1,7 @@
 """Translated error pages (and JSON errors for scripts that ask for JSON)."""
 
-import psycopg
+import sys
+
 from flask import g, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_login import AnonymousUserMixin
@@ -106,7 +107,7 @@ def init_app(app) -> None:
         # (`connection_invalidated`), a session whose failed flush was swallowed
         # (`PendingRollbackError`)… A database error while the database does not answer is the
         # outage: 503. Anything else, or with the database answering, is a bug: 500, logged.
-        if isinstance(error, SQLAlchemyError | psycopg.Error) and (
+        if isinstance(error, (SQLAlchemyError, *_driver_errors())) and (
                 getattr(error, "connection_invalidated", False) or not database_answers()):
             return database_unavailable(error)
         _forget_the_transaction()
@@ -141,12 +142,19 @@ def _forget_the_transaction() -> None:
         db.session.close()
 
 
+def _driver_errors() -> tuple[type[Exception], ...]:
+    """The PostgreSQL driver's own errors, when the driver is in use (it is loaded only then:
+    an application on SQLite does not carry it)."""
+    driver = sys.modules.get("psycopg")
+    return (driver.Error,) if driver is not None else ()
+
+
 def database_answers() -> bool:
     """Whether the database answers now, on a connection of its own (not the request's)."""
     try:
         with db.engine.connect() as connection:
             connection.execute(text("SELECT 1"))
-    except (SQLAlchemyError, psycopg.Error, OSError):
+    except (SQLAlchemyError, *_driver_errors(), OSError):
         return False
     return True
 

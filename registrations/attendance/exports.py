@@ -4,9 +4,6 @@ import csv
 import io
 
 from flask_babel import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 from registrations.attendance.queries import Grid
 from registrations.models import DayPart
@@ -55,6 +52,10 @@ def to_csv(grid: Grid) -> bytes:
 
 def to_xlsx(grid: Grid) -> bytes:
     """A workbook with one sheet; every text cell is stored as text, the rate as a percentage."""
+    from openpyxl import Workbook  # loaded for a file, not for a page
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
     headings, rows = table(grid)
     workbook = Workbook()
     sheet = workbook.active

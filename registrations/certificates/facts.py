@@ -6,7 +6,9 @@ so a later correction of a profile or a session does not change a certificate al
 """
 
 import dataclasses
+import functools
 from datetime import date
+from typing import TYPE_CHECKING
 
 from babel import Locale
 from flask import current_app
@@ -14,14 +16,15 @@ from flask_babel import force_locale
 
 from registrations.attendance.rates import AttendanceSummary
 from registrations.certificates.typed import short_code
-from registrations.documents import CertificateFacts, render_certificate
-from registrations.documents.certificate import DEFAULT_ISSUER
+from registrations.documents import DEFAULT_ISSUER
 from registrations.models import Agency, Participant, TrainingSession
+
+if TYPE_CHECKING:
+    from registrations.documents import CertificateFacts
 
 #: Languages a certificate can be printed in, besides French.
 CERTIFICATE_LOCALES = ("fr", "en", "vi", "km", "lo")
 _DATE_FIELDS = ("start_date", "end_date", "issue_date")
-_RENDERED_FIELDS = frozenset(field.name for field in dataclasses.fields(CertificateFacts))
 
 
 def certificate_locale(participant: Participant) -> str:
@@ -99,12 +102,22 @@ def with_image_paths(snapshot: dict) -> dict:
             "stamp_path": image_path(snapshot.get("stamp_file", ""))}
 
 
-def facts_for_rendering(snapshot: dict) -> CertificateFacts:
+@functools.cache
+def _rendered_fields() -> frozenset[str]:
+    from registrations.documents import CertificateFacts
+
+    return frozenset(field.name for field in dataclasses.fields(CertificateFacts))
+
+
+def facts_for_rendering(snapshot: dict) -> "CertificateFacts":
     """The renderer's input, built from a certificate's snapshot only (image files resolved here
     unless `with_image_paths` already did)."""
     if "signature_path" not in snapshot:
         snapshot = with_image_paths(snapshot)
-    values = {key: value for key, value in snapshot.items() if key in _RENDERED_FIELDS}
+    from registrations.documents import CertificateFacts
+
+    fields = _rendered_fields()
+    values = {key: value for key, value in snapshot.items() if key in fields}
     for key in _DATE_FIELDS:
         values[key] = date.fromisoformat(values[key])
     if "short_code" not in values:  # issued before short codes: derived from the code in the address
@@ -114,6 +127,8 @@ def facts_for_rendering(snapshot: dict) -> CertificateFacts:
 
 def render(snapshot: dict) -> bytes:
     """Draw the certificate PDF of a snapshot."""
+    from registrations.documents import render_certificate
+
     return render_certificate(facts_for_rendering(snapshot))
 
 

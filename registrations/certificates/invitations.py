@@ -8,6 +8,7 @@ secret key invalidates the codes of letters already printed.
 
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -18,7 +19,6 @@ from registrations.attendance import signing
 from registrations.certificates.facts import country_name, kind_label, verify_url
 from registrations.certificates.services import CertificateError
 from registrations.clock import local_today
-from registrations.documents import InvitationLetter, render_invitation_letter
 from registrations.extensions import db
 from registrations.models import (
     Agency,
@@ -28,6 +28,9 @@ from registrations.models import (
     SessionStatus,
     TrainingSession,
 )
+
+if TYPE_CHECKING:
+    from registrations.documents import InvitationLetter
 
 _SALT = "invitation-letter"
 
@@ -94,9 +97,10 @@ def check_invitation(invitation: Invitation) -> None:
         raise CertificateError(_("The session was cancelled."), 409)
 
 
-def letter_for(invitation: Invitation, today: date | None = None) -> InvitationLetter:
+def letter_for(invitation: Invitation, today: date | None = None) -> "InvitationLetter":
     """The facts printed on the invitation letter (French and English)."""
     session, participant, agency = invitation.session, invitation.participant, invitation.agency
+    from registrations.documents import InvitationLetter
     from registrations.signatories.services import image_path, signatory_for
 
     code = invitation_code(invitation.registration.id)
@@ -140,4 +144,6 @@ def _checkin(registration) -> dict[str, str]:
 def render_letter(invitation: Invitation, today: date | None = None) -> bytes:
     """The invitation letter PDF of an approved registration for a session abroad."""
     check_invitation(invitation)
+    from registrations.documents import render_invitation_letter
+
     return render_invitation_letter(letter_for(invitation, today))

@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from registrations.access import ANYONE, allow
 from registrations.credentials import bp
 from registrations.credentials.status import LIST_SIZE
-from registrations.documents.certificate import DEFAULT_ISSUER
+from registrations.documents import DEFAULT_ISSUER
 
 SCOPE = "/verify/scan"
 

@@ -23,6 +23,7 @@ from flask_babel import force_locale, format_date, ngettext
 from flask_babel import gettext as _
 from fpdf import FPDF
 
+from . import DEFAULT_ISSUER
 from .fonts import clean, new_pdf, scripts_in
 from .layout import BLACK, GOLD, GREY, NAVY, block, line, picture
 from .qr import draw_qr, qr_side
@@ -30,7 +31,6 @@ from .qr import draw_qr, qr_side
 __all__ = ["CertificateFacts", "render_certificate", "render_certificate_single"]
 
 BADGE_FILE = "open-badge.jwt"
-DEFAULT_ISSUER = "Ambassade de France au Vietnam — Service de sécurité intérieure"
 LOCALES = ("fr", "en", "vi", "km", "lo")
 
 W, H = 297.0, 210.0  # A4 landscape, mm

@@ -15,13 +15,13 @@ from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
 from fpdf import FPDF
 
+from . import DEFAULT_ISSUER
 from .fonts import clean, new_pdf, scripts_in
 from .layout import BLACK, GOLD, GREY, NAVY, block, line, picture
 from .qr import draw_qr
 
 __all__ = ["InvitationLetter", "render_invitation_letter"]
 
-DEFAULT_ISSUER = "Ambassade de France au Vietnam — Service de sécurité intérieure"
 W, H = 210.0, 297.0
 MARGIN = 20.0
 

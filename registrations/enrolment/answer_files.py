@@ -12,9 +12,7 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
-import pikepdf
 from flask import current_app
-from PIL import Image, UnidentifiedImageError
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
@@ -52,6 +50,9 @@ def sniff(data: bytes) -> tuple[str, str] | None:
 
 def check(data: bytes, name: str) -> CheckedFile:
     """Check a file by its content: the signature, then the file opens as what it claims to be."""
+    import pikepdf  # loaded when a file is checked, not for a page
+    from PIL import Image, UnidentifiedImageError
+
     found = sniff(data)
     if found is None:
         raise BadFile("type")

@@ -21,11 +21,6 @@ from types import SimpleNamespace
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
-from openpyxl.worksheet.datavalidation import DataValidation
 from sqlalchemy import select
 
 from registrations import audit
@@ -100,6 +95,11 @@ def _sample(question: RegistrationQuestion) -> str:
 def template_xlsx(session: TrainingSession, questions: list[RegistrationQuestion],
                   examples: list[dict] | None = None) -> bytes:
     """The nomination template of a session (with `examples` filled in, the demonstration file)."""
+    from openpyxl import Workbook  # loaded for a file, not for a page
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _("Nominations")[:31]
@@ -167,6 +167,9 @@ def _text(value) -> str:
 def read_rows(data: bytes) -> list[dict]:
     """The filled-in rows of a template ({"row": number, key: text}); BatchFileError when the file
     is not an XLSX made from the template, is empty or too long."""
+    from openpyxl import load_workbook  # loaded for a file, not for a page
+    from openpyxl.utils.exceptions import InvalidFileException
+
     if not data.startswith(b"PK\x03\x04"):
         raise BatchFileError(_l("The file is not an XLSX spreadsheet. Use the template of this page."))
     try:

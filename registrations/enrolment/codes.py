@@ -2,7 +2,6 @@
 
 import secrets
 
-import segno
 from sqlalchemy import select
 
 from registrations.extensions import db
@@ -38,4 +37,6 @@ def assign_code(registration: Registration) -> str:
 
 def qr_data_uri(code: str) -> str:
     """An SVG QR code of the personal code, as a data URI for an <img> (the CSP allows data:)."""
+    import segno  # loaded when a QR is drawn, not for every page
+
     return segno.make_qr(code, error="m").svg_data_uri(scale=6, border=2)

@@ -6,9 +6,6 @@ from datetime import datetime
 
 from flask_babel import format_datetime
 from flask_babel import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 from registrations.enrolment.answers import shown_value
 from registrations.models import Registration
@@ -53,6 +50,10 @@ def to_csv(registrations: list[Registration], questions=(), given=None) -> bytes
 
 
 def to_xlsx(registrations: list[Registration], title: str, questions=(), given=None) -> bytes:
+    from openpyxl import Workbook  # loaded for a file, not for a page
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _("Participants")[:31]

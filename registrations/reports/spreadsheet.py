@@ -1,15 +1,18 @@
 """The activity figures as an XLSX workbook, one sheet per table (for the annual report)."""
 
+from __future__ import annotations
+
 import io
+from typing import TYPE_CHECKING
 
 from flask_babel import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 from registrations.reports.figures import Figures, country_name
 from registrations.reports.labels import question_label
 from registrations.spreadsheets import neutralise
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
 
 
 def _cell(value):
@@ -20,6 +23,9 @@ def _cell(value):
 
 
 def _sheet(workbook: Workbook, title: str, header: list[str], rows: list[list]) -> None:
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
     sheet = workbook.create_sheet(title=title[:31])
     sheet.append([_cell(h) for h in header])
     for cell in sheet[1]:
@@ -34,6 +40,8 @@ def _sheet(workbook: Workbook, title: str, header: list[str], rows: list[list]) 
 
 def workbook_bytes(figures: Figures) -> bytes:
     """The workbook of these figures."""
+    from openpyxl import Workbook  # loaded for a file, not for a page
+
     workbook = Workbook()
     workbook.remove(workbook.active)
     filters = figures.filters

@@ -6,22 +6,29 @@ expects of a conference programme (each talk at its hour, with its room, trainer
 interpretation). A day without items keeps its free-text programme in the whole-day event.
 """
 
+from __future__ import annotations
+
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from flask import current_app
 from flask_babel import gettext as _
-from icalendar import Calendar, Event
 
 from registrations.clock import office_timezone
 from registrations.models import SessionStatus, TimetableItem, TrainingSession
 from registrations.sessions.choices import country_name
 from registrations.sessions.lifecycle import public_url
 
+if TYPE_CHECKING:
+    from icalendar import Calendar, Event
+
 PRODUCT_ID = "-//Cooperation training//Sessions//FR"
 
 
 def new_calendar(name: str) -> Calendar:
+    from icalendar import Calendar  # loaded for a file, not for a page
+
     calendar = Calendar()
     calendar.add("prodid", PRODUCT_ID)
     calendar.add("version", "2.0")
@@ -33,6 +40,8 @@ def new_calendar(name: str) -> Calendar:
 
 def session_event(session: TrainingSession) -> Event:
     """A whole-day event spanning the session (DTEND is the day after the last day)."""
+    from icalendar import Event  # loaded for a file, not for a page
+
     host = urlsplit(current_app.config["PUBLIC_BASE_URL"]).hostname or "localhost"
     url = public_url("sessions.detail", session_id=session.id)
     event = Event()
@@ -55,6 +64,8 @@ def session_event(session: TrainingSession) -> Event:
 
 def item_event(session: TrainingSession, item: TimetableItem, day, host: str, url: str) -> Event:
     """One timetable item as a timed event (office time zone), linked to its session."""
+    from icalendar import Event  # loaded for a file, not for a page
+
     from registrations.sessions.choices import language_name
     from registrations.templating import language_list
 
