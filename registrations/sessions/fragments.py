@@ -28,7 +28,7 @@ from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask import current_app, render_template, request
+from flask import current_app, g, render_template, request
 from flask import session as visit
 from flask_babel import get_locale
 from flask_login import current_user
@@ -156,8 +156,46 @@ def fragments() -> Fragments | RedisFragments:
 
 
 def sessions_version() -> int:
-    """The version of what public pages show (see sessions/version.py)."""
-    return version.current(db.session)
+    """The version of what public pages show (see sessions/version.py), read once per request."""
+    if "sessions_version" not in g:
+        g.sessions_version = version.current(db.session)
+    return g.sessions_version
+
+
+def kept_value(name: str, compute: Callable[[], object]):
+    """A value computed from the sessions (such as the catalogue's list of cities), computed
+    once per process for each version and office date, whatever the language."""
+    key = (local_today(), sessions_version())
+    values = current_app.extensions.setdefault("session_values", {})
+    kept = values.get(name)
+    if kept is None or kept[0] != key or db.session.info.get(version.CHANGED):
+        kept = values[name] = (key, compute())
+    return kept[1]
+
+
+#: Parts of lists kept per process: a session's card appears in many searches and filters.
+PARTS = 4000
+
+
+def kept_part(key: tuple, caller: Callable[[], str], sessions: Iterable[TrainingSession] = (),
+              now: datetime | None = None) -> Markup:
+    """A part of a list page (`{% call kept_part(key, …) %}` in a template), kept per process
+    under `key`, the language, the office's date and the version, until one of `sessions` next
+    opens or closes its registrations: a session's card, the catalogue's filters. A search with
+    new words is then mostly made of parts already drawn. Nothing is kept by a request that has
+    changed what pages show."""
+    if db.session.info.get(version.CHANGED):
+        return caller()
+    store = current_app.extensions.get("session_parts")
+    if store is None:
+        store = current_app.extensions["session_parts"] = Fragments(PARTS)
+    now = now or utcnow()
+    full_key = (*key, str(get_locale()), local_today(), sessions_version())
+    part = store.get(full_key, now)
+    if part is None:
+        part = Fragment(caller(), expires=next_change(sessions, now))
+        store.put(full_key, part)
+    return part.html
 
 
 def next_change(sessions: Iterable[TrainingSession], now: datetime) -> datetime | None:

@@ -113,8 +113,8 @@ def archive_statement(today: date | None = None):
 
 def catalogue_cities(today: date | None = None) -> list[str]:
     """Cities of the upcoming sessions, for the catalogue's city filter."""
-    inner = upcoming_statement(today).with_only_columns(TrainingSession.city).order_by(None)
-    return sorted(set(db.session.scalars(inner)), key=fold)
+    inner = upcoming_statement(today).with_only_columns(TrainingSession.city).order_by(None).distinct()
+    return sorted(db.session.scalars(inner), key=fold)
 
 
 def upcoming_sessions(limit: int = 4) -> list[TrainingSession]:

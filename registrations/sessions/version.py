@@ -31,7 +31,8 @@ from registrations.models import (
 #: shows its timetable, with the names of trainers and the materials of each item).
 SHOWN = (TrainingSession, SessionDay, SessionQuota, Registration, Agency, TimetableItem, Material, Trainer)
 _SHOWN_TABLES = frozenset(model.__tablename__ for model in SHOWN)
-_FLAG = "page_version_changed"
+#: Set in a transaction's `session.info` once it has written something pages show.
+CHANGED = _FLAG = "page_version_changed"
 
 #: One statement on both databases, and it also recreates the row if the table was emptied.
 _BUMP = sa.text("INSERT INTO page_version (id, value) VALUES (1, 1) "

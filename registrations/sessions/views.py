@@ -49,13 +49,16 @@ def _listing(template: str, statement, endpoint: str):
 
     def render():
         form = CatalogueFilterForm(request.args)
-        cities = catalogue_cities()
+        cities = fragments.kept_value("cities", catalogue_cities)
         form.city.choices = options([("", _("All cities"))] + [(city, city) for city in cities])
         filters = _filters(form)
         page = paginate(apply_filters(statement, filters))
         status = 400 if form.errors else 200
+        # What the folded filters show (not the search words): their kept HTML is found by it.
+        filters_key = tuple((f.name, str(f.data), tuple(f.errors)) for f in form if f.name != "q")
         body = render_template(template.replace("/", "/_", 1).replace(".html", "_body.html"), form=form,
-                               page=page, filters=filters, endpoint=endpoint, now=now, today=local_today())
+                               page=page, filters=filters, filters_key=filters_key, endpoint=endpoint, now=now,
+                               today=local_today())
         return body, status, page.items
 
     return fragments.page(template, (endpoint, request.query_string, fragments.sessions_version()), render, now)

@@ -172,3 +172,30 @@ def test_logged_in_readers_get_their_own_page_around_the_kept_body(client, partn
     page = _text(partner_client.get("/sessions"))
     assert 'data-testid="whoami"' in page and "Analyse criminelle" in page
     assert 'data-testid="whoami"' not in _text(client.get("/sessions"))
+
+
+def test_a_card_drawn_for_one_search_is_reused_by_another_and_follows_changes(app, client, db, make_session):
+    session = make_session(title_fr="Analyse criminelle", city="Huế")
+    make_session(title_fr="Police scientifique", city="Vientiane")
+    first = _text(client.get("/sessions?q=analyse"))
+    parts = app.extensions["session_parts"]
+    cards = [key for key in parts._items if key[0] == "card"]
+    assert [key[1] for key in cards] == [session.id]
+    again = _text(client.get("/sessions?q=crimin"))  # another search, the same card
+    assert [key for key in parts._items if key[0] == "card"] == cards
+    card = re.search(r'<article.*?</article>', first, re.S).group(0)
+    assert card in again
+    session.title_fr = "Analyse financière"
+    db.session.commit()
+    assert "Analyse financière" in _text(client.get("/sessions?q=analyse"))
+
+
+def test_the_kept_filters_show_what_each_request_chose(client, make_session):
+    make_session(city="Huế", country="VN")
+    make_session(city="Vientiane", country="LA")
+    plain = _text(client.get("/sessions?q=a"))
+    chosen = _text(client.get("/sessions?q=b&city=Vientiane"))
+    assert '<option selected value="Vientiane">Vientiane</option>' in chosen
+    assert "selected" not in re.search(r'<select[^>]*name="city".*?</select>', plain, re.S).group(0)
+    assert re.search(r"<details[^>]*>", chosen).group(0) == '<details class="mt-2" open>'
+    assert "open" not in re.search(r"<details[^>]*>", plain).group(0)
