@@ -2,7 +2,7 @@
 
 from functools import lru_cache
 
-from flask import current_app, has_app_context, has_request_context, request
+from flask import current_app, has_app_context, has_request_context, request, session
 from flask_login import current_user
 
 #: Interface languages, each named in its own language (French is the default).
@@ -15,6 +15,9 @@ LANGUAGES = {
 }
 DEFAULT_LOCALE = "fr"
 LOCALE_COOKIE = "lang"
+#: Key of the cookie session holding a language chosen for this device's login only, not for the
+#: account: a kiosk, where participants switch the language on a device an organiser is logged in on.
+DEVICE_LOCALE_KEY = "device_locale"
 
 
 #: The API's documentation page: read by people in the language they chose, like every page.
@@ -22,7 +25,8 @@ API_DOCS_PAGE = "/api/v1/docs"
 
 
 def select_locale() -> str:
-    """The reader's language: account preference, then cookie, then Accept-Language."""
+    """The reader's language: the login's device choice (a kiosk), account preference, then
+    cookie, then Accept-Language."""
     if not has_request_context():
         return DEFAULT_LOCALE
     if (request.path.startswith("/api/") and request.path != API_DOCS_PAGE
@@ -32,8 +36,11 @@ def select_locale() -> str:
         best = request.accept_languages.best_match(list(LANGUAGES))
         if best:
             return best
-    if current_user and current_user.is_authenticated and current_user.locale in LANGUAGES:
-        return current_user.locale
+    if current_user and current_user.is_authenticated:
+        if session.get(DEVICE_LOCALE_KEY) in LANGUAGES:
+            return session[DEVICE_LOCALE_KEY]
+        if current_user.locale in LANGUAGES:
+            return current_user.locale
     cookie = request.cookies.get(LOCALE_COOKIE)
     if cookie in LANGUAGES:
         return cookie

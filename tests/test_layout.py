@@ -88,3 +88,15 @@ def test_translations_bound_once_per_page_escape_and_format_like_jinjas(app):
                                  ngettext("%(num)d participant", "%(num)d participants", 3), gettext("Language"),
                                  "100%"])
             assert html == expected
+
+
+def test_post_button_sends_extra_hidden_fields(app):
+    """`post_button(..., hidden={...})` adds hidden fields after the CSRF token, values escaped."""
+    template = ('{% from "_forms.html" import post_button %}'
+                '{{ post_button("/go", "Go", hidden={"back": "admin", "note": "<b>&"}) }}|'
+                '{{ post_button("/go", "Go") }}')
+    with app.test_request_context():
+        with_fields, plain = render_template_string(template).split("|")
+    assert re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', with_fields)[1:] == [
+        ("back", "admin"), ("note", "&lt;b&gt;&amp;")]
+    assert plain.count('type="hidden"') == 1  # the CSRF token alone

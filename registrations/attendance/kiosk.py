@@ -19,6 +19,7 @@ from registrations.attendance.services import AttendanceError
 from registrations.attendance.views import CAMERA_ALLOWED
 from registrations.errors import session_or_404
 from registrations.extensions import client_address, limiter
+from registrations.i18n import DEVICE_LOCALE_KEY
 from registrations.transaction import run
 
 #: Key of the cookie session holding the id of the session whose kiosk this device is.
@@ -34,6 +35,12 @@ def kiosk_session_id() -> int | None:
     return value if isinstance(value, int) else None
 
 
+def end_kiosk() -> None:
+    """Leave kiosk mode on this browser, and the language participants chose on it."""
+    session.pop(KIOSK_KEY, None)
+    session.pop(DEVICE_LOCALE_KEY, None)
+
+
 @bp.before_app_request
 def stay_in_kiosk():
     """A device in kiosk mode reaches nothing but the kiosk."""
@@ -41,7 +48,7 @@ def stay_in_kiosk():
     if kiosk is None or request.endpoint in KIOSK_ENDPOINTS:
         return None
     if not current_user.is_authenticated:
-        session.pop(KIOSK_KEY, None)
+        end_kiosk()
         return None
     return redirect(url_for("attendance.kiosk", session_id=kiosk))
 
@@ -89,7 +96,7 @@ def kiosk_leave(session_id: int):
     training = session_or_404(session_id)
     form = KioskLeaveForm()
     if form.validate_on_submit() and current_user.check_password(form.password.data):
-        session.pop(KIOSK_KEY, None)
+        end_kiosk()
         flash(_("Kiosk mode ended."), "success")
         return redirect(url_for("attendance.checkin", session_id=training.id))
     if form.password.data:

@@ -39,8 +39,8 @@ class CertificateReissueForm(FlaskForm):
 
 class VerifyCodeForm(Form):
     """The public form to verify a document by what is printed on it (a GET form: nothing changes):
-    the verification code under its QR code, or the serial number with the holder's family name or
-    the short code."""
+    an invitation letter's verification code (under its QR code), or a certificate's serial number
+    with the holder's family name or the short code (left of its QR code)."""
 
     code = StringField(
         _l("Serial number or verification code"),
@@ -57,6 +57,7 @@ class VerifyCodeForm(Form):
     )
     short_code = StringField(
         _l("Short code"), validators=[Optional(), Length(max=20)],
-        description=_l("Or the code of eight letters and digits printed under the QR code, for example 7KQ2-M9PX."),
+        description=_l("Or the code of eight letters and digits printed to the left of the QR code, "
+                       "for example 7KQ2-M9PX."),
         filters=[lambda value: (value or "").strip()],
     )

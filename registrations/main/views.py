@@ -1,16 +1,17 @@
 """Home page, language switcher and load-balancer health check."""
 
-from flask import jsonify, make_response, redirect, render_template, request, url_for
+from flask import jsonify, make_response, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from registrations.access import ANYONE, allow
+from registrations.attendance.kiosk import kiosk_session_id
 from registrations.auth.views import safe_next
 from registrations.errors import abort_with
 from registrations.extensions import csrf, db
-from registrations.i18n import LANGUAGES, LOCALE_COOKIE
+from registrations.i18n import DEVICE_LOCALE_KEY, LANGUAGES, LOCALE_COOKIE
 from registrations.main import bp
 from registrations.models import Theme, utcnow
 from registrations.sessions import fragments
@@ -41,13 +42,17 @@ def _prefer_language(user, code: str) -> None:
 @bp.post("/language")
 @allow(ANYONE)
 def set_language():
-    """Remember the chosen interface language (account preference and cookie)."""
+    """Remember the chosen interface language (account preference and cookie); on a kiosk, for
+    the kiosk only (its login's session): a participant's choice is not the organiser's."""
     code = request.form.get("lang", "")
     if code not in LANGUAGES:
         abort_with(400, _("This language is not available."))
+    response = make_response(redirect(safe_next(request.form.get("next")) or url_for("main.index")))
+    if kiosk_session_id() is not None:
+        session[DEVICE_LOCALE_KEY] = code
+        return response
     if current_user.is_authenticated and current_user.locale != code:
         run(_prefer_language, current_user, code)
-    response = make_response(redirect(safe_next(request.form.get("next")) or url_for("main.index")))
     response.set_cookie(LOCALE_COOKIE, code, max_age=365 * 24 * 3600, samesite="Lax", httponly=True,
                         secure=request.is_secure)
     return response

@@ -62,3 +62,35 @@ def test_the_rate_limit_counts_per_token(app, client, partner_user, organiser_us
     assert client.get("/api/v1/me", headers=second).status_code == 200
     limited = client.get("/api/v1/me", headers={**first, "Accept-Language": "en"})
     assert limited.content_type == "application/problem+json" and limited.get_json()["status"] == 429
+
+
+def _revoke_forms(html: str) -> list[dict]:
+    """Each revoke form of a token table: its action and the fields it sends."""
+    forms = re.findall(r'<form method="post" action="([^"]*/revoke)">(.*?)</form>', html, re.S)
+    return [{"action": action, "fields": dict(re.findall(r'type="hidden" name="([^"]+)" value="([^"]*)"', body)),
+             "button": re.search(r"<button[^>]*>(.*?)</button>", body, re.S).group(1)} for action, body in forms]
+
+
+def test_both_token_tables_revoke_through_the_shared_button(db, partner_client, admin_client):
+    """The account's page and the admin's list draw the same table; the admin's revoke form sends
+    back to the admin's list, the account's to the account's page."""
+    _create(partner_client, name="Personnel system")
+    _create(partner_client, name="Statistics")
+    mine = partner_client.get("/account/tokens", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    listed = admin_client.get("/admin/api-tokens", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    own_forms, admin_forms = _revoke_forms(mine), _revoke_forms(listed)
+    assert len(own_forms) == len(admin_forms) == 2
+    assert [set(form["fields"]) for form in own_forms] == [{"csrf_token"}] * 2
+    assert [form["fields"].get("back") for form in admin_forms] == ["admin"] * 2
+    assert {form["button"] for form in own_forms} == {form["button"] for form in admin_forms}
+    for html in (mine, listed):
+        assert "<th scope=\"col\">Starts with</th>" in html  # one table, the same columns
+    assert "<th scope=\"col\">Account</th>" in listed and "<th scope=\"col\">Account</th>" not in mine
+
+    first = admin_forms[0]
+    back = admin_client.post(first["action"], data=first["fields"])
+    assert back.status_code == 302 and back.headers["Location"].endswith("/admin/api-tokens")
+    second = own_forms[1] if own_forms[1]["action"] != first["action"] else own_forms[0]
+    back = partner_client.post(second["action"], data=second["fields"])
+    assert back.status_code == 302 and back.headers["Location"].endswith("/account/tokens")
+    assert db.session.scalars(select(ApiToken.revoked_at)).all().count(None) == 0

@@ -81,3 +81,28 @@ def test_the_kiosk_speaks_the_five_languages(kiosk, lang, welcome, leave):
     assert welcome in text and leave in text
     done = client.post(kiosk["url"], data={"code": kiosk["codes"][2]}).get_data(as_text=True)
     assert "Khamla Phommachanh" in done and welcome in done
+
+
+def test_a_language_chosen_on_the_kiosk_is_the_kiosks_not_the_organisers(db, kiosk, organiser_user):
+    """A participant switching the kiosk to Khmer changes the kiosk's pages only: the organiser's
+    account keeps its language, no language cookie is left on the device, and leaving the mode
+    brings the organiser's language back."""
+    client, url = kiosk["client"], kiosk["url"]
+    organiser_user.locale = before = "vi"
+    db.session.commit()
+    switched = client.post("/language", data={"lang": "km", "next": url})
+    assert switched.status_code == 302 and switched.headers["Location"].endswith(url)
+    assert "lang=" not in switched.headers.get("Set-Cookie", "")
+    db.session.refresh(organiser_user)
+    assert organiser_user.locale == before
+    page = client.get(url).get_data(as_text=True)
+    assert '<html lang="km">' in page and "សូមស្វាគមន៍" in page
+    done = client.post(url, data={"code": kiosk["codes"][2]}).get_data(as_text=True)
+    assert "Khamla Phommachanh" in done and '<html lang="km">' in done
+
+    left = client.post(f"{url}/leave", data={"password": TEST_PASSWORD})
+    assert left.status_code == 302
+    db.session.refresh(organiser_user)
+    assert organiser_user.locale == before
+    after = client.get(left.headers["Location"]).get_data(as_text=True)
+    assert f'<html lang="{before}">' in after

@@ -87,7 +87,7 @@ def test_issue_download_and_verify(live_server, browser, page, phone_page, compl
     assert token.count(".") == 2  # the signed token travels in the fragment (see test_offline_verifier.py)
     code = address.rsplit("/", 1)[1]
 
-    # Anyone can verify it, on a phone, by typing the code printed under the QR code.
+    # Anyone can verify it, on a phone, by typing the code its QR code carries.
     phone_page.goto(f"{live_server}/verify")
     phone_page.get_by_label("Code de vérification").fill(code)
     phone_page.get_by_role("button", name="Vérifier").click()

@@ -178,3 +178,52 @@ def test_the_short_code_is_printed_in_readable_type(certificate, app):
     text = PdfReader(io.BytesIO(render(certificate.facts))).pages[0].extract_text()
     assert short_code(certificate.code) in text
     assert certificate.code not in text  # the long code is in the QR code only
+
+
+def _where_printed(data: bytes, texts: list[str]) -> tuple[tuple, dict[str, tuple]]:
+    """The QR code's box and each text's box on the certificate's page, in points from the top
+    left: (left, top, right, bottom)."""
+    import pypdfium2 as pdfium
+    import zxingcpp
+
+    document = pdfium.PdfDocument(data)
+    try:
+        page = document[0]
+        height, scale = page.get_height(), 150 / 72
+        [found] = zxingcpp.read_barcodes(page.render(scale=scale).to_pil())
+        corners = [found.position.top_left, found.position.bottom_right]
+        qr = (corners[0].x / scale, corners[0].y / scale, corners[1].x / scale, corners[1].y / scale)
+        textpage, boxes = page.get_textpage(), {}
+        for text in texts:
+            index, count = textpage.search(text).get_next()
+            chars = [textpage.get_charbox(i) for i in range(index, index + count)]
+            boxes[text] = (min(c[0] for c in chars), height - max(c[3] for c in chars),
+                           max(c[2] for c in chars), height - min(c[1] for c in chars))
+        return qr, boxes
+    finally:
+        document.close()
+
+
+# The words of the form's help text that say where the short code is, in each language.
+_BESIDE = {"en": "to the left of its QR code", "fr": "à gauche de son code QR", "vi": "bên trái mã QR",
+           "km": "នៅខាងឆ្វេងកូដ QR", "lo": "ເບື້ອງຊ້າຍຂອງລະຫັດ QR"}
+_UNDER = {"en": "under the QR code", "fr": "sous le code QR", "vi": "dưới mã QR",
+          "km": "នៅក្រោមកូដ QR", "lo": "ກ້ອງລະຫັດ QR"}
+
+
+@pytest.mark.parametrize("lang", sorted(_BESIDE))
+def test_the_form_says_where_the_certificate_prints_the_short_code(client, certificate, lang):
+    """The certificate prints the short code to the left of its QR code and the verification page's
+    address under it; the form's help text sends the reader there, in every language."""
+    from registrations.certificates.facts import render
+
+    printed = short_code(certificate.code)
+    address = certificate.facts["verify_url"].rsplit("/", 1)[0].split("://", 1)[-1]
+    qr, boxes = _where_printed(render(certificate.facts), [printed, address])
+    left, top, right, bottom = boxes[printed]
+    assert right < qr[0] and qr[1] < (top + bottom) / 2 < qr[3]  # beside the QR code, at its height
+    assert boxes[address][1] >= qr[3] - 1  # the page's address under it
+
+    html = client.get("/verify", headers={"Accept-Language": lang}).get_data(as_text=True)
+    assert _BESIDE[lang] in html
+    assert _UNDER[lang] not in html
