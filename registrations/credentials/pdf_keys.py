@@ -70,7 +70,7 @@ def self_signed(name: str = DEFAULT_ISSUER, days: int = SELF_SIGNED_DAYS) -> tup
     certificate = (
         x509.CertificateBuilder().subject_name(subject).issuer_name(subject)
         .public_key(key.public_key()).serial_number(x509.random_serial_number())
-        .not_valid_before(now - timedelta(minutes=5)).not_valid_after(now + timedelta(days=days))
+        .not_valid_before(now - timedelta(days=1)).not_valid_after(now + timedelta(days=days))
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
         .add_extension(x509.KeyUsage(digital_signature=True, content_commitment=True, key_encipherment=False,
                                      data_encipherment=False, key_agreement=False, key_cert_sign=False,
@@ -168,7 +168,8 @@ def _load(certificate_pem: bytes, key_pem: bytes) -> OfficeSigner:
     signer = signers.SimpleSigner(
         signing_cert=asn1_x509.Certificate.load(ders[0]),
         signing_key=asn1_keys.PrivateKeyInfo.load(key_der),
-        cert_registry=SimpleCertificateStore.from_certs([asn1_x509.Certificate.load(der) for der in ders]),
+        # The issuing chain (the signer's own certificate is embedded anyway).
+        cert_registry=SimpleCertificateStore.from_certs([asn1_x509.Certificate.load(der) for der in ders[1:]]),
     )
     return OfficeSigner(signer=signer, name=current_app.config.get("PDF_SIGNER_NAME") or DEFAULT_ISSUER,
                         location=current_app.config.get("PDF_SIGNING_LOCATION", ""),
@@ -179,7 +180,7 @@ def office_signer() -> OfficeSigner:
     """The office's PDF signer, loaded once per process (again when its files change)."""
     with _lock:
         certificate, key, cache_key = _read_pair()
-        cache_key = (*cache_key, current_app.config.get("PDF_SIGNER_NAME"),
+        cache_key = (*cache_key, _password(), current_app.config.get("PDF_SIGNER_NAME"),
                      current_app.config.get("PDF_SIGNING_LOCATION"))
         found = _cache.get(cache_key)
         if found is None:
