@@ -131,7 +131,7 @@ def test_production_without_a_pdf_certificate_refuses_with_a_clear_message(
     registration = attendee(ended_session(days=2))
     with pytest.raises(CertificateError) as refused:
         run(issue, registration.id)
-    assert refused.value.status == 503 and "PDF signing certificate" in refused.value.message
+    assert refused.value.status == 503 and "signature PDF" in str(refused.value.message)  # the office speaks French
     db.session.rollback()
     assert db.session.scalar(select(Certificate.id).where(Certificate.registration_id == registration.id)) is None
     # A document that would have to be signed now is refused with a message, never sent unsigned.
@@ -212,3 +212,13 @@ def test_demo_certificates_are_signed(app, db):
     assert stored and all(is_signed(pdf) for pdf in stored)
     status, _signature = signature_status(stored[0])
     assert status.bottom_line and status.coverage == SignatureCoverageLevel.ENTIRE_FILE
+
+
+def test_verification_pages_say_the_pdf_is_signed(client, issued, abroad):  # noqa: F811
+    from registrations.certificates.invitations import invitation_code
+
+    french = client.get(f"/verify/{issued.code}", headers={"Accept-Language": "fr"}).get_data(as_text=True)
+    assert 'data-testid="pdf-signature"' in french
+    assert "Le PDF porte la signature numérique du service\u202f: un lecteur PDF indique" in french
+    letter = client.get(f"/verify/{invitation_code(abroad.id)}", headers={"Accept-Language": "en"})
+    assert "The PDF carries the office's digital signature" in letter.get_data(as_text=True)
