@@ -8,7 +8,9 @@ key material comes from `registrations.credentials.pdf_keys`.
 
 from __future__ import annotations
 
+import asyncio
 import io
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
@@ -44,9 +46,23 @@ def sign_pdf(data: bytes, office: OfficeSigner, reason: str) -> bytes:
         field_name=FIELD_NAME, md_algorithm="sha256", subfilter=SigSeedSubFilter.PADES,
         name=office.name, reason=reason, location=office.location,
     )
-    out = signers.sign_pdf(writer, metadata, signer=office.signer,
-                           bytes_reserved=2 * (_SIGNATURE_ROOM + office.certificates_size))  # hexadecimal
-    return out.getvalue()
+    reserved = 2 * (_SIGNATURE_ROOM + office.certificates_size)  # hexadecimal
+
+    def signing():
+        return signers.async_sign_pdf(writer, metadata, signer=office.signer, bytes_reserved=reserved)
+
+    return _run(signing).getvalue()
+
+
+def _run(make_coroutine):
+    """Run pyHanko's coroutine to its end: here, or, when this thread already runs an event loop
+    (an asynchronous server, a browser driver in tests), in a thread of its own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(make_coroutine())
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="pdf-signing") as pool:
+        return pool.submit(lambda: asyncio.run(make_coroutine())).result()
 
 
 def is_signed(data: bytes) -> bool:

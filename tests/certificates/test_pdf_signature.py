@@ -222,3 +222,16 @@ def test_verification_pages_say_the_pdf_is_signed(client, issued, abroad):  # no
     assert "Le PDF porte la signature numérique du service\u202f: un lecteur PDF indique" in french
     letter = client.get(f"/verify/{invitation_code(abroad.id)}", headers={"Accept-Language": "en"})
     assert "The PDF carries the office's digital signature" in letter.get_data(as_text=True)
+
+
+def test_signing_where_an_event_loop_runs_already(app, issued):
+    """pyHanko runs its own loop: inside a running one (an asynchronous server, a browser driver in
+    tests) the signature is made in a thread of its own."""
+    import asyncio
+
+    async def inside():
+        return render(issued.facts)
+
+    with app.app_context():
+        data = asyncio.run(inside())
+    assert signature_status(data)[0].bottom_line
