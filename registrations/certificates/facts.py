@@ -12,6 +12,7 @@ from babel import Locale
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from pyhanko.pdf_utils.misc import PdfReadError
 
 from registrations.attendance.rates import AttendanceSummary
 from registrations.certificates.typed import short_code
@@ -136,8 +137,15 @@ def sign(data: bytes) -> bytes:
 
 def signed(data: bytes) -> bytes:
     """A stored certificate as served: signed already (every PDF stored since signatures exist),
-    or signed now, in memory, when it was stored before (nothing is written)."""
-    return data if is_signed(data) else sign(data)
+    or signed now, in memory, when it was stored before (nothing is written). Stored bytes that
+    cannot be read as a PDF are served as they are, as before signatures, with a warning."""
+    if is_signed(data):
+        return data
+    try:
+        return sign(data)
+    except PdfReadError as error:
+        current_app.logger.warning("stored certificate PDF not signed, unreadable: %s", error)
+        return data
 
 
 def render(snapshot: dict) -> bytes:
