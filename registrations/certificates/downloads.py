@@ -18,7 +18,7 @@ from registrations.certificates.invitations import load_invitation, render_lette
 from registrations.certificates.services import CertificateError
 from registrations.certificates.storage import pdf_progress, prepare_pdfs
 from registrations.clock import local_today
-from registrations.credentials.pdf_keys import office_signer
+from registrations.credentials.pdf_keys import ensure_available
 from registrations.errors import abort_with, session_or_404
 from registrations.extensions import db
 from registrations.formats import PageDates
@@ -140,7 +140,7 @@ def session_zip(session_id: int):
     if not ids:
         abort_with(404, _("No valid certificate has been issued for this session yet."))
     # No PDF signing certificate: say so now, not in a job that would fail unseen or mid-ZIP.
-    office_signer()
+    ensure_available()
     total, done = pdf_progress(session_id)
     if done < total:
         # Drawing the missing PDFs here would hold the request for seconds or minutes: the job

@@ -12,7 +12,6 @@ from babel import Locale
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from pyhanko.pdf_utils.misc import PdfReadError
 
 from registrations.attendance.rates import AttendanceSummary
 from registrations.certificates.typed import short_code
@@ -141,6 +140,8 @@ def signed(data: bytes) -> bytes:
     cannot be read as a PDF are served as they are, as before signatures, with a warning."""
     if is_signed(data):
         return data
+    from pyhanko.pdf_utils.misc import PdfReadError
+
     try:
         return sign(data)
     except PdfReadError as error:

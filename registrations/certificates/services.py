@@ -27,7 +27,7 @@ from registrations.certificates.storage import prepare_pdfs
 from registrations.clock import local_today
 from registrations.credentials.badges import sign_badge
 from registrations.credentials.keys import KeysUnavailable
-from registrations.credentials.pdf_keys import PdfSigningUnavailable, office_signer
+from registrations.credentials.pdf_keys import PdfSigningUnavailable, ensure_available
 from registrations.credentials.status import IndexAllocator
 from registrations.credentials.tokens import sign_certificate
 from registrations.extensions import db
@@ -260,7 +260,7 @@ def _check_pdf_signing() -> None:
     """Refuse to issue when the PDFs could not be signed (production without a PDF signing
     certificate): said now, to the organiser, rather than by a job that fails unseen."""
     try:
-        office_signer()
+        ensure_available()
     except PdfSigningUnavailable as error:
         raise CertificateError(_("Certificates cannot be signed: the office's PDF signing certificate is "
                                  "not set up."), 503) from error

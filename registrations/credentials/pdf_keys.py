@@ -18,18 +18,13 @@ import threading
 from datetime import timedelta
 from pathlib import Path
 
-from asn1crypto import keys as asn1_keys
-from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from flask import current_app
-from pyhanko.sign import signers
-from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from registrations.clock import utc_now
-from registrations.documents.certificate import DEFAULT_ISSUER
 from registrations.documents.signing import OfficeSigner, sign_pdf
 
 MEMORY_PATH = ":memory:"
@@ -56,14 +51,21 @@ def _password() -> bytes | None:
     return value.encode() if value else None
 
 
-def self_signed(name: str = DEFAULT_ISSUER, days: int = SELF_SIGNED_DAYS) -> tuple[bytes, bytes]:
+def _office_name() -> str:
+    """The office's name as certificates print it (their issuer)."""
+    from registrations.documents.certificate import DEFAULT_ISSUER
+
+    return DEFAULT_ISSUER
+
+
+def self_signed(name: str | None = None, days: int = SELF_SIGNED_DAYS) -> tuple[bytes, bytes]:
     """A fresh self-signed signing certificate and its key (ECDSA P-256), both as PEM.
 
     P-256: a signature costs a few microseconds and the certificate stays small (about 600
     bytes in every PDF); PDF readers have validated ECDSA signatures for years.
     """
     key = ec.generate_private_key(ec.SECP256R1())
-    organisation, _dash, unit = name.partition(" — ")
+    organisation, _dash, unit = (name or _office_name()).partition(" — ")
     subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, _short(unit or organisation)),
                          x509.NameAttribute(NameOID.ORGANIZATION_NAME, _short(organisation))])
     now = utc_now()
@@ -116,7 +118,7 @@ def _create_first(cert_path: str, key_path: str) -> None:
     _write_private(Path(cert_path), certificate, exclusive=False)
 
 
-def generate(force: bool = False, name: str = DEFAULT_ISSUER, days: int = SELF_SIGNED_DAYS) -> x509.Certificate:
+def generate(force: bool = False, name: str | None = None, days: int = SELF_SIGNED_DAYS) -> x509.Certificate:
     """Write a self-signed certificate and key to the configured files (refused when they
     exist, unless `force`); returns the certificate."""
     cert_path, key_path = _paths()
@@ -158,6 +160,12 @@ def _public_der(public_key) -> bytes:
 
 
 def _load(certificate_pem: bytes, key_pem: bytes) -> OfficeSigner:
+    # pyHanko and asn1crypto are loaded where a document is signed, not by every web worker.
+    from asn1crypto import keys as asn1_keys
+    from asn1crypto import x509 as asn1_x509
+    from pyhanko.sign import signers
+    from pyhanko_certvalidator.registry import SimpleCertificateStore
+
     chain = x509.load_pem_x509_certificates(certificate_pem)
     key = serialization.load_pem_private_key(key_pem, password=_password())
     if _public_der(key.public_key()) != _public_der(chain[0].public_key()):
@@ -171,7 +179,7 @@ def _load(certificate_pem: bytes, key_pem: bytes) -> OfficeSigner:
         # The issuing chain (the signer's own certificate is embedded anyway).
         cert_registry=SimpleCertificateStore.from_certs([asn1_x509.Certificate.load(der) for der in ders[1:]]),
     )
-    return OfficeSigner(signer=signer, name=current_app.config.get("PDF_SIGNER_NAME") or DEFAULT_ISSUER,
+    return OfficeSigner(signer=signer, name=current_app.config.get("PDF_SIGNER_NAME") or _office_name(),
                         location=current_app.config.get("PDF_SIGNING_LOCATION", ""),
                         certificates_size=sum(len(der) for der in ders))
 
@@ -191,6 +199,13 @@ def office_signer() -> OfficeSigner:
             _cache.clear()
             _cache[cache_key] = found
         return found
+
+
+def ensure_available() -> None:
+    """Raise `PdfSigningUnavailable` unless a certificate and key are there (created where
+    allowed), without loading the signer: what a page checks before promising a signed PDF."""
+    with _lock:
+        _read_pair()
 
 
 def office_certificate() -> x509.Certificate:

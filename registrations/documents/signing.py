@@ -13,10 +13,6 @@ import io
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-from pyhanko.sign import signers
-from pyhanko.sign.fields import SigSeedSubFilter
-
 __all__ = ["FIELD_NAME", "OfficeSigner", "is_signed", "sign_pdf"]
 
 #: The name of the (invisible) signature field every signed document carries.
@@ -31,7 +27,8 @@ _SIGNATURE_ROOM = 2048
 class OfficeSigner:
     """The office as a PDF signer: pyHanko's signer with the name and place shown by readers."""
 
-    signer: signers.SimpleSigner
+    #: pyHanko's `SimpleSigner` (pyHanko is imported where a document is signed, not before).
+    signer: object
     name: str
     location: str
     #: DER size of the certificates embedded in each signature (the signer's and its chain).
@@ -41,6 +38,10 @@ class OfficeSigner:
 def sign_pdf(data: bytes, office: OfficeSigner, reason: str) -> bytes:
     """`data` with a PAdES B-B signature (`/ETSI.CAdES.detached`, SHA-256) of the whole file,
     added as an incremental update in an invisible field."""
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import signers
+    from pyhanko.sign.fields import SigSeedSubFilter
+
     writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
     metadata = signers.PdfSignatureMetadata(
         field_name=FIELD_NAME, md_algorithm="sha256", subfilter=SigSeedSubFilter.PADES,
