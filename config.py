@@ -118,6 +118,16 @@ def load_config(overrides: dict | None = None) -> dict:
         "SIGNING_KEYS": os.environ.get("SIGNING_KEYS", "").strip(),
         "SIGNING_KEYS_PATH": os.environ.get("SIGNING_KEYS_PATH", str(INSTANCE_DIR / "signing_keys.json")),
         "SIGNING_KEYS_AUTO_CREATE": _bool("SIGNING_KEYS_AUTO_CREATE", not production),
+        # The office's PDF signing certificate and key (registrations/credentials/pdf_keys.py): PEM
+        # files; a self-signed pair is created on first need outside production, by
+        # `flask keys pdf-certificate` in production (or a CA-issued certificate is configured).
+        "PDF_SIGNING_CERT": os.environ.get("PDF_SIGNING_CERT", str(INSTANCE_DIR / "pdf_signing_cert.pem")),
+        "PDF_SIGNING_KEY": os.environ.get("PDF_SIGNING_KEY", str(INSTANCE_DIR / "pdf_signing_key.pem")),
+        "PDF_SIGNING_KEY_PASSWORD": os.environ.get("PDF_SIGNING_KEY_PASSWORD", ""),
+        "PDF_SIGNING_AUTO_CREATE": _bool("PDF_SIGNING_AUTO_CREATE", not production),
+        # Name and place a PDF reader shows with the signature (empty name: the office's name).
+        "PDF_SIGNER_NAME": os.environ.get("PDF_SIGNER_NAME", "").strip(),
+        "PDF_SIGNING_LOCATION": os.environ.get("PDF_SIGNING_LOCATION", "Hanoi, Vietnam"),
         # Processes drawing certificates when a whole session is issued (1: in the web worker).
         "CERTIFICATE_RENDER_PROCESSES": _int("CERTIFICATE_RENDER_PROCESSES", min(os.cpu_count() or 1, 4)),
         # Number of reverse proxies in front of the app whose X-Forwarded-* headers are trusted.
@@ -193,6 +203,9 @@ def load_config(overrides: dict | None = None) -> dict:
             SIGNING_KEYS="",
             SIGNING_KEYS_PATH=":memory:",  # one key set per test process, never on disk
             SIGNING_KEYS_AUTO_CREATE=True,
+            PDF_SIGNING_CERT=":memory:",  # one self-signed pair per test process, never on disk
+            PDF_SIGNING_KEY=":memory:",
+            PDF_SIGNING_AUTO_CREATE=True,
         )
     config.update(overrides or {})
     if config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):

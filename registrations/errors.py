@@ -49,6 +49,7 @@ def render_error(code: int, message: str | None = None):
 
 def init_app(app) -> None:
     """Register the handlers for every HTTP error and for unexpected exceptions."""
+    from registrations.credentials.pdf_keys import PdfSigningUnavailable  # the package imports this module
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):
@@ -96,6 +97,15 @@ def init_app(app) -> None:
             app.logger.warning("database connection lost while closing the session: %s",
                                getattr(failure, "orig", None) or failure)
             db.session().invalidate()
+
+    @app.errorhandler(PdfSigningUnavailable)
+    def pdf_signing_unavailable(error):
+        """No PDF signing certificate (production not set up): a clear 503 rather than an
+        unsigned document; the log says what to configure."""
+        _forget_the_transaction()
+        app.logger.error("PDF signing unavailable: %s", error)
+        return render_error(503, _l("Signed documents cannot be produced: the office's PDF signing "
+                                    "certificate is not configured. An administrator must set it up."))
 
     # A connection refused, cut or closed (psycopg says "operational" or "interface" error).
     app.register_error_handler(OperationalError, database_unavailable)

@@ -13,11 +13,12 @@ from sqlalchemy.orm import undefer
 
 from registrations.access import STAFF, allow, may_see_agency, scoped_to_agency
 from registrations.certificates import bp
-from registrations.certificates.facts import render
+from registrations.certificates.facts import render, signed
 from registrations.certificates.invitations import load_invitation, render_letter
 from registrations.certificates.services import CertificateError
 from registrations.certificates.storage import pdf_progress, prepare_pdfs
 from registrations.clock import local_today
+from registrations.credentials.pdf_keys import ensure_available
 from registrations.errors import abort_with, session_or_404
 from registrations.extensions import db
 from registrations.formats import PageDates
@@ -75,7 +76,7 @@ def download(certificate_id: int):
         abort_with(410, _("This certificate was replaced by a corrected one and cannot be downloaded."))
     # Drawn here when never stored (data loaded in bulk); a page read writes nothing: the
     # scheduled job `store_certificate_pdfs` keeps it.
-    data = certificate.pdf if certificate.pdf is not None else render(certificate.facts)
+    data = signed(certificate.pdf) if certificate.pdf is not None else render(certificate.facts)
     return _pdf_response(data, _file_name(certificate.serial, certificate.facts))
 
 
@@ -118,6 +119,8 @@ def _zip_stream(certificate_ids: list[int]):
             for _certificate_id, serial, facts, issued_at, pdf in rows:
                 if pdf is None:  # reissued since the check above (rare): drawn now, kept by the job
                     pdf = render(facts)
+                else:  # stored before certificates were signed: signed now, in memory
+                    pdf = signed(pdf)
                 info = zipfile.ZipInfo(_file_name(serial, facts), issued_at.timetuple()[:6])
                 archive.writestr(info, pdf)
                 yield sink.take()
@@ -136,6 +139,8 @@ def session_zip(session_id: int):
     ))
     if not ids:
         abort_with(404, _("No valid certificate has been issued for this session yet."))
+    # No PDF signing certificate: say so now, not in a job that would fail unseen or mid-ZIP.
+    ensure_available()
     total, done = pdf_progress(session_id)
     if done < total:
         # Drawing the missing PDFs here would hold the request for seconds or minutes: the job

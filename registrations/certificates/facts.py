@@ -13,10 +13,13 @@ from typing import TYPE_CHECKING
 from babel import Locale
 from flask import current_app
 from flask_babel import force_locale
+from flask_babel import gettext as _
 
 from registrations.attendance.rates import AttendanceSummary
 from registrations.certificates.typed import short_code
+from registrations.credentials.pdf_keys import sign_document
 from registrations.documents import DEFAULT_ISSUER
+from registrations.documents.signing import is_signed
 from registrations.models import Agency, Participant, TrainingSession
 
 if TYPE_CHECKING:
@@ -125,11 +128,45 @@ def facts_for_rendering(snapshot: dict) -> "CertificateFacts":
     return CertificateFacts(**values)
 
 
-def render(snapshot: dict) -> bytes:
-    """Draw the certificate PDF of a snapshot."""
+def draw(snapshot: dict) -> bytes:
+    """Draw the certificate PDF of a snapshot, unsigned (what a rendering process does)."""
     from registrations.documents import render_certificate
 
     return render_certificate(facts_for_rendering(snapshot))
+
+
+def certificate_reason() -> str:
+    """What a PDF reader shows as the reason of a certificate's signature (French / English)."""
+    with force_locale("fr"):
+        french = _("Certificate of participation")
+    with force_locale("en"):
+        return f"{french} / {_('Certificate of participation')}"
+
+
+def sign(data: bytes) -> bytes:
+    """A drawn certificate signed by the office (PAdES): the last step, after the Open Badge is
+    attached. Raises `PdfSigningUnavailable` when no signing certificate is configured."""
+    return sign_document(data, certificate_reason())
+
+
+def signed(data: bytes) -> bytes:
+    """A stored certificate as served: signed already (every PDF stored since signatures exist),
+    or signed now, in memory, when it was stored before (nothing is written). Stored bytes that
+    cannot be read as a PDF are served as they are, as before signatures, with a warning."""
+    if is_signed(data):
+        return data
+    from pyhanko.pdf_utils.misc import PdfReadError
+
+    try:
+        return sign(data)
+    except PdfReadError as error:
+        current_app.logger.warning("stored certificate PDF not signed, unreadable: %s", error)
+        return data
+
+
+def render(snapshot: dict) -> bytes:
+    """The certificate PDF of a snapshot, drawn and signed."""
+    return sign(draw(snapshot))
 
 
 def snapshot_date(snapshot: dict, key: str) -> date:

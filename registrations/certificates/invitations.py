@@ -11,6 +11,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from flask import current_app
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
@@ -19,6 +20,7 @@ from registrations.attendance import signing
 from registrations.certificates.facts import country_name, kind_label, verify_url
 from registrations.certificates.services import CertificateError
 from registrations.clock import local_today
+from registrations.credentials.pdf_keys import sign_document
 from registrations.extensions import db
 from registrations.models import (
     Agency,
@@ -141,9 +143,18 @@ def _checkin(registration) -> dict[str, str]:
             "checkin_code": registration.personal_code}
 
 
+def letter_reason() -> str:
+    """What a PDF reader shows as the reason of a letter's signature (French / English)."""
+    with force_locale("fr"):
+        french = _("Invitation letter")
+    with force_locale("en"):
+        return f"{french} / {_('Invitation letter')}"
+
+
 def render_letter(invitation: Invitation, today: date | None = None) -> bytes:
-    """The invitation letter PDF of an approved registration for a session abroad."""
+    """The invitation letter PDF of an approved registration for a session abroad, signed by the
+    office (PAdES). Raises `PdfSigningUnavailable` when no signing certificate is configured."""
     check_invitation(invitation)
     from registrations.documents import render_invitation_letter
 
-    return render_invitation_letter(letter_for(invitation, today))
+    return sign_document(render_invitation_letter(letter_for(invitation, today)), letter_reason())

@@ -1,5 +1,7 @@
 """Rendering a batch of certificates on every core (issuing a whole session at once).
 
+Processes draw; this process signs each PDF (about 8 ms a document with the default key).
+
 Drawing a certificate is CPU-bound Python (fpdf2 subsets its fonts for every document), so a
 thread cannot go faster; separate processes can. A small pool of processes is started on first
 use (or by `warm_up()` when an organiser opens a session's certificates page) and kept for the
@@ -15,7 +17,7 @@ from concurrent.futures.process import BrokenProcessPool
 
 from flask import current_app
 
-from registrations.certificates.facts import render, with_image_paths
+from registrations.certificates.facts import draw, render, sign, with_image_paths
 
 #: Fewer certificates than this are rendered in this process (starting work elsewhere costs more).
 MIN_BATCH = 4
@@ -39,7 +41,7 @@ def _start_worker(translations: str, default_locale: str) -> None:
 
 
 def _render_in_worker(snapshot: dict) -> bytes:
-    return render(snapshot)
+    return draw(snapshot)
 
 
 def _warm_worker() -> None:
@@ -85,15 +87,16 @@ def warm_up() -> None:
 
 
 def render_many(snapshots: list[dict]) -> list[bytes]:
-    """The PDFs of many snapshots, in order, rendered in parallel when it pays."""
+    """The PDFs of many snapshots, in order, rendered in parallel when it pays, each signed."""
     processes = _processes()
     if processes < 2 or len(snapshots) < MIN_BATCH:
         return [render(snapshot) for snapshot in snapshots]
-    # The rendering processes have no configuration: the image files are found here.
+    # The rendering processes have no configuration: the image files are found here, and the
+    # office signs here (its key never goes to another process).
     resolved = [with_image_paths(snapshot) for snapshot in snapshots]
     try:
         chunk = max(1, len(snapshots) // (processes * 4))
-        return list(_get_pool().map(_render_in_worker, resolved, chunksize=chunk))
+        return [sign(data) for data in _get_pool().map(_render_in_worker, resolved, chunksize=chunk)]
     except BrokenProcessPool:
         current_app.logger.warning("Certificate rendering processes stopped; rendering here instead")
         _forget_pool()

@@ -27,6 +27,7 @@ from registrations.certificates.storage import prepare_pdfs
 from registrations.clock import local_today
 from registrations.credentials.badges import sign_badge
 from registrations.credentials.keys import KeysUnavailable
+from registrations.credentials.pdf_keys import PdfSigningUnavailable, ensure_available
 from registrations.credentials.status import IndexAllocator
 from registrations.credentials.tokens import sign_certificate
 from registrations.extensions import db
@@ -203,6 +204,8 @@ def new_code() -> str:
 def _create(session: TrainingSession, items: list[Candidate], actor, today: date,
             action: str = "certificate.issue", reason: str = "") -> list[Certificate]:
     """Insert one certificate per candidate, with consecutive serials (no PDF yet: `_store_pdfs`)."""
+    if items:
+        _check_pdf_signing()
     prefix, year = serial_prefix(session), today.year
     sequence = last_sequence(prefix, year) + 1
     created = []
@@ -251,6 +254,16 @@ def _signed(signer, snapshot: dict, **reference) -> str:
     except KeysUnavailable as error:
         raise CertificateError(_("Certificates cannot be signed: the office's signing key is not set up."),
                                503) from error
+
+
+def _check_pdf_signing() -> None:
+    """Refuse to issue when the PDFs could not be signed (production without a PDF signing
+    certificate): said now, to the organiser, rather than by a job that fails unseen."""
+    try:
+        ensure_available()
+    except PdfSigningUnavailable as error:
+        raise CertificateError(_("Certificates cannot be signed: the office's PDF signing certificate is "
+                                 "not set up."), 503) from error
 
 
 def _render_after_commit(created: list[Certificate], session_id: int) -> None:

@@ -1,9 +1,10 @@
-"""`flask keys generate|rotate|list`: the office's signing keys (never printed)."""
+"""`flask keys generate|rotate|list|pdf-certificate`: the office's signing keys (never printed)."""
 
 import click
+from cryptography.hazmat.primitives import hashes
 from flask.cli import with_appcontext
 
-from registrations.credentials import keys
+from registrations.credentials import keys, pdf_keys
 
 
 @click.group("keys")
@@ -43,3 +44,20 @@ def list_command():
         click.echo("No signing key yet.")
     for entry in found:
         click.echo(f"{entry['kid']}  {entry['created']}  {'current' if entry['current'] else 'published'}")
+
+
+@keys_group.command("pdf-certificate")
+@click.option("--force", is_flag=True, help="Replace the existing certificate and key.")
+@click.option("--days", type=click.IntRange(1, 20 * 365), default=pdf_keys.SELF_SIGNED_DAYS, show_default=True,
+              help="Validity of the certificate.")
+@with_appcontext
+def pdf_certificate_command(force, days):
+    """Write a self-signed PDF signing certificate and its key (ECDSA P-256, files 0600) to
+    PDF_SIGNING_CERT and PDF_SIGNING_KEY, for an office without a CA-issued certificate."""
+    try:
+        certificate = pdf_keys.generate(force=force, days=days)
+    except (ValueError, pdf_keys.PdfSigningUnavailable) as error:
+        raise click.ClickException(str(error)) from error
+    fingerprint = certificate.fingerprint(hashes.SHA256()).hex(":").upper()
+    click.echo(f"Created a self-signed PDF signing certificate, valid until "
+               f"{certificate.not_valid_after_utc:%Y-%m-%d}, SHA-256 {fingerprint}.")

@@ -43,13 +43,13 @@ def _ics(ref: dict) -> tuple[str, str, bytes]:
 
 
 def _certificate(ref: dict) -> tuple[str, str, bytes]:
-    from registrations.certificates.rendering import render
+    from registrations.certificates.facts import render, signed
     from registrations.models import Certificate
 
     certificate = db.session.get(Certificate, int(ref["certificate_id"]))
     if certificate is None:
         raise PermanentFailure("attachment: the certificate no longer exists")
-    data = certificate.pdf if certificate.pdf is not None else render(certificate.facts)
+    data = signed(certificate.pdf) if certificate.pdf is not None else render(certificate.facts)
     return f"{certificate.serial}.pdf", "application/pdf", data
 
 

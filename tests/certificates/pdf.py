@@ -30,3 +30,19 @@ def page_image(data: bytes, dpi: int = 150, page: int = 0):
 
 def qr_texts(image) -> list[str]:
     return [result.text for result in zxingcpp.read_barcodes(image)]
+
+
+def signature_status(data: bytes, trusted=None):
+    """pyHanko's verdict on the (only) signature of a PDF, trusting the office's certificate
+    (or `trusted`, a `cryptography` certificate): (status, embedded signature)."""
+    from asn1crypto import x509 as asn1_x509
+    from cryptography.hazmat.primitives.serialization import Encoding
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko_certvalidator import ValidationContext
+
+    from registrations.credentials.pdf_keys import office_certificate
+
+    root = asn1_x509.Certificate.load((trusted or office_certificate()).public_bytes(Encoding.DER))
+    [signature] = PdfFileReader(io.BytesIO(data)).embedded_signatures
+    return validate_pdf_signature(signature, ValidationContext(trust_roots=[root])), signature
