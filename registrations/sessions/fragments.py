@@ -28,7 +28,7 @@ from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask import current_app, g, render_template, request
+from flask import current_app, has_request_context, render_template, request
 from flask import session as visit
 from flask_babel import get_locale
 from flask_login import current_user
@@ -155,11 +155,17 @@ def fragments() -> Fragments | RedisFragments:
     return store
 
 
+_VERSION_KEY = "registrations.sessions_version"
+
+
 def sessions_version() -> int:
     """The version of what public pages show (see sessions/version.py), read once per request."""
-    if "sessions_version" not in g:
-        g.sessions_version = version.current(db.session)
-    return g.sessions_version
+    if not has_request_context():
+        return version.current(db.session)
+    kept = request.environ.get(_VERSION_KEY)  # per request (an application context can outlive one)
+    if kept is None:
+        kept = request.environ[_VERSION_KEY] = version.current(db.session)
+    return kept
 
 
 def kept_value(name: str, compute: Callable[[], object]):
