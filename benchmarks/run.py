@@ -79,7 +79,12 @@ def seconds_of(duration: str) -> float:
 LOAD_LIMITS = {"LOGIN_LIMIT_PER_PAIR": "1000000 per minute", "LOGIN_LIMIT_PER_ADDRESS": "1000000 per minute",
                "LOGIN_LIMIT_PER_ACCOUNT": "1000000 per minute", "VERIFY_LIMIT_PER_ADDRESS": "10000000 per minute"}
 ENV_KEYS = ("APP_ENV", "SECRET_KEY", "DATABASE_URL", "SESSION_COOKIE_SECURE", "RATELIMIT_ENABLED",
-            "RATELIMIT_STORAGE_URI", "MAIL_BACKEND", "JOBS_SQLITE_PATH", "REDIS_URL", *LOAD_LIMITS)
+            "RATELIMIT_STORAGE_URI", "MAIL_BACKEND", "JOBS_SQLITE_PATH", "REDIS_URL", "PDF_SIGNING_CERT",
+            "PDF_SIGNING_KEY", *LOAD_LIMITS)
+#: The office's PDF signing certificate of the load runs (production signs every PDF it makes and
+#: never makes a certificate by itself: the run makes one once, as the README's Production steps do).
+PDF_SIGNING = {"PDF_SIGNING_CERT": str(HERE / "data" / "pdf-signing-cert.pem"),
+               "PDF_SIGNING_KEY": str(HERE / "data" / "pdf-signing-key.pem")}
 
 
 def app_env(url: str, secret: str, limiter_storage: str, jobs_path: str) -> dict:
@@ -87,7 +92,7 @@ def app_env(url: str, secret: str, limiter_storage: str, jobs_path: str) -> dict
     return dict(os.environ, APP_ENV="production", SECRET_KEY=secret, DATABASE_URL=url,
                 SESSION_COOKIE_SECURE="false", RATELIMIT_ENABLED="true", RATELIMIT_STORAGE_URI=limiter_storage,
                 MAIL_BACKEND="console", JOBS_SQLITE_PATH=jobs_path, REDIS_URL="", PYTHONPATH=str(ROOT),
-                **LOAD_LIMITS)
+                **PDF_SIGNING, **LOAD_LIMITS)
 
 
 def limiter_storage(options) -> tuple[str, str]:
@@ -308,6 +313,9 @@ def measure_database(name: str, url: str, options, secret: str, limiter: tuple[s
     started = datetime.now(UTC)
     jobs_path = str(Path(tempfile.mkdtemp(prefix="bench-jobs-")) / "jobs.sqlite3")
     env = app_env(url, secret, limiter[0], jobs_path)
+    if not Path(PDF_SIGNING["PDF_SIGNING_CERT"]).exists():
+        Path(PDF_SIGNING["PDF_SIGNING_CERT"]).parent.mkdir(parents=True, exist_ok=True)
+        flask(["keys", "pdf-certificate", "--force"], env)
     app, data, seed_output = prepare_database(name, url, env, options)
     print(f"== {name}: {data}; load before the run: {load_before}")
     with app.app_context():
