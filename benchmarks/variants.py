@@ -111,12 +111,16 @@ def plan(app, smoke: bool = False) -> list[Measured]:
 
 
 def _store_pdf(certificate_id: int) -> None:
-    """Draw and keep the PDF of the downloaded certificate, as the job worker does once it is issued."""
+    """Draw and keep the PDF of the downloaded certificate, as the job worker does once it is issued
+    (again when the one kept by an earlier run predates the office's PDF signature)."""
     from registrations.certificates.rendering import render_many
+    from registrations.documents.signing import is_signed
 
-    facts = db.session.scalar(sa.select(Certificate.facts).where(Certificate.id == certificate_id))
-    db.session.execute(sa.update(Certificate).where(Certificate.id == certificate_id, Certificate.pdf.is_(None))
-                       .values(pdf=render_many([facts])[0]))
+    facts, pdf = db.session.execute(sa.select(Certificate.facts, Certificate.pdf)
+                                    .where(Certificate.id == certificate_id)).one()
+    if pdf is None or not is_signed(pdf):
+        db.session.execute(sa.update(Certificate).where(Certificate.id == certificate_id)
+                           .values(pdf=render_many([facts])[0]))
     db.session.commit()
 
 

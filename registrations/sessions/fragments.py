@@ -180,17 +180,18 @@ def kept_value(name: str, compute: Callable[[], object]):
 
 
 #: Parts of lists kept per process: a session's card appears in many searches and filters.
-PARTS = 4000
+PARTS = 2000
 
 
 def kept_part(key: tuple, caller: Callable[[], str], sessions: Iterable[TrainingSession] = (),
-              now: datetime | None = None) -> Markup:
+              now: datetime | None = None, keep: bool = True) -> Markup:
     """A part of a list page (`{% call kept_part(key, …) %}` in a template), kept per process
     under `key`, the language, the office's date and the version, until one of `sessions` next
     opens or closes its registrations: a session's card, the catalogue's filters. A search with
     new words is then mostly made of parts already drawn. Nothing is kept by a request that has
-    changed what pages show."""
-    if db.session.info.get(version.CHANGED):
+    changed what pages show, nor for `keep=False` (a part with too many variants to be worth its
+    memory)."""
+    if not keep or db.session.info.get(version.CHANGED):
         return caller()
     store = current_app.extensions.get("session_parts")
     if store is None:

@@ -56,8 +56,10 @@ def _listing(template: str, statement, endpoint: str):
         status = 400 if form.errors else 200
         # What the folded filters show (not the search words): their kept HTML is found by it.
         filters_key = tuple((f.name, str(f.data), tuple(f.errors)) for f in form if f.name != "q")
+        filters_plain = not any(f.data or f.errors for f in form if f.name != "q")
         body = render_template(template.replace("/", "/_", 1).replace(".html", "_body.html"), form=form,
-                               page=page, filters=filters, filters_key=filters_key, endpoint=endpoint, now=now,
+                               page=page, filters=filters, filters_key=filters_key, filters_plain=filters_plain,
+                               endpoint=endpoint, now=now,
                                today=local_today())
         return body, status, page.items
 

@@ -190,7 +190,7 @@ def test_a_card_drawn_for_one_search_is_reused_by_another_and_follows_changes(ap
     assert "Analyse financière" in _text(client.get("/sessions?q=analyse"))
 
 
-def test_the_kept_filters_show_what_each_request_chose(client, make_session):
+def test_the_kept_filters_show_what_each_request_chose(app, client, make_session):
     make_session(city="Huế", country="VN")
     make_session(city="Vientiane", country="LA")
     plain = _text(client.get("/sessions?q=a"))
@@ -198,4 +198,7 @@ def test_the_kept_filters_show_what_each_request_chose(client, make_session):
     assert '<option selected value="Vientiane">Vientiane</option>' in chosen
     assert "selected" not in re.search(r'<select[^>]*name="city".*?</select>', plain, re.S).group(0)
     assert re.search(r"<details[^>]*>", chosen).group(0) == '<details class="mt-2" open>'
+    # Only the filters with nothing chosen are kept: each combination would keep a part of its own.
+    kept = [key for key in app.extensions["session_parts"]._items if key[0] == "filters"]
+    assert len(kept) == 1 and kept[0][3] is True
     assert "open" not in re.search(r"<details[^>]*>", plain).group(0)
