@@ -44,6 +44,21 @@ class Form(_WTForm):
             return MESSAGES
 
 
+def show_refusal(form, error, fallback=None) -> bool:
+    """Show a service's refusal (an error with `message`, `status` and `field_name`) on its form:
+    a 404 ends the request; otherwise the named field, else `fallback`, gets the message. False
+    when no field took it (the caller shows it another way)."""
+    if error.status == 404:
+        from registrations.errors import abort_with
+
+        abort_with(404, error.message)
+    target = getattr(form, error.field_name or "", None) or fallback
+    if target is None:
+        return False
+    target.errors = [*target.errors, str(error.message)]
+    return True
+
+
 def error_list(form) -> list[tuple[str | None, str, str]]:
     """A form's errors for the summary at the top of the page: (field id or None, label, message).
 

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from registrations.access import ANYONE, STAFF, allow
 from registrations.errors import abort_with, get_or_404
 from registrations.extensions import db
+from registrations.forms import show_refusal
 from registrations.models import Trainer, TrainerRole
 from registrations.models.sessions import CONTENT_LOCALES
 from registrations.paging import paginate
@@ -36,10 +37,7 @@ def _trainer_form(form: TrainerForm, trainer: Trainer | None):
             saved = run(save_trainer, trainer.id if trainer else None, values,
                         actor=current_user._get_current_object())
         except ProgrammeError as error:
-            if error.status == 404:
-                abort_with(404, error.message)
-            target = getattr(form, error.field_name or "", None) or form.name_latin
-            target.errors = [*target.errors, str(error.message)]
+            show_refusal(form, error, fallback=form.name_latin)
         else:
             flash(_("%(name)s is saved.", name=saved.name_latin), "success")
             return redirect(url_for("programme.trainers"))

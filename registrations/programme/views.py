@@ -7,6 +7,7 @@ from flask_login import current_user
 from registrations.access import AUTHENTICATED, STAFF, allow
 from registrations.errors import abort_with, get_or_404, session_or_404
 from registrations.extensions import db
+from registrations.forms import show_refusal
 from registrations.inputs import takes_files
 from registrations.models import Material, SessionStatus, TimetableItem, TrainingSession
 from registrations.models.sessions import CONTENT_LOCALES
@@ -76,12 +77,7 @@ def _save_item(form: TimetableItemForm, session: TrainingSession, item: Timetabl
                 run(services.update_item, item.id, _values(form), actor=_actor())
                 flash(_("The item was saved."), "success")
         except ProgrammeError as error:
-            if error.status == 404:
-                abort_with(404, error.message)
-            target = getattr(form, error.field_name or "", None)
-            if target is not None:
-                target.errors = [*target.errors, str(error.message)]
-            else:
+            if not show_refusal(form, error):
                 flash(str(error.message), "danger")
             return _item_page(form, session, item, error.status)
         return redirect(url_for("programme.timetable", session_id=session.id))

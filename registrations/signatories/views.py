@@ -9,6 +9,7 @@ from sqlalchemy import select
 from registrations.access import STAFF, allow
 from registrations.errors import abort_with, get_or_404, session_or_404
 from registrations.extensions import db
+from registrations.forms import show_refusal
 from registrations.inputs import parse_id, takes_files
 from registrations.models import Role, Signatory
 from registrations.models.sessions import CONTENT_LOCALES
@@ -46,10 +47,7 @@ def _form_page(form: SignatoryForm, signatory: Signatory | None):
         try:
             saved = run(services.save_signatory, signatory.id if signatory else None, values, actor=_actor())
         except SignatoryError as error:
-            if error.status == 404:
-                abort_with(404, error.message)
-            target = getattr(form, error.field_name or "", None) or form.name
-            target.errors = [*target.errors, str(error.message)]
+            show_refusal(form, error, fallback=form.name)
         else:
             flash(_("The signatory %(name)s is saved.", name=saved.name), "success")
             return redirect(url_for("signatories.signatories"))
