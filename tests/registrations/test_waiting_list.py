@@ -71,6 +71,9 @@ def test_waiting_list_page_reorders_in_the_browser(db, make_session, make_agency
     url = f"/manage/sessions/{session.id}/waiting-list"
     page = organiser_client.get(url, headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert page.count('data-testid="position"') == 4 and "One per agency first" in page
+    # Each row but the first has a button that moves it up, named after the person, with its token.
+    assert page.count('/up">') == 3 and page.count('/down">') == 3 and page.count('aria-label="Move ') == 6
+    assert f'<form method="post" action="{url}/{queue[2].id}/up">' in page and 'name="csrf_token"' in page
     moved = organiser_client.post(f"{url}/{queue[2].id}/up")
     assert moved.status_code == 302
     assert _order(db, session.id)[1] == queue[2].id
