@@ -164,7 +164,7 @@ def sessions_version() -> int:
         return version.current(db.session)
     kept = request.environ.get(_VERSION_KEY)  # per request (an application context can outlive one)
     if kept is None:
-        kept = request.environ[_VERSION_KEY] = version.current(db.session)
+        kept = request.environ[_VERSION_KEY] = version.committed(db.session())
     return kept
 
 
@@ -242,19 +242,44 @@ def cached(key: tuple, render: Callable[[], tuple[str, int, list]], now: datetim
     return _kept(key, make, now)
 
 
+def whole_pages_kept() -> bool:
+    """Whether this request's page may be kept whole: an anonymous visitor with no message
+    waiting sees nothing personal but the CSRF token of the language form."""
+    return not (current_user.is_authenticated or visit.get("_flashes"))
+
+
+def _whole(template: str, key: tuple, render: Callable[[], tuple[str, int, list]], now: datetime,
+           part_name: str, context: dict) -> Fragment:
+    body = cached(key, render, now)
+    html = render_template(template, **{part_name: body.html}, csrf_token=lambda: TOKEN_MARK, **context)
+    return Fragment(Markup(html), body.status, body.expires)  # noqa: S704  # nosec B704 # rendered by a template
+
+
+def _served(whole: Fragment) -> tuple[str, int]:
+    return whole.html.replace(TOKEN_MARK, generate_csrf()), whole.status
+
+
 def page(template: str, key: tuple, render: Callable[[], tuple[str, int, list]], now: datetime | None = None,
          part_name: str = "body", **context) -> tuple[str, int]:
     """The response of a page showing `render()`'s part (see `cached`) as `part_name`: the whole
     page kept for an anonymous visitor with no message waiting, else rendered around the kept part."""
     now = now or utcnow()
-    if current_user.is_authenticated or visit.get("_flashes"):
+    if not whole_pages_kept():
         body = cached(key, render, now)
         return render_template(template, **{part_name: body.html}, **context), body.status
+    return _served(_kept(("page", request.full_path, *key),
+                         lambda: _whole(template, key, render, now, part_name, context), now))
+
+
+def kept_page(page_key: tuple, parts: Callable[[], tuple[str, tuple, Callable, dict]],
+              now: datetime | None = None) -> tuple[str, int]:
+    """`page` for a page whose whole is known by `page_key` (with the version in it) before
+    anything else is read: `parts()` → (template, key, render, context) runs only when the page
+    is not kept, and may abort (nothing is kept then). Only for `whole_pages_kept()` requests."""
+    now = now or utcnow()
 
     def make() -> Fragment:
-        body = cached(key, render, now)
-        html = render_template(template, **{part_name: body.html}, csrf_token=lambda: TOKEN_MARK, **context)
-        return Fragment(Markup(html), body.status, body.expires)  # noqa: S704  # nosec B704 # rendered by a template
+        template, key, render, context = parts()
+        return _whole(template, key, render, now, "body", context)
 
-    whole = _kept(("page", request.full_path, *key), make, now)
-    return whole.html.replace(TOKEN_MARK, generate_csrf()), whole.status
+    return _served(_kept(("page", request.full_path, *page_key), make, now))

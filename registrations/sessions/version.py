@@ -11,14 +11,20 @@ lock-order deadlock). Writes are noticed by SQLAlchemy session events (flushes a
 UPDATE/DELETE statements), so no service has to remember to call anything.
 """
 
+import atexit
+import contextlib
+import logging
+import os
+import threading
+
 import sqlalchemy as sa
 from sqlalchemy import event
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from registrations.models import (
     Agency,
     Material,
-    PageVersion,
     Registration,
     SessionDay,
     SessionQuota,
@@ -37,12 +43,88 @@ CHANGED = _FLAG = "page_version_changed"
 #: One statement on both databases, and it also recreates the row if the table was emptied.
 _BUMP = sa.text("INSERT INTO page_version (id, value) VALUES (1, 1) "
                 "ON CONFLICT (id) DO UPDATE SET value = page_version.value + 1")
-_READ = sa.select(PageVersion.value).where(PageVersion.id == 1)
+#: Read at almost every request: plain SQL, without the ORM's work (the table of PageVersion).
+_READ = "SELECT value FROM page_version WHERE id = 1"
+
+
+log = logging.getLogger(__name__)
 
 
 def current(session: Session) -> int:
     """The committed version, as this transaction sees it (0 before the first change)."""
-    return session.execute(_READ).scalar() or 0
+    return session.connection().exec_driver_sql(_READ).scalar() or 0
+
+
+def committed(session: Session) -> int:
+    """The committed version, for a request about to read what it shows.
+
+    Before the session has begun its transaction (an anonymous visitor's page: nothing read
+    yet), the version is read on a connection of this process kept for that alone, in
+    autocommit: one statement, no transaction to begin and end, no connection taken from the
+    pool. What the request reads afterwards is then at least as new as that version, so a page
+    kept under it never shows older data (see above). Once the session's transaction has
+    begun, it may see an older state than the latest commit (a snapshot): the version is then
+    read in that transaction, as `current`."""
+    if not session.in_transaction():
+        value = _reader.read(session.get_bind())
+        if value is not None:
+            return value
+    return current(session)
+
+
+class _VersionReader:
+    """One autocommit connection per process and database, shared by the process's threads
+    (a lock around each read); dropped at the first error, after which the session reads the
+    version (and meets the outage as any request would) until a new connection works."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._connections: dict[tuple[int, str], object] = {}
+
+    def read(self, engine: Engine) -> int | None:
+        key = (os.getpid(), str(engine.url))  # a forked worker never uses its parent's socket
+        with self._lock:
+            connection = self._connections.get(key)
+            try:
+                if connection is None:
+                    connection = self._connections[key] = _autocommit_connection(engine)
+                cursor = connection.cursor()
+                try:
+                    cursor.execute(_READ)
+                    row = cursor.fetchone()
+                finally:
+                    cursor.close()
+            except engine.dialect.loaded_dbapi.Error as error:
+                log.info("version reader reconnects after: %s", error)
+                self._connections.pop(key, None)
+                if connection is not None:
+                    with contextlib.suppress(engine.dialect.loaded_dbapi.Error):
+                        connection.close()
+                return None
+        return (row[0] if row else 0) or 0
+
+    def close_all(self) -> None:
+        with self._lock:
+            for (pid, _url), connection in list(self._connections.items()):
+                if pid == os.getpid():  # a parent's connection is the parent's to close
+                    with contextlib.suppress(Exception):  # a connection already gone
+                        connection.close()
+            self._connections.clear()
+
+
+def _autocommit_connection(engine: Engine):
+    """A driver connection of `engine`'s database, outside its pool, in autocommit."""
+    args, options = engine.dialect.create_connect_args(engine.url)
+    if engine.dialect.name == "sqlite":
+        options = {**options, "check_same_thread": False, "isolation_level": None}
+    connection = engine.dialect.connect(*args, **options)
+    if engine.dialect.name != "sqlite":
+        connection.autocommit = True
+    return connection
+
+
+_reader = _VersionReader()
+atexit.register(_reader.close_all)
 
 
 def mark_changed(session: Session) -> None:

@@ -1,11 +1,12 @@
 """Public pages of sessions: the catalogue, the archive, a session's page and calendars."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import Response, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import Select, select
 
 from registrations import templating
 from registrations.access import ANYONE, allow
@@ -42,9 +43,10 @@ def _filters(form: CatalogueFilterForm) -> CatalogueFilters:
     return CatalogueFilters(**values)
 
 
-def _listing(template: str, statement, endpoint: str):
-    """A list of sessions; its body is rendered once per language, arguments and version of
-    the sessions (see fragments.py), the page around it at every request."""
+def _listing(template: str, statement: Callable[[], Select], endpoint: str):
+    """A list of sessions, `statement()` filtered; its body is rendered once per language,
+    arguments and version of the sessions (see fragments.py), the page around it at every
+    request (the statement is built only when the body is rendered)."""
     now = utcnow()
 
     def render():
@@ -52,7 +54,7 @@ def _listing(template: str, statement, endpoint: str):
         cities = fragments.kept_value("cities", catalogue_cities)
         form.city.choices = options([("", _("All cities"))] + [(city, city) for city in cities])
         filters = _filters(form)
-        page = paginate(apply_filters(statement, filters))
+        page = paginate(apply_filters(statement(), filters))
         status = 400 if form.errors else 200
         # What the folded filters show (not the search words): their kept HTML is found by it.
         filters_key = tuple((f.name, str(f.data), tuple(f.errors)) for f in form if f.name != "q")
@@ -70,14 +72,14 @@ def _listing(template: str, statement, endpoint: str):
 @allow(ANYONE)
 def catalogue():
     """Upcoming sessions, filtered and searched without caring about accents or case."""
-    return _listing("sessions/catalogue.html", upcoming_statement(), "sessions.catalogue")
+    return _listing("sessions/catalogue.html", upcoming_statement, "sessions.catalogue")
 
 
 @bp.get("/sessions/archive")
 @allow(ANYONE)
 def archive():
     """Past, completed and cancelled sessions."""
-    return _listing("sessions/archive.html", archive_statement(), "sessions.archive")
+    return _listing("sessions/archive.html", archive_statement, "sessions.archive")
 
 
 @dataclass
@@ -131,11 +133,22 @@ def detail(session_id: int):
 
     Its body is kept (see fragments.py) under everything it shows: the version of the public
     pages (bumped with every change of the session), its days and quotas, and what the reader may do; those are
-    read as plain rows, the session with its days only when the body is rendered."""
+    read as plain rows, the session with its days only when the body is rendered. An anonymous
+    reader's whole page is kept under the session and that version alone: nothing is read then."""
+    now = utcnow()
+    if fragments.whole_pages_kept():
+        return fragments.kept_page(("sessions.detail", session_id, fragments.sessions_version()),
+                                   lambda: _detail_parts(session_id, now), now)
+    template, key, render, context = _detail_parts(session_id, now)
+    return fragments.page(template, key, render, now, **context)
+
+
+def _detail_parts(session_id: int, now) -> tuple[str, tuple, Callable, dict]:
+    """What `fragments.page` needs for a session's page: (template, key of the body, its
+    renderer, the page's context); 404 for a session the reader may not see."""
     facts = session_facts(session_id)
     if facts is None or not may_see(current_user, facts.session):
         abort_with(404, _("This session does not exist or is not published."))
-    now = utcnow()
     quotas = _quota_rows_of(facts)
     panel = registration_panel(current_user, facts.session)
     staff = bool(current_user.is_authenticated and current_user.is_staff)
@@ -149,7 +162,7 @@ def detail(session_id: int):
                                timetable=programme.timetable(session_id), materials=materials)
         return body, 200, [session]
 
-    return fragments.page("sessions/detail.html", key, render, now, session=facts.session)
+    return "sessions/detail.html", key, render, {"session": facts.session}
 
 
 def _calendar_response(body: bytes, filename: str) -> Response:

@@ -8,7 +8,7 @@ from flask import g
 from flask_babel import refresh
 
 from registrations.models import DayPart, SessionDay, SessionQuota, SessionStatus, TrainingSession
-from registrations.sessions import fragments
+from registrations.sessions import fragments, version
 
 
 def _text(response) -> str:
@@ -22,8 +22,28 @@ def test_a_kept_catalogue_runs_fewer_queries_and_reads_the_same(client, make_ses
         again = client.get("/sessions")
     assert again.status_code == 200
     assert _text(again).count('data-testid="session-card"') == _text(first).count('data-testid="session-card"') == 1
-    # Only the version of the sessions is read (no count, no page, no cities).
-    assert len(queries) == 1
+    # Nothing goes through the pool: the version alone is read, on the version reader's own
+    # autocommit connection (no count, no page, no cities, no transaction).
+    assert queries == []
+
+
+def test_the_version_reader_reconnects_after_losing_its_connection(client, db, make_session):
+    session = make_session(title_fr="Analyse criminelle")
+    assert "Analyse criminelle" in _text(client.get("/sessions"))
+    version._reader.close_all()  # as a database restart would cut it
+    session.title_fr = "Enquêtes financières"
+    db.session.commit()
+    assert "Enquêtes financières" in _text(client.get("/sessions"))
+    assert version._reader.read(db.engine) == version.current(db.session)
+
+
+def test_a_begun_transaction_reads_the_version_in_its_own_snapshot(app, db, make_session, count_queries):
+    make_session()
+    with app.test_request_context("/sessions"):
+        db.session.execute(sa.text("SELECT 1"))  # the transaction has begun (a signed-in reader's account)
+        with count_queries() as queries:
+            assert fragments.sessions_version() == version.current(db.session)
+        assert any("page_version" in statement for statement in queries)
 
 
 def test_a_changed_session_shows_at_once(client, db, make_session):
