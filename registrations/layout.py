@@ -1,6 +1,7 @@
 """The shared parts of every page, built once per process and kept: the main menu (per role,
-language and highlighted entry) and the language bar (per language), plus the translations bound
-once per rendered page.
+language and highlighted entry), the language bar (per language), the account's part of the
+menu (per shown name, role and language), the head's style sheets, the brand link, the footer
+and scripts (per language), plus the translations bound once per rendered page.
 
 What changes at each request is written in when the kept part is used: the CSRF token and the
 address to come back to after a language switch (escaped), through placeholders that no content
@@ -11,6 +12,7 @@ the environment's `_`, `gettext` and `ngettext`).
 """
 
 import secrets
+from collections import OrderedDict
 
 from flask import current_app, render_template, request
 from flask_babel import get_locale, get_translations
@@ -40,6 +42,53 @@ def _kept(key: tuple, build) -> Markup:
     if part is None:
         part = store[key] = Markup(build())  # noqa: S704  # nosec B704 (rendered by our own templates)
     return part
+
+
+#: Account parts kept per process (the least recently used go first): one per signed-in name.
+ACCOUNTS = 1000
+
+
+def _kept_account(key: tuple, build) -> Markup:
+    store = current_app.extensions.setdefault("layout_accounts", OrderedDict())
+    part = store.get(key)
+    if part is None:
+        part = store[key] = Markup(build())  # noqa: S704  # nosec B704 (rendered by our own templates)
+        while len(store) > ACCOUNTS:
+            store.popitem(last=False)
+    else:
+        store.move_to_end(key)
+    return part
+
+
+#: The parts of the page shell that depend on the language alone (templates/_layout/<name>.html).
+SHELL_PARTS = ("head", "brand", "end")
+
+
+def shell_part(name: str) -> Markup:
+    """A part of every page that depends on the language alone: the style sheets, the brand
+    link, the footer and scripts. Rendered at each use in debug mode, where a static file edited
+    while the server runs gets a new fingerprint in its address."""
+    if name not in SHELL_PARTS:
+        raise ValueError(f"unknown shell part {name!r}")
+    if current_app.debug:
+        return Markup(render_template(f"_layout/{name}.html"))  # noqa: S704  # nosec B704 (our own template)
+    return _kept(("shell", name, str(get_locale()), request.script_root),
+                 lambda: render_template(f"_layout/{name}.html"))
+
+
+def account_menu(user) -> Markup:
+    """The account's part of the menu: who is signed in (name, role, agency), the account's
+    pages and the log-out button, or the log-in link; kept under what it shows, with this
+    request's CSRF token written in."""
+    if not user.is_authenticated:
+        return _kept(("account", None, str(get_locale()), request.script_root),
+                     lambda: render_template("_layout/account.html", role=None))
+    agency_title = (user.agency.name_local or user.agency.name) if user.agency and user.is_partner else ""
+    key = ("account", user.role, str(get_locale()), request.script_root, user.display_name, agency_title)
+    part = _kept_account(key, lambda: render_template(
+        "_layout/account.html", role=user.role, display_name=user.display_name, agency_title=agency_title,
+        csrf_token=lambda: _TOKEN))
+    return part.replace(_TOKEN, escape(generate_csrf()))
 
 
 def main_menu(user) -> Markup:

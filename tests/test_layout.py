@@ -100,3 +100,46 @@ def test_post_button_sends_extra_hidden_fields(app):
     assert re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', with_fields)[1:] == [
         ("back", "admin"), ("note", "&lt;b&gt;&amp;")]
     assert plain.count('type="hidden"') == 1  # the CSRF token alone
+
+
+def _whoami(html: str) -> str:
+    return re.sub(r"\s+", " ", re.search(r'data-testid="whoami"[^>]*>(.*?)</span>', html, re.S).group(1)).strip()
+
+
+def test_the_account_part_shows_each_readers_own_name_agency_and_token(app, db, make_user, make_agency):
+    from registrations.models import Role
+
+    agency = make_agency("KH")
+    first = make_user(Role.PARTNER, agency=agency, display_name="Sok <Dara>")
+    second = make_user(Role.PARTNER, agency=make_agency("LA"), display_name="Bounmy")
+    one, two = app.test_client().login_as(first), app.test_client().login_as(second)
+    for _ in range(2):  # the second time, the parts come from what was kept
+        mine, theirs = one.get("/sessions").get_data(as_text=True), two.get("/sessions").get_data(as_text=True)
+        assert "<bdi>Sok &lt;Dara&gt;</bdi>" in _whoami(mine) and "Bounmy" not in mine.split("<main", 1)[0]
+        assert "<bdi>Bounmy</bdi>" in _whoami(theirs)
+        assert f'title="{agency.name_local or agency.name}"' in mine
+        tokens = [_bar(page)["csrf_token"] for page in (mine, theirs)]
+        logouts = [re.search(r'action="/logout"[^>]*>\s*<input type="hidden" name="csrf_token" value="([^"]+)"',
+                             page).group(1) for page in (mine, theirs)]
+        assert tokens == logouts and tokens[0] != tokens[1]
+    # A renamed account shows its new name at once (the kept part is found by what it shows).
+    first.display_name = "Sok Dara"
+    db.session.commit()
+    assert "<bdi>Sok Dara</bdi>" in _whoami(one.get("/sessions").get_data(as_text=True))
+    # The token written in is this login's own: logging out with it works.
+    page = one.get("/sessions").get_data(as_text=True)
+    token = re.search(r'action="/logout"[^>]*>\s*<input type="hidden" name="csrf_token" value="([^"]+)"', page)
+    assert one.post("/logout", data={"csrf_token": token.group(1)}, csrf=False).status_code == 302
+    assert one.get("/registrations").status_code in (302, 401)
+
+
+def test_the_shell_parts_are_the_templates_rendered_afresh(app, client):
+    from registrations import layout
+
+    html = client.get("/sessions").get_data(as_text=True)
+    with app.test_request_context("/sessions"):
+        for name in layout.SHELL_PARTS:
+            fresh = render_template_string('{% include "_layout/' + name + '.html" %}')
+            assert fresh.strip() and fresh.strip() in html
+        with pytest.raises(ValueError):
+            layout.shell_part("nothing")
