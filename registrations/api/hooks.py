@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from registrations import audit
 from registrations.api import bp, tokens
 from registrations.errors import abort_with
-from registrations.extensions import client_address, db, limiter
+from registrations.extensions import client_address, db, rate_limited
 from registrations.models import IdempotentRequest
 from registrations.transaction import run
 
@@ -125,5 +125,5 @@ def _remember(token, key: str | None, response) -> None:
 
 def init_app(app) -> None:
     """The per-token limit on every API route (Flask-Limiter, shared storage in production)."""
-    limiter.limit(rate_limit, key_func=rate_key)(bp)
+    rate_limited(rate_limit, key_func=rate_key)(bp)
 

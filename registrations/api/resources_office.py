@@ -16,7 +16,7 @@ from registrations.certificates import services as certificates
 from registrations.certificates.downloads import download as download_page
 from registrations.errors import abort_with, session_or_404
 from registrations.evaluations.services import session_results
-from registrations.extensions import client_address, db, limiter
+from registrations.extensions import client_address, db, rate_limited
 from registrations.models import (
     Certificate,
     Registration,
@@ -153,7 +153,7 @@ def _verify_key() -> str:
 
 @bp.get("/verify/<string(maxlength=120):code>")
 @allow(ANYONE)
-@limiter.limit(lambda: current_app.config["VERIFY_LIMIT_PER_ADDRESS"], key_func=_verify_key)
+@rate_limited(lambda: current_app.config["VERIFY_LIMIT_PER_ADDRESS"], key_func=_verify_key)
 @bp.response(200, s.VerificationSchema)
 def verify(code: str):
     """Public: what a certificate's verification code says (the page's limit per address, shared)."""

@@ -18,7 +18,7 @@ from registrations.attendance.forms import CheckInForm, KioskLeaveForm, KioskSta
 from registrations.attendance.services import AttendanceError
 from registrations.attendance.views import CAMERA_ALLOWED
 from registrations.errors import session_or_404
-from registrations.extensions import client_address, limiter
+from registrations.extensions import client_address, rate_limited
 from registrations.i18n import DEVICE_LOCALE_KEY
 from registrations.transaction import run
 
@@ -90,7 +90,7 @@ def _leave_key() -> str:
 
 @bp.post("/<int:session_id>/kiosk/leave")
 @allow(STAFF)
-@limiter.limit(lambda: current_app.config["KIOSK_LEAVE_LIMIT"], key_func=_leave_key)
+@rate_limited(lambda: current_app.config["KIOSK_LEAVE_LIMIT"], key_func=_leave_key)
 def kiosk_leave(session_id: int):
     """Leave kiosk mode with the organiser's password."""
     training = session_or_404(session_id)

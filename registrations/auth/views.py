@@ -12,7 +12,7 @@ from registrations.auth import bp, logins
 from registrations.auth.forms import LoginForm, PasswordChangeForm
 from registrations.auth.services import AccountError, authenticate, change_password, normalise_email
 from registrations.errors import abort_with, render_error
-from registrations.extensions import client_address, limiter
+from registrations.extensions import client_address, rate_limited
 from registrations.transaction import run
 
 
@@ -64,7 +64,7 @@ _LIMITS = (("LOGIN_LIMIT_PER_PAIR", _pair_key), ("LOGIN_LIMIT_PER_ADDRESS", _add
 
 def _throttle(view):
     for name, key in reversed(_LIMITS):
-        view = limiter.limit(lambda name=name: current_app.config[name], key_func=key, methods=["POST"],
+        view = rate_limited(lambda name=name: current_app.config[name], key_func=key, methods=["POST"],
                              deduct_when=_login_failed, on_breach=_throttled)(view)
     return view
 

@@ -27,7 +27,7 @@ from registrations.certificates.services import (
 from registrations.certificates.storage import pdf_progress, prepare_pdfs
 from registrations.certificates.typed import find_by_serial, looks_like_serial
 from registrations.errors import abort_with, session_or_404
-from registrations.extensions import client_address, db, limiter
+from registrations.extensions import client_address, db, rate_limited
 from registrations.forms import FlaskForm
 from registrations.models import Certificate, Registration, RegistrationState
 from registrations.transaction import run
@@ -165,7 +165,7 @@ def _typed_lookup(form: VerifyCodeForm) -> tuple[str | None, str | None, int]:
 
 @bp.get("/verify")
 @allow(ANYONE)
-@limiter.limit(lambda: current_app.config["VERIFY_LIMIT_PER_ADDRESS"], key_func=_verify_key,
+@rate_limited(lambda: current_app.config["VERIFY_LIMIT_PER_ADDRESS"], key_func=_verify_key,
                exempt_when=lambda: "code" not in request.args)
 def verify_form():
     """Type what is printed on a document: its verification code, or its serial number with the
@@ -185,7 +185,7 @@ def verify_form():
 
 @bp.get("/verify/<code>")
 @allow(ANYONE)
-@limiter.limit(lambda: current_app.config["VERIFY_LIMIT_PER_ADDRESS"], key_func=_verify_key)
+@rate_limited(lambda: current_app.config["VERIFY_LIMIT_PER_ADDRESS"], key_func=_verify_key)
 def verify(code: str):
     """Public page of a certificate or invitation letter: valid, revoked or superseded.
 
