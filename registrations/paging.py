@@ -1,4 +1,4 @@
-"""Pages of a list: two queries (count and rows) whatever the list's size."""
+"""Pages of a list: two queries (count and rows), or one, whatever the list's size."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -51,13 +51,27 @@ def requested_page() -> int:
 
 
 def paginate(query: Select, *, page: int | None = None, per_page: int | None = None, scalars: bool = True,
-             count: Select | None = None, rows: Callable[[Select], Select] | None = None) -> Page:
+             count: Select | None = None, rows: Callable[[Select], Select] | None = None,
+             total_with_rows: bool = False) -> Page:
     """Run `query` for one page (number from the request unless given); rows are scalars (first
     column) or tuples. `count`: a cheaper query giving the same number of rows, if the list has
     one. `rows`: the statement reading the page's rows from the page's (limited) `query`, when
-    the page's ids are best found first on indexes alone."""
+    the page's ids are best found first on indexes alone. `total_with_rows`: count the rows in
+    the page's own query (a window function), one query instead of two, for a query whose
+    result has one row per item (no collection loaded by a join); the work of finding the rows
+    (a search) is then done once."""
     page = page or requested_page()
     per_page = per_page or current_app.config["ITEMS_PER_PAGE"]
+    if total_with_rows and count is None and rows is None:
+        found = db.session.execute(query.add_columns(func.count().over())
+                                   .limit(per_page).offset((page - 1) * per_page)).all()
+        if found:
+            items = [row[0] for row in found] if scalars else [tuple(row)[:-1] for row in found]
+            return Page(items=items, page=page, per_page=per_page, total=found[0][-1])
+        # Nothing on this page: the list is empty, or this is past its last page (count it).
+        total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) \
+            if page > 1 else 0
+        return Page(items=[], page=page, per_page=per_page, total=total or 0)
     if count is None:
         count = select(func.count()).select_from(query.order_by(None).subquery())
     total = db.session.scalar(count) or 0

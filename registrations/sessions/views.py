@@ -54,7 +54,7 @@ def _listing(template: str, statement: Callable[[], Select], endpoint: str):
         cities = fragments.kept_value("cities", catalogue_cities)
         form.city.choices = options([("", _("All cities"))] + [(city, city) for city in cities])
         filters = _filters(form)
-        page = paginate(apply_filters(statement(), filters))
+        page = paginate(apply_filters(statement(), filters), total_with_rows=True)
         status = 400 if form.errors else 200
         # What the folded filters show (not the search words): their kept HTML is found by it.
         filters_key = tuple((f.name, str(f.data), tuple(f.errors)) for f in form if f.name != "q")

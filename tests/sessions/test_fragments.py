@@ -222,3 +222,35 @@ def test_the_kept_filters_show_what_each_request_chose(app, client, make_session
     kept = [key for key in app.extensions["session_parts"]._items if key[0] == "filters"]
     assert len(kept) == 1 and kept[0][3] is True
     assert "open" not in re.search(r"<details[^>]*>", plain).group(0)
+
+
+def _selected(html: str, name: str) -> list[str]:
+    select = re.search(rf'<select[^>]*name="{name}".*?</select>', html, re.S).group(0)
+    return re.findall(r'<option selected value="([^"]*)"', select)
+
+
+def test_each_filter_field_is_kept_by_its_own_value_whatever_the_combination(app, client, make_session):
+    make_session(city="Huế", country="VN")
+    make_session(city="Vientiane", country="LA")
+    combinations = [{"city": "Vientiane", "country": "LA"}, {"city": "Vientiane", "country": "VN"},
+                    {"city": "Huế", "country": "LA", "theme": "drugs"}, {"country": "VN", "theme": "drugs"}]
+    for _ in range(2):  # the second time, every field comes from what was kept
+        for chosen in combinations:
+            html = _text(client.get("/sessions", query_string=chosen))
+            for name in ("city", "country", "theme", "kind"):
+                assert _selected(html, name) == ([chosen[name]] if name in chosen else []), (chosen, name)
+    fields = {(key[2], key[3]) for key in app.extensions["session_parts"]._items if key[0] == "filter-field"}
+    # One part per field and value seen (city: 2 values, country: 2, theme: 2, …), not per combination.
+    assert ("city", "Vientiane") in fields and ("country", "LA") in fields and ("theme", "drugs") in fields
+    assert len([f for f in fields if f[0] == "country"]) == 2
+    assert len([f for f in fields if f[0] == "city"]) == 3  # Vientiane, Huế, none
+
+
+def test_a_filter_field_with_an_error_is_never_kept(app, client, make_session):
+    make_session()
+    for _ in range(2):
+        html = _text(client.get("/sessions?month=not-a-month&country=VN"))
+        assert 'id="month-error"' in html or "is-invalid" in html
+    kept = app.extensions["session_parts"]._items
+    assert not [key for key in kept if key[:4] == ("filter-field", "sessions.catalogue", "month", "not-a-month")]
+    assert [key for key in kept if key[:4] == ("filter-field", "sessions.catalogue", "country", "VN")]
