@@ -122,6 +122,13 @@ def test_the_account_part_shows_each_readers_own_name_agency_and_token(app, db, 
         logouts = [re.search(r'action="/logout"[^>]*>\s*<input type="hidden" name="csrf_token" value="([^"]+)"',
                              page).group(1) for page in (mine, theirs)]
         assert tokens == logouts and tokens[0] != tokens[1]
+    # The same account in another browser (another session) gets its own token, not the one
+    # the kept part was first drawn with: logging out with the page's first token works there.
+    elsewhere = app.test_client().login_as(first)
+    page = elsewhere.get("/sessions").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    assert token == _bar(page)["csrf_token"] and token not in mine
+    assert elsewhere.post("/logout", data={"csrf_token": token}, csrf=False).status_code == 302
     # A renamed account shows its new name at once (the kept part is found by what it shows).
     first.display_name = "Sok Dara"
     db.session.commit()
