@@ -5,7 +5,9 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from registrations.certificates.services import issue
 from registrations.models import Attendance, AttendanceStatus, SessionDay, SessionStatus
+from registrations.transaction import run
 
 
 @pytest.fixture
@@ -66,3 +68,12 @@ def kh_agency(partner_kh_user, db):
     from registrations.models import Agency
 
     return db.session.get(Agency, partner_kh_user.agency_id)
+
+
+@pytest.fixture
+def issued(app, ended_session, attendee, organiser_user):
+    """The certificate of a Khmer reader (3 of 4 days, threshold 70 %) of a Phnom Penh session."""
+    session = ended_session(days=4, title_fr="Gestion d'une scène de crime", city="Phnom Penh", country="KH",
+                            attendance_threshold=70)
+    registration = attendee(session, present=3, name_latin="Srey Pich", name_native="ស្រី ពេជ្រ", locale="km")
+    return run(issue, registration.id, actor=organiser_user)[0]

@@ -40,14 +40,6 @@ def _flip(token: str, position: int) -> str:
     return ".".join([header, keys.b64url(bytes(raw)), signature])
 
 
-@pytest.fixture
-def issued(app, ended_session, attendee, organiser_user):
-    session = ended_session(days=4, title_fr="Gestion d'une scène de crime", city="Phnom Penh", country="KH",
-                            attendance_threshold=70)
-    registration = attendee(session, present=3, name_latin="Srey Pich", name_native="ស្រី ពេជ្រ", locale="km")
-    return run(issue, registration.id, actor=organiser_user)[0]
-
-
 def test_jwks_publishes_public_keys_only_and_may_be_cached(client):
     response = client.get("/.well-known/jwks.json")
     assert response.status_code == 200

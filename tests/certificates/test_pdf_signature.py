@@ -22,14 +22,6 @@ from .pdf import page_image, signature_status
 from .test_invitations import abroad  # noqa: F401  (the fixture)
 
 
-@pytest.fixture
-def issued(app, ended_session, attendee, organiser_user):
-    session = ended_session(days=4, title_fr="Gestion d'une scène de crime", city="Phnom Penh", country="KH",
-                            attendance_threshold=70)
-    registration = attendee(session, present=3, name_latin="Srey Pich", name_native="ស្រី ពេជ្រ", locale="km")
-    return run(issue, registration.id, actor=organiser_user)[0]
-
-
 def _session_id(db, certificate) -> int:
     from registrations.models import Registration
 
