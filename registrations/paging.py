@@ -69,13 +69,14 @@ def paginate(query: Select, *, page: int | None = None, per_page: int | None = N
             items = [row[0] for row in found] if scalars else [tuple(row)[:-1] for row in found]
             return Page(items=items, page=page, per_page=per_page, total=found[0][-1])
         # Nothing on this page: the list is empty, or this is past its last page (count it).
-        total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) \
-            if page > 1 else 0
-        return Page(items=[], page=page, per_page=per_page, total=total or 0)
-    if count is None:
-        count = select(func.count()).select_from(query.order_by(None).subquery())
-    total = db.session.scalar(count) or 0
+        return Page(items=[], page=page, per_page=per_page, total=_count(query) if page > 1 else 0)
+    total = (db.session.scalar(count) or 0) if count is not None else _count(query)
     paged = query.limit(per_page).offset((page - 1) * per_page)
     result = db.session.execute(rows(paged) if rows is not None else paged)
     items = list(result.scalars().unique()) if scalars else list(result.all())
     return Page(items=items, page=page, per_page=per_page, total=total)
+
+
+def _count(query: Select) -> int:
+    """How many rows `query` gives (its order dropped)."""
+    return db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
