@@ -8,9 +8,14 @@ use (or by `warm_up()` when an organiser opens a session's certificates page) an
 life of the worker. Each process cuts its fonts once and renders with the same catalogs as the
 application. A batch smaller than `MIN_BATCH`, one process configured, or a broken pool:
 rendering happens here, one certificate after the other.
+
+A rendering process ends when the process that started it is gone, however it ended (a worker
+killed with SIGKILL never shuts its pool down).
 """
 
 import multiprocessing
+import multiprocessing.connection
+import os
 import threading
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -38,6 +43,20 @@ def _start_worker(translations: str, default_locale: str) -> None:
     Babel(app)
     _worker_context = app.app_context()
     _worker_context.push()
+    _end_with_parent()
+
+
+def _end_with_parent() -> None:
+    """In a rendering process: exit as soon as the process that started it has ended."""
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+
+    def watch() -> None:
+        multiprocessing.connection.wait([parent.sentinel])
+        os._exit(0)
+
+    threading.Thread(target=watch, name="end-with-parent", daemon=True).start()
 
 
 def _render_in_worker(snapshot: dict) -> bytes:
