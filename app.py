@@ -95,7 +95,7 @@ def create_app(config: dict | None = None) -> Flask:
         # the page's translations are looked up once.
         return {"LANGUAGES": LANGUAGES, "current_locale": locale, "menu": menu_for(current_user),
                 "main_menu": lambda: layout.main_menu(current_user), "language_bar": layout.language_bar,
-                "account_menu": lambda: layout.account_menu(current_user), "shell_part": layout.shell_part,
+                "account_menu": layout.page_account_menu, "shell_part": layout.shell_part,
                 **layout.bound_translations()}
 
     return app

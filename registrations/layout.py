@@ -76,19 +76,43 @@ def shell_part(name: str) -> Markup:
                  lambda: render_template(f"_layout/{name}.html"))
 
 
-def account_menu(user) -> Markup:
+def account_key(user) -> tuple:
+    """What the account's part of the menu shows of the reader: the role, the shown name and the
+    agency's name (None for an anonymous visitor)."""
+    if not user.is_authenticated:
+        return (None,)
+    agency_title = (user.agency.name_local or user.agency.name) if user.agency and user.is_partner else ""
+    return (user.role, user.display_name, agency_title)
+
+
+def account_menu(user, token: str | None = None) -> Markup:
     """The account's part of the menu: who is signed in (name, role, agency), the account's
-    pages and the log-out button, or the log-in link; kept under what it shows, with this
-    request's CSRF token written in."""
+    pages and the log-out button, or the log-in link; kept under what it shows, with the page's
+    CSRF token written in (`token`, else this request's)."""
+    shown = account_key(user)
     if not user.is_authenticated:
         return _kept(("account", None, str(get_locale()), request.script_root),
                      lambda: render_template("_layout/account.html", role=None))
-    agency_title = (user.agency.name_local or user.agency.name) if user.agency and user.is_partner else ""
-    key = ("account", user.role, str(get_locale()), request.script_root, user.display_name, agency_title)
+    role, display_name, agency_title = shown
+    key = ("account", role, str(get_locale()), request.script_root, display_name, agency_title)
     part = _kept_account(key, lambda: render_template(
-        "_layout/account.html", role=user.role, display_name=user.display_name, agency_title=agency_title,
+        "_layout/account.html", role=role, display_name=display_name, agency_title=agency_title,
         csrf_token=lambda: _TOKEN))
-    return part.replace(_TOKEN, escape(generate_csrf()))
+    return part.replace(_TOKEN, escape(token if token is not None else generate_csrf()))
+
+
+@pass_context
+def page_account_menu(context) -> Markup:
+    """`account_menu` of the signed-in reader with the page's own `csrf_token()` (a whole page
+    kept under `account_key`, see sessions/fragments.py, gets each reader's token later)."""
+    from flask_login import current_user
+
+    return account_menu(current_user, _page_token(context))
+
+
+def _page_token(context) -> str:
+    token = context.resolve("csrf_token")
+    return token() if callable(token) else generate_csrf()
 
 
 def main_menu(user) -> Markup:
@@ -111,9 +135,7 @@ def language_bar(context) -> Markup:
     part = _kept(("languages", locale, request.script_root),
                  lambda: render_template("_layout/language_bar.html", token_mark=_TOKEN, next_mark=_NEXT))
     back = request.full_path if request.query_string else request.path
-    token = context.resolve("csrf_token")
-    token = token() if callable(token) else generate_csrf()
-    return part.replace(_TOKEN, escape(token)).replace(_NEXT, escape(back))
+    return part.replace(_TOKEN, escape(_page_token(context))).replace(_NEXT, escape(back))
 
 
 def bound_translations() -> dict:

@@ -8,7 +8,7 @@ import secrets
 from datetime import timedelta
 
 from flask import request, session
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 
 from registrations.audit import record
 from registrations.extensions import client_address, db
@@ -80,12 +80,15 @@ def logins_of(user_id: int) -> list[Login]:
         select(Login).where(Login.user_id == user_id).order_by(Login.last_seen_at.desc(), Login.created_at.desc())))
 
 
+#: Run at every signed-in request: built once (its compiled form is cached by SQLAlchemy).
+_LOAD = (select(User, Login).join(Login, Login.user_id == User.id)
+         .where(User.id == bindparam("user_id"), Login.id == bindparam("login_id")))
+
+
 def load(user_id: int, login_id: str) -> tuple[User, Login] | None:
     """The account and its login for a cookie session, in one query; None when the login has
     ended (or never belonged to that account)."""
-    row = db.session.execute(
-        select(User, Login).join(Login, Login.user_id == User.id)
-        .where(User.id == user_id, Login.id == login_id)).first()
+    row = db.session.execute(_LOAD, {"user_id": user_id, "login_id": login_id}).first()
     return (row[0], row[1]) if row is not None else None
 
 

@@ -35,6 +35,7 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
+from registrations import layout
 from registrations.clock import local_midnight
 from registrations.extensions import db
 from registrations.models import TrainingSession, utcnow
@@ -259,15 +260,28 @@ def _served(whole: Fragment) -> tuple[str, int]:
     return whole.html.replace(TOKEN_MARK, generate_csrf()), whole.status
 
 
+def reader_key() -> tuple | None:
+    """Under what a page around kept parts may be kept whole for this reader, or None (a message
+    is waiting to be shown): an anonymous visitor sees nothing personal but the CSRF token, a
+    signed-in reader nothing but the token and what the menu shows of the account (its role,
+    name and agency, see layout.account_key)."""
+    if visit.get("_flashes"):
+        return None
+    return ("reader", *layout.account_key(current_user))
+
+
 def page(template: str, key: tuple, render: Callable[[], tuple[str, int, list]], now: datetime | None = None,
          part_name: str = "body", **context) -> tuple[str, int]:
-    """The response of a page showing `render()`'s part (see `cached`) as `part_name`: the whole
-    page kept for an anonymous visitor with no message waiting, else rendered around the kept part."""
+    """The response of a page showing `render()`'s part (see `cached`) as `part_name`: kept whole
+    under the reader's key (see `reader_key`) unless a message is waiting, else rendered around
+    the kept part. `key` and `context` must hold whatever else the page shows of its reader (a
+    session's page: what the reader may do there)."""
     now = now or utcnow()
-    if not whole_pages_kept():
+    reader = reader_key()
+    if reader is None:
         body = cached(key, render, now)
         return render_template(template, **{part_name: body.html}, **context), body.status
-    return _served(_kept(("page", request.full_path, *key),
+    return _served(_kept(("page", request.full_path, *reader, *key),
                          lambda: _whole(template, key, render, now, part_name, context), now))
 
 

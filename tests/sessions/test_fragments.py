@@ -4,7 +4,7 @@ import re
 from datetime import date, datetime, timedelta, timezone
 
 import sqlalchemy as sa
-from flask import g
+from flask import g, template_rendered
 from flask_babel import refresh
 
 from registrations.models import DayPart, SessionDay, SessionQuota, SessionStatus, TrainingSession
@@ -192,6 +192,46 @@ def test_logged_in_readers_get_their_own_page_around_the_kept_body(client, partn
     page = _text(partner_client.get("/sessions"))
     assert 'data-testid="whoami"' in page and "Analyse criminelle" in page
     assert 'data-testid="whoami"' not in _text(client.get("/sessions"))
+
+
+def test_a_signed_in_readers_page_is_kept_whole_under_what_it_shows_of_them(app, db, make_user, make_agency,
+                                                                           make_session, count_queries):
+    from registrations.models import Role
+
+    make_session(title_fr="Analyse criminelle")
+    agency = make_agency("KH")
+    first = make_user(Role.PARTNER, agency=agency, display_name="Sok Dara")
+    colleague = make_user(Role.PARTNER, agency=agency, display_name="Sok Dara")
+    other = make_user(Role.PARTNER, agency=make_agency("LA"), display_name="Bounmy")
+    one, two, three = (app.test_client().login_as(user) for user in (first, colleague, other))
+    one.get("/sessions")
+    g.pop("csrf_token", None)
+    rendered = []
+    with count_queries() as queries, template_rendered.connected_to(lambda *a, template, **k: rendered.append(
+            template.name), app):
+        page = _text(one.get("/sessions"))
+    # Kept whole: the account and its login are read (the login may have ended), nothing else
+    # is read or rendered.
+    assert len(queries) == 1 and "login" in queries[0].lower()
+    assert rendered == []
+    assert "Analyse criminelle" in page and fragments.TOKEN_MARK not in page
+    # Someone who shows the same (name, role, agency) gets the same page with their own token;
+    # someone else gets their own page.
+    g.pop("csrf_token", None)
+    same = _text(two.get("/sessions"))
+    g.pop("csrf_token", None)
+    theirs = _text(three.get("/sessions"))
+    assert _token(same) != _token(page) and same.replace(_token(same), "") == page.replace(_token(page), "")
+    assert "Bounmy" in theirs and "Sok Dara" not in theirs and "Bounmy" not in page
+    # The kept page's log-out button carries the reader's own token, which works.
+    g.pop("csrf_token", None)
+    page = _text(two.get("/sessions"))
+    logout = re.search(r'action="/logout"[^>]*>\s*<input type="hidden" name="csrf_token" value="([^"]+)"', page)
+    assert logout.group(1) == _token(page)
+    assert two.post("/logout", data={"csrf_token": logout.group(1)}, csrf=False).status_code == 302
+    assert 'data-testid="whoami"' not in _text(two.get("/sessions"))
+    # A logged-out login is not served the kept page: the login is checked at every request.
+    assert 'data-testid="whoami"' in _text(one.get("/sessions"))
 
 
 def test_a_card_drawn_for_one_search_is_reused_by_another_and_follows_changes(app, client, db, make_session):
