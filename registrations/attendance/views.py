@@ -13,6 +13,7 @@ from registrations.attendance.forms import CheckInForm
 from registrations.attendance.services import AttendanceError
 from registrations.errors import abort_with, session_or_404, wants_json
 from registrations.inputs import parse_id
+from registrations.kept_pages import kept_for_reader
 from registrations.models import AttendanceStatus, DayPart
 from registrations.navigation import session_tools
 from registrations.paging import page_count, requested_page
@@ -125,6 +126,7 @@ def _clock():
 
 @bp.get("/<int:session_id>/attendance/<int:day_id>")
 @allow(STAFF)
+@kept_for_reader
 def sheet(session_id: int, day_id: int):
     """A day's attendance sheet: one tap per participant, works on a phone and without JavaScript.
 

@@ -14,6 +14,7 @@ from registrations.extensions import db
 from registrations.formats import PageDates
 from registrations.forms import FlaskForm
 from registrations.inputs import parse_id
+from registrations.kept_pages import kept_for_reader
 from registrations.models import RegistrationState, utcnow
 from registrations.paging import paginate
 from registrations.transaction import run
@@ -59,6 +60,7 @@ def _render_session_list(session, status: int = 200, form=None):
 
 @bp.get("/manage/sessions/<int:session_id>/registrations")
 @allow(STAFF)
+@kept_for_reader
 def session_list(session_id: int):
     """A session's registrations with filters (state, agency, country), to decide on."""
     return _render_session_list(session_or_404(session_id))

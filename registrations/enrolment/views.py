@@ -31,6 +31,7 @@ from registrations.extensions import db
 from registrations.formats import PageDates
 from registrations.forms import FlaskForm
 from registrations.inputs import takes_files
+from registrations.kept_pages import kept_for_reader, valid_until
 from registrations.models import (
     LIVE_STATES,
     Participant,
@@ -169,6 +170,7 @@ def nominate(session_id: int):
 
 @bp.get("/registrations")
 @allow(Role.PARTNER)
+@kept_for_reader
 def agency_list():
     """The agency's registrations across sessions, with their states (filter by state)."""
     filters = queries.Filters.from_args(request.args)
@@ -176,7 +178,10 @@ def agency_list():
     page = paginate(queries.agency_registrations(current_user.agency_id, filters),
                     count=queries.count_agency_registrations(current_user.agency_id, filters))
     positions = waitlist.positions([r.session_id for r in page.items if r.state == RegistrationState.WAITLISTED])
-    return render_template("registrations/agency_list.html", page=page, filters=filters, now=utcnow(),
+    now = utcnow()
+    # A seat offered to a waitlisted registration shows until the offer runs out.
+    valid_until(min((r.offer_expires_at for r in page.items if offer_is_active(r, now)), default=None))
+    return render_template("registrations/agency_list.html", page=page, filters=filters, now=now,
                            positions=positions,
                            state_labels={state: state.label for state in RegistrationState}, dates=PageDates())
 

@@ -256,7 +256,8 @@ def _whole(template: str, key: tuple, render: Callable[[], tuple[str, int, list]
     return Fragment(Markup(html), body.status, body.expires)  # noqa: S704  # nosec B704 # rendered by a template
 
 
-def _served(whole: Fragment) -> tuple[str, int]:
+def served(whole: Fragment) -> tuple[str, int]:
+    """A kept page's answer, with this request's CSRF token written in for the mark."""
     return whole.html.replace(TOKEN_MARK, generate_csrf()), whole.status
 
 
@@ -281,7 +282,7 @@ def page(template: str, key: tuple, render: Callable[[], tuple[str, int, list]],
     if reader is None:
         body = cached(key, render, now)
         return render_template(template, **{part_name: body.html}, **context), body.status
-    return _served(_kept(("page", request.full_path, *reader, *key),
+    return served(_kept(("page", request.full_path, *reader, *key),
                          lambda: _whole(template, key, render, now, part_name, context), now))
 
 
@@ -296,4 +297,4 @@ def kept_page(page_key: tuple, parts: Callable[[], tuple[str, tuple, Callable, d
         template, key, render, context = parts()
         return _whole(template, key, render, now, "body", context)
 
-    return _served(_kept(("page", request.full_path, *page_key), make, now))
+    return served(_kept(("page", request.full_path, *page_key), make, now))

@@ -9,6 +9,12 @@ The bump is the last statement of the transaction, so a writer holds the counter
 only for the moment of its commit, and always after the locks of the rows it changed (no
 lock-order deadlock). Writes are noticed by SQLAlchemy session events (flushes and ORM
 UPDATE/DELETE statements), so no service has to remember to call anything.
+
+A second counter, the *office version* (row 2 of the same table), goes up with every transaction
+that writes anything but the audit log's own records (which no kept page shows, and which an
+audited read such as an export adds): the pages of signed-in readers (a partner's registrations,
+a session's list, an attendance sheet) show rows of many tables, and are kept under it
+(registrations/kept_pages.py). It is bumped by the same statement as the first.
 """
 
 import atexit
@@ -24,6 +30,7 @@ from sqlalchemy.orm import Session
 
 from registrations.models import (
     Agency,
+    AuditEvent,
     Material,
     Registration,
     SessionDay,
@@ -37,14 +44,21 @@ from registrations.models import (
 #: shows its timetable, with the names of trainers and the materials of each item).
 SHOWN = (TrainingSession, SessionDay, SessionQuota, Registration, Agency, TimetableItem, Material, Trainer)
 _SHOWN_TABLES = frozenset(model.__tablename__ for model in SHOWN)
+#: Written without changing what any kept page shows (see above).
+_UNSEEN = (AuditEvent,)
+_UNSEEN_TABLES = frozenset(model.__tablename__ for model in _UNSEEN)
 #: Set in a transaction's `session.info` once it has written something pages show.
 CHANGED = _FLAG = "page_version_changed"
-
-#: One statement on both databases, and it also recreates the row if the table was emptied.
-_BUMP = sa.text("INSERT INTO page_version (id, value) VALUES (1, 1) "
+#: Set once it has written anything (what the office version counts).
+WROTE = _OFFICE_FLAG = "office_version_changed"
+#: One statement on both databases, and it also recreates the rows if the table was emptied.
+_BUMP = sa.text("INSERT INTO page_version (id, value) VALUES (1, 1), (2, 1) "
                 "ON CONFLICT (id) DO UPDATE SET value = page_version.value + 1")
+_BUMP_OFFICE = sa.text("INSERT INTO page_version (id, value) VALUES (2, 1) "
+                       "ON CONFLICT (id) DO UPDATE SET value = page_version.value + 1")
 #: Read at almost every request: plain SQL, without the ORM's work (the table of PageVersion).
 _READ = "SELECT value FROM page_version WHERE id = 1"
+_READ_OFFICE = "SELECT value FROM page_version WHERE id = 2"
 
 
 log = logging.getLogger(__name__)
@@ -53,6 +67,12 @@ log = logging.getLogger(__name__)
 def current(session: Session) -> int:
     """The committed version, as this transaction sees it (0 before the first change)."""
     return session.connection().exec_driver_sql(_READ).scalar() or 0
+
+
+def office(session: Session) -> int:
+    """The office version, as this transaction sees it (0 before the first write): read in the
+    request's transaction, before what the page shows, so that the page is at least as new."""
+    return session.connection().exec_driver_sql(_READ_OFFICE).scalar() or 0
 
 
 def committed(session: Session) -> int:
@@ -128,16 +148,19 @@ atexit.register(_reader.close_all)
 
 
 def mark_changed(session: Session) -> None:
-    """Make this transaction bump the version when it commits (for writes the events miss,
+    """Make this transaction bump both versions when it commits (for writes the events miss,
     such as raw SQL)."""
-    session.info[_FLAG] = True
+    session.info[_FLAG] = session.info[_OFFICE_FLAG] = True
 
 
 @event.listens_for(Session, "after_flush")
 def _after_flush(session, flush_context):
     if session.info.get(_FLAG):
         return
-    for obj in (*session.new, *session.dirty, *session.deleted):
+    changed = (*session.new, *session.dirty, *session.deleted)
+    if any(not isinstance(obj, _UNSEEN) for obj in changed):
+        session.info[_OFFICE_FLAG] = True
+    for obj in changed:
         if isinstance(obj, SHOWN):
             session.info[_FLAG] = True
             return
@@ -146,8 +169,10 @@ def _after_flush(session, flush_context):
 @event.listens_for(Session, "do_orm_execute")
 def _on_execute(state):
     if (state.is_update or state.is_delete or state.is_insert) and not state.session.info.get(_FLAG):
-        table = getattr(state.statement, "table", None)
-        if getattr(table, "name", None) in _SHOWN_TABLES:
+        name = getattr(getattr(state.statement, "table", None), "name", None)
+        if name not in _UNSEEN_TABLES:
+            state.session.info[_OFFICE_FLAG] = True
+        if name in _SHOWN_TABLES:
             state.session.info[_FLAG] = True
 
 
@@ -158,11 +183,15 @@ def _before_commit(session):
     # The last flush happens after this hook: run it now to see every pending change.
     if session.new or session.dirty or session.deleted:
         session.flush()
+    wrote = session.info.pop(_OFFICE_FLAG, False)
     if session.info.pop(_FLAG, False):
         session.execute(_BUMP)
+    elif wrote:
+        session.execute(_BUMP_OFFICE)
 
 
 @event.listens_for(Session, "after_rollback")
 def _after_rollback(session):
     if not session.in_nested_transaction():
         session.info.pop(_FLAG, None)
+        session.info.pop(_OFFICE_FLAG, None)

@@ -83,4 +83,6 @@ def test_saving_a_mark_is_one_small_transaction(organiser_client, count_queries,
             response = organiser_client.post(url, data={"registration_id": registration_id, "status": "absent"})
         assert response.status_code == 302
         counts.append(len(statements))
-    assert counts[0] == counts[1] and counts[0] <= 10, counts
+    # 11: the mark, its audit, the login's last-seen time… and the office version that keeps the
+    # signed-in readers' pages (registrations/kept_pages.py), bumped as the last statement.
+    assert counts[0] == counts[1] and counts[0] <= 11, counts

@@ -107,3 +107,36 @@ def test_json_answers_carry_the_days_counts(organiser_client, running, small_pag
     body = _json_post(organiser_client, _sheet(running) + "/mark-all", {"scope": "unmarked"}).get_json()
     assert body["counts"] == {"present": 2, "late": 0, "excused": 1, "absent": 0, "none": 0, "total": 3}
     assert body["marks"][str(nguyen.id)] == "present"
+
+
+def test_a_kept_sheet_takes_marks_with_its_readers_token_and_opens_with_the_day(app, organiser_client, running):
+    """The sheet is kept whole per organiser (registrations/kept_pages.py) until the next write or
+    the next office day: a mark posted from a kept page works and shows at once, and tomorrow's
+    sheet opens for marks when tomorrow comes, with nothing written."""
+    import re
+    from datetime import timedelta
+
+    import time_machine
+    from flask import template_rendered
+
+    from registrations.clock import local_now
+    from registrations.sessions import fragments
+
+    srey = running["registrations"][1]
+    organiser_client.get(_sheet(running, 1))
+    rendered = []
+    with template_rendered.connected_to(lambda *a, template, **k: rendered.append(template.name), app):
+        page = organiser_client.get(_sheet(running, 1)).get_data(as_text=True)
+    assert rendered == [] and fragments.TOKEN_MARK not in page
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    answer = organiser_client.post(f"{_sheet(running, 1)}/mark", csrf=False,
+                                   data={"csrf_token": token, "registration_id": srey.id, "status": "late"})
+    assert answer.status_code == 302
+    late = re.compile(r'data-count="late">[^<]*<strong>(\d+)</strong>')
+    assert late.search(page).group(1) == "0"
+    assert late.search(organiser_client.get(_sheet(running, 1)).get_data(as_text=True)).group(1) == "1"
+    tomorrow = _sheet(running, 2)
+    assert "mark-all" not in organiser_client.get(tomorrow).get_data(as_text=True)
+    assert "mark-all" not in organiser_client.get(tomorrow).get_data(as_text=True)  # kept
+    with time_machine.travel(local_now() + timedelta(days=1), tick=False):
+        assert "mark-all" in organiser_client.get(tomorrow).get_data(as_text=True)
