@@ -167,7 +167,9 @@ def _tune_sqlite(app: Flask, db) -> None:
         if engine.url.database not in (None, "", ":memory:"):
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=NORMAL")
-            cursor.execute("PRAGMA cache_size=-32000")
+            # 16 MB per connection: with 32 MB, a worker that had read the lists of the scale
+            # data stayed up to 18 MB heavier (benchmarks/run.py prints the workers' memory).
+            cursor.execute("PRAGMA cache_size=-16000")
         cursor.close()
 
     from registrations.locking import track_sqlite_writes
