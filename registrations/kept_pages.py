@@ -62,8 +62,7 @@ def kept_for_reader(view):
 
     @wraps(view)
     def wrapped(*args, **kwargs):
-        if (request.method != "GET" or not current_user.is_authenticated or visit.get("_flashes")
-                or not current_app.config.get("KEEP_READER_PAGES", True)):
+        if request.method != "GET" or not current_user.is_authenticated or visit.get("_flashes"):
             return view(*args, **kwargs)
         now = utcnow()
         key = (request.full_path, current_user.id, current_user.role, str(get_locale()), local_today(),

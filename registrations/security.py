@@ -24,23 +24,38 @@ STATIC_ENDPOINTS = frozenset({"static", "bootstrap.static"})
 CACHEABLE_ENDPOINTS = frozenset({"credentials.jwks", "credentials.status_list"})
 
 
+#: Set on every answer that does not set them itself (names lower-cased for the check).
+_HEADERS = (
+    ("Content-Security-Policy", CONTENT_SECURITY_POLICY),
+    ("X-Content-Type-Options", "nosniff"),
+    ("X-Frame-Options", "DENY"),
+    ("Referrer-Policy", "same-origin"),
+    ("Permissions-Policy", "camera=(), microphone=(), geolocation=()"),
+    ("Cross-Origin-Opener-Policy", "same-origin"),
+)
+_HSTS = ("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+
+
 def init_app(app) -> None:
     """Register the after-request hook that sets the security headers."""
+    wanted = [(name, name.lower(), value) for name, value in
+              (*_HEADERS, *((_HSTS,) if app.config["SESSION_COOKIE_SECURE"] else ()))]
 
     @app.after_request
     def set_security_headers(response):
         headers = response.headers
-        headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-        headers.setdefault("X-Content-Type-Options", "nosniff")
-        headers.setdefault("X-Frame-Options", "DENY")
-        headers.setdefault("Referrer-Policy", "same-origin")
-        headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-        headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-        if app.config["SESSION_COOKIE_SECURE"]:
-            headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        # One pass over the answer's headers: asking Werkzeug's Headers for each missing name
+        # costs an exception per name, at every request.
+        present = {name.lower() for name, _value in headers.items()}
+        for name, lowered, value in wanted:
+            if lowered not in present:
+                headers.add(name, value)
         if request.endpoint not in STATIC_ENDPOINTS and not (
                 request.endpoint in CACHEABLE_ENDPOINTS and response.status_code in (200, 304)):
             # Pages differ by account and language, and downloads (lists, sign-in sheets,
             # certificates) carry personal data: no cache, shared or in the browser, keeps them.
-            response.cache_control.no_store = True
+            if "cache-control" in present:
+                response.cache_control.no_store = True
+            else:
+                headers.add("Cache-Control", "no-store")
         return response
