@@ -89,11 +89,10 @@ def account_menu(user, token: str | None = None) -> Markup:
     """The account's part of the menu: who is signed in (name, role, agency), the account's
     pages and the log-out button, or the log-in link; kept under what it shows, with the page's
     CSRF token written in (`token`, else this request's)."""
-    shown = account_key(user)
     if not user.is_authenticated:
         return _kept(("account", None, str(get_locale()), request.script_root),
                      lambda: render_template("_layout/account.html", role=None))
-    role, display_name, agency_title = shown
+    role, display_name, agency_title = account_key(user)
     key = ("account", role, str(get_locale()), request.script_root, display_name, agency_title)
     part = _kept_account(key, lambda: render_template(
         "_layout/account.html", role=role, display_name=display_name, agency_title=agency_title,
