@@ -9,33 +9,11 @@ import time_machine
 from flask import template_rendered
 
 from registrations.models import Registration, RegistrationState, Role
-from registrations.sessions import fragments, version
+from registrations.sessions import fragments
 
 
 def _text(response) -> str:
     return response.get_data(as_text=True)
-
-
-def _office(db) -> int:
-    db.session.rollback()
-    return version.office(db.session)
-
-
-def test_every_write_bumps_the_office_version_and_a_read_does_not(db, make_session, make_participant):
-    start = _office(db)
-    session = make_session()
-    assert _office(db) > start
-    before = _office(db)
-    make_participant(name_latin="Someone new")  # a table no public page shows
-    assert _office(db) > before
-    before = _office(db)
-    db.session.get(Registration, 1)
-    db.session.commit()
-    assert _office(db) == before
-    session.capacity = 99
-    db.session.flush()
-    db.session.rollback()
-    assert _office(db) == before
 
 
 def test_a_partners_list_is_kept_and_changes_with_the_next_write(app, db, partner_client, make_session,

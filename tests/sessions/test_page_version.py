@@ -1,5 +1,6 @@
-"""The version of the public pages only goes up, with the change, never with a clock; with
-REDIS_URL the kept parts are shared by every instance."""
+"""The versions of kept pages (the public pages', and the office's for signed-in readers) only go
+up, with the change, never with a clock; with REDIS_URL the kept parts are shared by every
+instance."""
 
 import socket
 
@@ -19,9 +20,9 @@ def _text(response) -> str:
     return response.get_data(as_text=True)
 
 
-def _version(db) -> int:
+def _version(db, read=version.current) -> int:
     db.session.rollback()
-    return version.current(db.session)
+    return read(db.session)
 
 
 def test_the_version_goes_up_with_each_commit_of_a_shown_change(db, make_session, make_registration):
@@ -46,6 +47,23 @@ def test_a_rolled_back_change_or_a_read_leaves_the_version(db, make_session):
     db.session.get(TrainingSession, session.id)
     db.session.commit()
     assert _version(db) == before
+
+
+def test_every_write_bumps_the_office_version_and_a_read_does_not(db, make_session, make_participant):
+    start = _version(db, version.office)
+    session = make_session()
+    assert _version(db, version.office) > start
+    before = _version(db, version.office)
+    make_participant(name_latin="Someone new")  # a table no public page shows
+    assert _version(db, version.office) > before
+    before = _version(db, version.office)
+    db.session.get(Registration, 1)
+    db.session.commit()
+    assert _version(db, version.office) == before
+    session.capacity = 99
+    db.session.flush()
+    db.session.rollback()
+    assert _version(db, version.office) == before
 
 
 def test_a_registration_through_the_site_changes_the_kept_seats(app, db, client, partner_client, make_session):
