@@ -18,6 +18,10 @@ from babel.messages.pofile import read_po, write_po
 ROOT = Path(__file__).resolve().parent.parent
 TRANSLATIONS = ROOT / "translations"
 LOCALES = ("fr", "en", "vi", "km", "lo")
+#: What `pybabel extract` reads: babel.cfg's files, `_l` marks too, and every folder but hidden
+#: ones and those without sources (Babel's default skips folders whose name starts with "_", such
+#: as templates/_layout).
+EXTRACT = ("extract", "-F", "babel.cfg", "-k", "_l", "--ignore-dirs", ".* node_modules __pycache__")
 
 
 def pybabel(*args: str) -> None:
@@ -49,7 +53,7 @@ def french_punctuation(path: Path) -> None:
 
 def main() -> int:
     pot = TRANSLATIONS / "messages.pot"
-    pybabel("extract", "-F", "babel.cfg", "-k", "_l", "--no-location", "--omit-header", "-o", str(pot), ".")
+    pybabel(*EXTRACT, "--no-location", "--omit-header", "-o", str(pot), ".")
     pybabel("update", "-i", str(pot), "-d", str(TRANSLATIONS), "--no-fuzzy-matching", "--ignore-obsolete")
     english = TRANSLATIONS / "en" / "LC_MESSAGES" / "messages.po"
     with open(english, "rb") as handle:
