@@ -16,6 +16,7 @@ from collections import OrderedDict
 
 from flask import current_app, render_template, request
 from flask_babel import get_locale, get_translations
+from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from jinja2 import pass_context
 from markupsafe import Markup, escape
@@ -104,8 +105,8 @@ def account_menu(user, token: str | None = None) -> Markup:
 def page_account_menu(context) -> Markup:
     """`account_menu` of the signed-in reader with the page's own `csrf_token()` (a whole page
     kept under `account_key`, see sessions/fragments.py, gets each reader's token later)."""
-    from flask_login import current_user
-
+    if not current_user.is_authenticated:  # the log-in link: no form, no token
+        return account_menu(current_user)
     return account_menu(current_user, _page_token(context))
 
 
@@ -127,14 +128,20 @@ def main_menu(user) -> Markup:
 
 @pass_context
 def language_bar(context) -> Markup:
-    """The language form, with this request's address to come back to and the page's CSRF token
-    (the page's own `csrf_token()`: a whole page kept for anonymous visitors writes in each
-    visitor's token later, see sessions/fragments.py)."""
+    """The language form, with this request's address to come back to. A signed-in reader's form
+    carries the page's CSRF token (the page's own `csrf_token()`: a whole page kept for a reader
+    writes in each reader's token later, see sessions/fragments.py); a visitor without an account
+    gets none, so that public pages set no cookie (main.set_language checks where such a post
+    comes from instead)."""
     locale = str(get_locale())
-    part = _kept(("languages", locale, request.script_root),
-                 lambda: render_template("_layout/language_bar.html", token_mark=_TOKEN, next_mark=_NEXT))
+    signed_in = current_user.is_authenticated
+    part = _kept(("languages", locale, signed_in, request.script_root),
+                 lambda: render_template("_layout/language_bar.html", token_mark=_TOKEN if signed_in else None,
+                                         next_mark=_NEXT))
+    if signed_in:
+        part = part.replace(_TOKEN, escape(_page_token(context)))
     back = request.full_path if request.query_string else request.path
-    return part.replace(_TOKEN, escape(_page_token(context))).replace(_NEXT, escape(back))
+    return part.replace(_NEXT, escape(back))
 
 
 def bound_translations() -> dict:

@@ -1,4 +1,4 @@
-"""HTTP security headers added to every response."""
+"""HTTP security headers added to every response, and where a form post comes from."""
 
 from flask import request
 
@@ -59,3 +59,17 @@ def init_app(app) -> None:
             else:
                 headers.add("Cache-Control", "no-store")
         return response
+
+
+def sent_from_this_site() -> bool:
+    """Whether a browser sent this request from one of this site's own pages, by what browsers
+    say of every request (Fetch Metadata's `Sec-Fetch-Site`, else the `Origin` header). A form
+    posted from another site is refused on this alone where a post carries no CSRF token (the
+    language form of a visitor without an account, see main.set_language). A request with
+    neither header does not come from a browser page: browsers send at least `Origin` with every
+    form post, so no page of another site can post without it."""
+    site = request.headers.get("Sec-Fetch-Site")
+    if site is not None:
+        return site in ("same-origin", "none")
+    origin = request.headers.get("Origin")
+    return origin is None or origin == request.host_url.rstrip("/")

@@ -9,6 +9,7 @@ from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 
 from registrations.i18n import LANGUAGES
+from scripts.update_catalogs import EXTRACT
 
 ROOT = Path(__file__).resolve().parent.parent
 TRANSLATIONS = ROOT / "translations"
@@ -24,8 +25,7 @@ def extracted(tmp_path_factory):
     """What `pybabel extract` finds in the code and templates today."""
     pot = tmp_path_factory.mktemp("pot") / "messages.pot"
     subprocess.run(
-        [sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "babel.cfg", "-k", "_l",
-         "-o", str(pot), "."],
+        [sys.executable, "-m", "babel.messages.frontend", *EXTRACT, "-o", str(pot), "."],
         cwd=ROOT, check=True,
     )
     with open(pot, "rb") as handle:
@@ -102,6 +102,55 @@ def test_unknown_locale_is_refused(client):
         "Cette langue n'est pas disponible." in response.get_data(as_text=True)
     client.set_cookie("lang", "xx")
     assert 'lang="fr"' in client.get("/").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("headers", [
+    {"Sec-Fetch-Site": "cross-site", "Origin": "https://evil.example"},
+    {"Sec-Fetch-Site": "same-site", "Origin": "http://sub.localhost"},
+    {"Origin": "https://evil.example"},  # a browser without Fetch Metadata
+    {"Origin": "null"},  # a sandboxed frame or a local file
+])
+@pytest.mark.parametrize("locale,text", [
+    ("fr", "Ce choix de langue a été envoyé depuis un autre site."),
+    ("en", "This language choice was sent from another site."),
+    ("km", "ការជ្រើសរើសភាសានេះត្រូវបានផ្ញើពីគេហទំព័រផ្សេង។"),
+])
+def test_a_visitors_language_choice_posted_from_another_site_is_refused(app, headers, locale, text):
+    """A visitor without an account posts the language form without a CSRF token: a post that
+    another site's page sent is refused, in the visitor's language, and sets nothing."""
+    client = app.test_client()
+    client.set_cookie("lang", locale)
+    response = client.post("/language", data={"lang": "lo", "next": "/sessions"}, headers=headers, csrf=False)
+    assert response.status_code == 403
+    assert text in response.get_data(as_text=True)
+    assert "Set-Cookie" not in response.headers
+    assert f'lang="{locale}"' in client.get("/").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("headers", [
+    {"Sec-Fetch-Site": "same-origin", "Origin": "http://localhost"},
+    {"Origin": "http://localhost"},  # a browser without Fetch Metadata
+    {},  # not a browser's page (every browser sends Origin with a form post)
+])
+def test_a_visitors_language_choice_from_this_site_needs_no_token(app, headers):
+    client = app.test_client()
+    response = client.post("/language", data={"lang": "lo", "next": "/sessions"}, headers=headers, csrf=False)
+    assert response.status_code == 302 and response.headers["Location"] == "/sessions"
+    assert 'lang="lo"' in client.get("/").get_data(as_text=True)
+
+
+def test_a_signed_in_readers_language_choice_needs_the_token(db, partner_client, partner_user):
+    """An account's preference is written only with the CSRF token, even from this site."""
+    partner_user.locale = "fr"
+    db.session.commit()
+    refused = partner_client.post("/language", data={"lang": "km"}, csrf=False,
+                                  headers={"Sec-Fetch-Site": "same-origin", "Origin": "http://localhost"})
+    assert refused.status_code == 400
+    db.session.refresh(partner_user)
+    assert partner_user.locale == "fr"
+    assert partner_client.post("/language", data={"lang": "km"}).status_code == 302
+    db.session.refresh(partner_user)
+    assert partner_user.locale == "km"
 
 
 def test_language_switch_refuses_external_next(client):

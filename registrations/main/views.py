@@ -14,6 +14,7 @@ from registrations.extensions import csrf, db
 from registrations.i18n import DEVICE_LOCALE_KEY, LANGUAGES, LOCALE_COOKIE
 from registrations.main import bp
 from registrations.models import Theme, utcnow
+from registrations.security import sent_from_this_site
 from registrations.sessions import fragments
 from registrations.sessions.queries import upcoming_sessions
 from registrations.transaction import run
@@ -41,9 +42,20 @@ def _prefer_language(user, code: str) -> None:
 
 @bp.post("/language")
 @allow(ANYONE)
+@csrf.exempt  # checked below: by the CSRF token when signed in, else by where the post comes from
 def set_language():
     """Remember the chosen interface language (account preference and cookie); on a kiosk, for
-    the kiosk only (its login's session): a participant's choice is not the organiser's."""
+    the kiosk only (its login's session): a participant's choice is not the organiser's.
+
+    A signed-in reader's form carries the CSRF token. A visitor without an account posts without
+    one, so that public pages need no cookie session (see layout.language_bar): the post is
+    refused unless the browser says it comes from this site, and a cookie of the visitor's own
+    browser is all it sets."""
+    if current_user.is_authenticated:
+        csrf.protect()
+    elif not sent_from_this_site():
+        abort_with(403, _("This language choice was sent from another site. Choose the language on this "
+                          "site's own page."))
     code = request.form.get("lang", "")
     if code not in LANGUAGES:
         abort_with(400, _("This language is not available."))

@@ -257,7 +257,11 @@ def _whole(template: str, key: tuple, render: Callable[[], tuple[str, int, list]
 
 
 def served(whole: Fragment) -> tuple[str, int]:
-    """A kept page's answer, with this request's CSRF token written in for the mark."""
+    """A kept page's answer, with this request's CSRF token written in for the mark (a page
+    without a form that needs one, such as a public page for a visitor without an account, makes
+    no token, and so no cookie)."""
+    if TOKEN_MARK not in whole.html:
+        return whole.html, whole.status
     return whole.html.replace(TOKEN_MARK, generate_csrf()), whole.status
 
 
