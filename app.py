@@ -110,6 +110,7 @@ def _init_login(app: Flask, login_manager) -> None:
     from registrations.auth import logins
     from registrations.extensions import db
     from registrations.models import Role
+    from registrations.sessions import version as page_versions
 
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
@@ -125,15 +126,23 @@ def _init_login(app: Flask, login_manager) -> None:
         login_id = logins.current_login_id()
         if not user_id.isdigit() or not version.isdigit() or login_id is None:
             return None
-        found = logins.load(int(user_id), login_id)
-        if found is None:
-            return None
-        user, login = found
+        # A read-only request reads the office version first (one statement outside any
+        # transaction), and an account whose login was found valid under it needs no query.
+        versions = page_versions.seen(db.session())
+        user = logins.verified.recall(int(user_id), login_id, versions[1]) if versions else None
+        login = None
+        if user is None:
+            found = logins.load(int(user_id), login_id)
+            if found is None:
+                return None
+            user, login = found
+            if versions:
+                logins.verified.remember(user, login_id, versions[1])
         if not user.active or user.session_version != int(version):
             return None
         if user.role == Role.PARTNER and (user.agency is None or not user.agency.active):
             return None
-        g.current_login = login
+        g.current_login = login  # for a form post's last-seen time (posts always read the login)
         return user
 
     @app.before_request

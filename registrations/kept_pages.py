@@ -65,8 +65,9 @@ def kept_for_reader(view):
         if request.method != "GET" or not current_user.is_authenticated or visit.get("_flashes"):
             return view(*args, **kwargs)
         now = utcnow()
+        versions = version.seen(db.session())  # read before the account was loaded, if it was
         key = (request.full_path, current_user.id, current_user.role, str(get_locale()), local_today(),
-               version.office(db.session))
+               versions[1] if versions else version.office(db.session))
         store = _store()
         kept = store.get(key, now)
         if kept is not None:

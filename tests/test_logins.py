@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from registrations.auth.logins import SESSION_KEY, digest
@@ -163,3 +164,66 @@ def test_roles_all_see_my_logins(app, admin_user, organiser_user, partner_user):
         client = app.test_client()
         login(client, user.email)
         assert client.get("/account/logins").status_code == 200
+
+
+def test_a_login_verified_under_the_office_version_is_read_without_a_query(app, db, client, partner_user,
+                                                                          count_queries):
+    """A read finds the login valid under the office version it reads first, and the next read
+    under the same version needs no query for it (registrations/auth/logins.py, `verified`)."""
+    login(client, partner_user.email)
+    client.get("/sessions")
+    with count_queries() as queries:
+        page = client.get("/sessions").get_data(as_text=True)
+    # The kept catalogue and the verified login: nothing goes through the pool (both versions
+    # are read in one statement on the version reader's own connection).
+    assert queries == [] and partner_user.display_name in page
+    with count_queries() as queries:
+        assert client.post("/language", data={"lang": "fr", "next": "/sessions"}).status_code == 302
+    assert "login" in queries[0]  # a form post always reads its login
+
+
+def _log_out_a_copy(app, db, admin_client, client, user):
+    assert copy_of(app, client).post("/logout").status_code == 302
+
+
+def _end_all_by_admin(app, db, admin_client, client, user):
+    assert admin_client.post(f"/admin/users/{user.id}/end-logins").status_code == 302
+
+
+def _deactivate(app, db, admin_client, client, user):
+    assert admin_client.post(f"/admin/users/{user.id}/deactivate").status_code == 302
+
+
+def _deactivate_the_agency(app, db, admin_client, client, user):
+    user.agency.active = False
+    db.session.commit()
+
+
+def _change_the_session_version(app, db, admin_client, client, user):
+    user.session_version += 1  # what a password change does to every cookie of the account
+    db.session.commit()
+
+
+@pytest.mark.parametrize("end", [_log_out_a_copy, _end_all_by_admin, _deactivate, _deactivate_the_agency,
+                                 _change_the_session_version])
+def test_a_login_verified_for_reads_ends_with_the_write_that_ends_it(app, db, admin_client, partner_user, end):
+    client = app.test_client()
+    login(client, partner_user.email)
+    for _ in range(2):  # the second read finds the login verified under the same office version
+        assert client.get("/registrations").status_code == 200
+    end(app, db, admin_client, client, partner_user)
+    response = client.get("/registrations")
+    assert response.status_code == 302 and response.headers["Location"].startswith("/login")
+
+
+def test_reads_fall_back_to_the_login_query_when_the_version_reader_fails(app, db, client, partner_user,
+                                                                          monkeypatch, count_queries):
+    from registrations.sessions import version
+
+    login(client, partner_user.email)
+    client.get("/registrations")
+    monkeypatch.setattr(version._reader, "read_both", lambda engine: None)
+    with count_queries() as queries:
+        page = client.get("/registrations")
+    assert page.status_code == 200 and partner_user.display_name in page.get_data(as_text=True)
+    assert any("login" in statement for statement in queries)

@@ -5,10 +5,14 @@ for every copy of the cookie."""
 
 import hashlib
 import secrets
+import threading
+from collections import OrderedDict
 from datetime import timedelta
 
 from flask import request, session
 from sqlalchemy import bindparam, delete, select, update
+from sqlalchemy.exc import InvalidRequestError
+from sqlalchemy.orm import Session
 
 from registrations.audit import record
 from registrations.extensions import client_address, db
@@ -100,3 +104,49 @@ def note_seen(login: Login) -> bool:
         return False
     db.session.execute(update(Login).where(Login.id == login.id).values(last_seen_at=now))
     return True
+
+
+class _Verified:
+    """Accounts whose login was found valid under an office version, kept per process (at most
+    `size`, the least recently used leaving first).
+
+    Logging out, a password change, deactivating an account or its agency and an
+    administrator's "end all logins" are all writes, and every write bumps the office version
+    (registrations/sessions/version.py). So a login found valid under version N is still valid,
+    with the same account, while the version is N: a read-only request that finds it so needs
+    no query for it. What is kept is a copy of the account (with its agency) that no request's
+    session holds; a request gets its own copy, attached to its session without a query."""
+
+    def __init__(self, size: int = 512):
+        self._size = size
+        self._lock = threading.Lock()
+        self._kept: OrderedDict[tuple[int, str], tuple[int, User]] = OrderedDict()
+
+    def remember(self, user: User, login_id: str, office_version: int) -> None:
+        with Session() as detached:  # no database: merge copies what is loaded, and nothing else
+            try:
+                copy = detached.merge(user, load=False)
+            except InvalidRequestError:  # changed in this request: not a copy of the database's
+                return
+            detached.expunge_all()
+        with self._lock:
+            self._kept[(user.id, login_id)] = (office_version, copy)
+            self._kept.move_to_end((user.id, login_id))
+            while len(self._kept) > self._size:
+                self._kept.popitem(last=False)
+
+    def recall(self, user_id: int, login_id: str, office_version: int) -> User | None:
+        with self._lock:
+            kept = self._kept.get((user_id, login_id))
+            if kept is not None:
+                self._kept.move_to_end((user_id, login_id))
+        if kept is None or kept[0] != office_version:
+            return None
+        return db.session.merge(kept[1], load=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._kept.clear()
+
+
+verified = _Verified()

@@ -24,6 +24,7 @@ import os
 import threading
 
 import sqlalchemy as sa
+from flask import has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
@@ -59,6 +60,7 @@ _BUMP_OFFICE = sa.text("INSERT INTO page_version (id, value) VALUES (2, 1) "
 #: Read at almost every request: plain SQL, without the ORM's work (the table of PageVersion).
 _READ = "SELECT value FROM page_version WHERE id = 1"
 _READ_OFFICE = "SELECT value FROM page_version WHERE id = 2"
+_READ_BOTH = "SELECT id, value FROM page_version WHERE id IN (1, 2)"
 
 
 log = logging.getLogger(__name__)
@@ -75,6 +77,26 @@ def office(session: Session) -> int:
     return session.connection().exec_driver_sql(_READ_OFFICE).scalar() or 0
 
 
+#: Key in the request's WSGI environment of the versions read once for a GET request (see
+#: `seen`; not `flask.g`, which outlives a request when an application context was pushed first).
+_SEEN = "registrations.page_versions_seen"
+
+
+def seen(session: Session) -> tuple[int, int] | None:
+    """(public version, office version) of this read-only request, read once, on the version
+    reader's autocommit connection, before the request's transaction has begun: whatever the
+    request reads afterwards is at least as new, so a page kept under these versions never
+    shows older data. None for a request that writes (not GET or HEAD), when the transaction
+    had begun before the first call, or when the reader fails (the caller then reads in the
+    transaction: `current`, `office`)."""
+    if not has_request_context() or request.method not in ("GET", "HEAD"):
+        return None
+    environ = request.environ
+    if _SEEN not in environ:
+        environ[_SEEN] = None if session.in_transaction() else _reader.read_both(session.get_bind())
+    return environ[_SEEN]
+
+
 def committed(session: Session) -> int:
     """The committed version, for a request about to read what it shows.
 
@@ -85,6 +107,9 @@ def committed(session: Session) -> int:
     kept under it never shows older data (see above). Once the session's transaction has
     begun, it may see an older state than the latest commit (a snapshot): the version is then
     read in that transaction, as `current`."""
+    versions = seen(session)
+    if versions is not None:
+        return versions[0]
     if not session.in_transaction():
         value = _reader.read(session.get_bind())
         if value is not None:
@@ -102,6 +127,19 @@ class _VersionReader:
         self._connections: dict[tuple[int, str], object] = {}
 
     def read(self, engine: Engine) -> int | None:
+        """The public version, or None when the reader's connection failed."""
+        rows = self._fetch(engine, _READ)
+        return None if rows is None else (rows[0][0] if rows else 0) or 0
+
+    def read_both(self, engine: Engine) -> tuple[int, int] | None:
+        """(public version, office version) in one statement, or None as `read`."""
+        rows = self._fetch(engine, _READ_BOTH)
+        if rows is None:
+            return None
+        values = dict(rows)
+        return values.get(1) or 0, values.get(2) or 0
+
+    def _fetch(self, engine: Engine, statement: str) -> list | None:
         key = (os.getpid(), str(engine.url))  # a forked worker never uses its parent's socket
         with self._lock:
             connection = self._connections.get(key)
@@ -110,8 +148,8 @@ class _VersionReader:
                     connection = self._connections[key] = _autocommit_connection(engine)
                 cursor = connection.cursor()
                 try:
-                    cursor.execute(_READ)
-                    row = cursor.fetchone()
+                    cursor.execute(statement)
+                    rows = cursor.fetchall()
                 finally:
                     cursor.close()
             except engine.dialect.loaded_dbapi.Error as error:
@@ -121,7 +159,7 @@ class _VersionReader:
                     with contextlib.suppress(engine.dialect.loaded_dbapi.Error):
                         connection.close()
                 return None
-        return (row[0] if row else 0) or 0
+        return rows
 
     def close_all(self) -> None:
         with self._lock:

@@ -69,6 +69,7 @@ def test_audit_pages_run_a_fixed_number_of_queries(app, db, admin_client, organi
     app.config["ITEMS_PER_PAGE"] = 200
     for n in range(5):
         _event(db, "attendance.mark", organiser_user, object_id=n)
+    admin_client.get("/")  # the login is found valid once (the audit's own records leave it so)
     with count_queries() as small:
         assert admin_client.get("/admin/audit").status_code == 200
     for n in range(60):

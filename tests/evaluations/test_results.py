@@ -58,6 +58,7 @@ def test_results_page_query_count_does_not_grow(db, organiser_client, make_sessi
     small, _ = _session_with_answers(db, make_session, make_registration, [[5, 4]] * 2)
     large, _ = _session_with_answers(db, make_session, make_registration, [[3, 2, 4, 5, 1]] * 25,
                                      capacity=30)
+    organiser_client.get("/")  # the login is found valid under the office version once, before both
     with count_queries() as few:
         organiser_client.get(f"/manage/sessions/{small.id}/evaluation")
     with count_queries() as many:
