@@ -144,9 +144,5 @@ class _Verified:
             return None
         return db.session.merge(kept[1], load=False)
 
-    def clear(self) -> None:
-        with self._lock:
-            self._kept.clear()
-
 
 verified = _Verified()
