@@ -11,7 +11,6 @@ from datetime import timedelta
 
 from flask import request, session
 from sqlalchemy import bindparam, delete, select, update
-from sqlalchemy.exc import InvalidRequestError
 from sqlalchemy.orm import Session
 
 from registrations.audit import record
@@ -124,10 +123,7 @@ class _Verified:
 
     def remember(self, user: User, login_id: str, office_version: int) -> None:
         with Session() as detached:  # no database: merge copies what is loaded, and nothing else
-            try:
-                copy = detached.merge(user, load=False)
-            except InvalidRequestError:  # changed in this request: not a copy of the database's
-                return
+            copy = detached.merge(user, load=False)
             detached.expunge_all()
         with self._lock:
             self._kept[(user.id, login_id)] = (office_version, copy)
