@@ -4,16 +4,17 @@ A partner's registrations, a session's list of registrations and an attendance s
 of many tables and cost milliseconds to read and draw. A page marked `@kept_for_reader` is kept
 per process under who reads it (the account and its role), its address with its arguments, the
 reader's language, the office's date and the *office version* (sessions/version.py): a counter
-bumped in the same transaction as every write, whatever it writes. The version is read in the
-request's own transaction before anything the page shows, so a kept page is never older than
-the data: the next write, anywhere, makes every kept page unreachable. No clock is trusted,
+bumped in the same transaction as every write, whatever it writes. The version is read before
+anything the page shows (once per request, before the transaction: `version.seen`; else in the
+request's transaction), so a kept page is never older than the data: the next write, anywhere,
+makes every kept page unreachable. No clock is trusted,
 except for what the view says itself (`valid_until`: a waiting-list offer that runs out).
 
 Only a plain answer is kept: status 200, HTML, no header of its own, no message waiting to be
 shown, nothing written to the cookie session but the CSRF token. The token of the request that
 drew the page is replaced in the kept copy by a mark, and each reader's own token is written in
 when it is served. The access rule of the view still runs first at every request, and the login
-is checked as on every page (`load_user`).
+is checked as on every page (`load_user`, once per office version: `logins.verified`).
 
 Pages are kept in the process only (never in Redis: they hold personal data), at most `SIZE`.
 """

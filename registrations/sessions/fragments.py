@@ -9,10 +9,12 @@ kept part can never outlive the data it shows. A session's page is kept under th
 moment one of its sessions opens or closes its registrations, so that the "Registration open /
 closed" badges stay exact.
 
-For an anonymous visitor with no message waiting, the whole page is kept (under its path and
-arguments too): the page around the part shows nothing personal then, except the CSRF token of
-the language form, which is written into the kept page at each request. Anyone else gets the
-page rendered around the kept part (menu, account, messages).
+With no message waiting, the whole page is kept (under its path and arguments too, see
+`reader_key`): for an anonymous visitor the page around the part shows nothing personal and
+carries no CSRF token (the language form posts without one, see layout.language_bar); a
+signed-in reader's shows what the menu shows of the account, and the reader's own token is
+written into the kept page at each request. A reader with a message waiting gets the page
+rendered around the kept part.
 
 With `REDIS_URL` set, the parts are kept in Redis and shared by every instance; without it each
 process keeps its own (a bounded LRU). When Redis cannot be reached, pages are rendered without
@@ -245,7 +247,7 @@ def cached(key: tuple, render: Callable[[], tuple[str, int, list]], now: datetim
 
 def whole_pages_kept() -> bool:
     """Whether this request's page may be kept whole: an anonymous visitor with no message
-    waiting sees nothing personal but the CSRF token of the language form."""
+    waiting sees nothing personal (and no CSRF token)."""
     return not (current_user.is_authenticated or visit.get("_flashes"))
 
 
@@ -267,9 +269,9 @@ def served(whole: Fragment) -> tuple[str, int]:
 
 def reader_key() -> tuple | None:
     """Under what a page around kept parts may be kept whole for this reader, or None (a message
-    is waiting to be shown): an anonymous visitor sees nothing personal but the CSRF token, a
-    signed-in reader nothing but the token and what the menu shows of the account (its role,
-    name and agency, see layout.account_key)."""
+    is waiting to be shown): an anonymous visitor sees nothing personal, a signed-in reader
+    nothing but the CSRF token and what the menu shows of the account (its role, name and
+    agency, see layout.account_key)."""
     if visit.get("_flashes"):
         return None
     return ("reader", *layout.account_key(current_user))
