@@ -113,10 +113,12 @@ def zip_timing(app, server, env: dict, worker_log: Path, timeout: float = 300, f
 
 
 def _wait_until_ready(worker, log: Path, timeout: float = 120) -> None:
-    """Wait until the worker has started (it says so in its log), as a production worker would be."""
+    """Wait until the worker has started, its certificate rendering processes too (it says so
+    in its log), as a production worker would be."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline and worker.poll() is None:
-        if "Outbox at start" in log.read_text(errors="replace"):
+        text = log.read_text(errors="replace")
+        if "Outbox at start" in text and "Certificate rendering" in text:
             return
         time.sleep(0.2)
     raise SystemExit(f"the job worker did not start; see {log}")

@@ -1,13 +1,14 @@
 """Rendering a batch of certificates on every core (issuing a whole session at once).
 
-Processes draw; this process signs each PDF (about 8 ms a document with the default key).
+Processes draw; this process signs each PDF (about 9 ms a document with the default key).
 
-Drawing a certificate is CPU-bound Python (fpdf2 subsets its fonts for every document), so a
-thread cannot go faster; separate processes can. A small pool of processes is started on first
-use (or by `warm_up()` when an organiser opens a session's certificates page) and kept for the
-life of the worker. Each process cuts its fonts once and renders with the same catalogs as the
-application. A batch smaller than `MIN_BATCH`, one process configured, or a broken pool:
-rendering happens here, one certificate after the other.
+Drawing a certificate is CPU-bound Python (fpdf2 loads and subsets its fonts for every document),
+so a thread cannot go faster; separate processes can. Each process draws a run of certificates as
+one document (`documents.render_certificates`), about a third of the cost of drawing them one by
+one. A small pool of processes is started when the job worker starts (`warm_up()`), or
+on first use elsewhere, and kept for the life of the process. Each process cuts its fonts
+once and renders with the same catalogs as the application. A batch smaller than `MIN_BATCH`,
+one process configured, or a broken pool: rendering happens here, as one batch.
 
 A rendering process ends when the process that started it is gone, however it ended (a worker
 killed with SIGKILL never shuts its pool down).
@@ -17,12 +18,13 @@ import multiprocessing
 import multiprocessing.connection
 import os
 import threading
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
 from flask import current_app
 
-from registrations.certificates.facts import draw, render, sign, with_image_paths
+from registrations.certificates.facts import draw_many, sign, with_image_paths
 
 #: Fewer certificates than this are rendered in this process (starting work elsewhere costs more).
 MIN_BATCH = 4
@@ -59,14 +61,14 @@ def _end_with_parent() -> None:
     threading.Thread(target=watch, name="end-with-parent", daemon=True).start()
 
 
-def _render_in_worker(snapshot: dict) -> bytes:
-    return draw(snapshot)
+def _render_in_worker(snapshots: list[dict]) -> list[bytes]:
+    return draw_many(snapshots)
 
 
 def _warm_worker() -> None:
-    from registrations.documents.fonts import cut_font_paths
+    from registrations.documents import certificate, fonts  # noqa: F401 (the drawing code, loaded)
 
-    cut_font_paths()
+    fonts.cut_font_paths()
 
 
 def _processes() -> int:
@@ -96,27 +98,52 @@ def _forget_pool() -> None:
         _pool = None
 
 
-def warm_up() -> None:
-    """Start the rendering processes ahead of a bulk issue, without waiting for them."""
+def warm_up() -> list[Future]:
+    """Start the rendering processes, each cutting its fonts, without waiting for them (the job
+    worker, at its start, so that the first session it draws does not wait for them). Returns
+    what to wait on to know they are ready; nothing when one process is configured."""
     if _processes() < 2:
-        return
+        return []
     pool = _get_pool()
-    for _ in range(_processes()):
-        pool.submit(_warm_worker)
+    return [pool.submit(_warm_worker) for _ in range(_processes())]
+
+
+#: Certificates a rendering process draws as one batch: large enough that the fonts, loaded and
+#: subset once per batch, cost little per certificate; small enough that this process starts
+#: signing early while the processes draw the next runs.
+RUN = 12
+
+
+def _drawn_here(snapshots: list[dict]) -> Iterator[bytes]:
+    for data in draw_many(snapshots):
+        yield sign(data)
+
+
+def render_stream(snapshots: list[dict]) -> Iterator[bytes]:
+    """The PDFs of many snapshots, each signed, in order, yielded as they are ready: drawn in
+    parallel when it pays, in runs of `RUN` all handed to the processes at once, so that they
+    draw the next runs while this process signs (and the caller stores) the finished ones."""
+    processes = _processes()
+    if processes < 2 or len(snapshots) < MIN_BATCH:
+        yield from _drawn_here(snapshots)
+        return
+    # The rendering processes have no configuration: the image files are found here, and the
+    # office signs here (its key never goes to another process).
+    resolved = [with_image_paths(snapshot) for snapshot in snapshots]
+    size = max(1, min(RUN, -(-len(resolved) // processes)))
+    runs = [resolved[start:start + size] for start in range(0, len(resolved), size)]
+    done = 0
+    try:
+        for drawn in _get_pool().map(_render_in_worker, runs):
+            for data in drawn:
+                yield sign(data)
+                done += 1
+    except BrokenProcessPool:
+        current_app.logger.warning("Certificate rendering processes stopped; rendering here instead")
+        _forget_pool()
+        yield from _drawn_here(snapshots[done:])
 
 
 def render_many(snapshots: list[dict]) -> list[bytes]:
     """The PDFs of many snapshots, in order, rendered in parallel when it pays, each signed."""
-    processes = _processes()
-    if processes < 2 or len(snapshots) < MIN_BATCH:
-        return [render(snapshot) for snapshot in snapshots]
-    # The rendering processes have no configuration: the image files are found here, and the
-    # office signs here (its key never goes to another process).
-    resolved = [with_image_paths(snapshot) for snapshot in snapshots]
-    try:
-        chunk = max(1, len(snapshots) // (processes * 4))
-        return [sign(data) for data in _get_pool().map(_render_in_worker, resolved, chunksize=chunk)]
-    except BrokenProcessPool:
-        current_app.logger.warning("Certificate rendering processes stopped; rendering here instead")
-        _forget_pool()
-        return [render(snapshot) for snapshot in snapshots]
+    return list(render_stream(snapshots))

@@ -2,7 +2,7 @@
 
 from sqlalchemy import case, func, select, update
 
-from registrations.certificates.rendering import render_many
+from registrations.certificates.rendering import render_stream
 from registrations.extensions import db
 from registrations.models import Certificate, CertificateStatus, Registration
 from registrations.transaction import after_commit, run
@@ -16,20 +16,27 @@ def _valid(session_id: int | None):
     return query
 
 
-def store_missing_pdfs(session_id: int | None = None, limit: int = 500, batch: int = 24) -> int:
+def store_missing_pdfs(session_id: int | None = None, limit: int = 500, batch: int = 240, store: int = 24) -> int:
     """Draw and store up to `limit` missing PDFs of valid certificates (of one session, or all).
 
-    The edge of a job: each batch is read in one unit of work, drawn outside any transaction (on
-    SQLite a transaction that read, then writes after another writer committed, is refused at
-    once instead of waiting), and stored in another, so that the progress shows.
+    The edge of a job: up to `batch` certificates are read in one unit of work, drawn outside any
+    transaction (on SQLite a transaction that read, then writes after another writer committed,
+    is refused at once instead of waiting), and stored `store` at a time as they are ready, each
+    in a unit of work of its own, so that the progress shows while the rest are drawn.
     """
     stored = 0
     while stored < limit:
         rows = run(_missing, session_id, min(batch, limit - stored))
         if not rows:
             break
-        pdfs = render_many([facts for _id, facts in rows])
-        run(_store, [(certificate_id, pdf) for (certificate_id, _facts), pdf in zip(rows, pdfs, strict=True)])
+        ready = []
+        for (certificate_id, _facts), pdf in zip(rows, render_stream([facts for _id, facts in rows]), strict=True):
+            ready.append((certificate_id, pdf))
+            if len(ready) == store:
+                run(_store, ready)
+                ready = []
+        if ready:
+            run(_store, ready)
         stored += len(rows)
     return stored
 

@@ -13,7 +13,6 @@ from registrations.certificates import bp
 from registrations.certificates.facts import snapshot_date
 from registrations.certificates.forms import CertificateReissueForm, CertificateRevokeForm, VerifyCodeForm
 from registrations.certificates.invitations import load_invitation, registration_id_for
-from registrations.certificates.rendering import MIN_BATCH, warm_up
 from registrations.certificates.services import (
     CertificateError,
     issue,
@@ -58,8 +57,6 @@ def session(session_id: int):
     training = session_or_404(session_id)
     overview = session_certificates(training)
     pdf_total, pdf_done = pdf_progress(training.id)
-    if len(overview.eligible) >= MIN_BATCH:
-        warm_up()  # the organiser is likely to issue them all next
     return render_template(
         "certificates/session.html",
         overview=overview,

@@ -17,6 +17,7 @@ DEFAULT_ISSUER = "Ambassade de France au Vietnam — Service de sécurité inté
 _WHERE = {
     "CertificateFacts": "certificate",
     "render_certificate": "certificate",
+    "render_certificates": "certificate",
     "InvitationLetter": "invitation",
     "render_invitation_letter": "invitation",
     "SigninRow": "signin_sheet",

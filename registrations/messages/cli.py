@@ -5,6 +5,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 
 import click
 from flask import current_app
@@ -32,11 +33,31 @@ def worker_command(threads, no_periodic):
     totals = sweep()
     db.session.remove()
     click.echo(f"Outbox at start: {totals}")
+    _start_rendering_processes()
     # An idle worker looks at the queue at least every second (Redis storage blocks instead).
     consumer = huey.create_consumer(workers=threads or current_app.config["WORKER_THREADS"],
                                     worker_type="thread", periodic=not no_periodic, check_worker_health=True,
                                     max_delay=1.0)
     consumer.run()
+
+
+def _start_rendering_processes() -> None:
+    """Start the processes that draw certificates now, and say when they are ready: the first
+    session issued or zipped then waits only for its own certificates."""
+    from concurrent.futures import wait
+
+    from registrations.certificates.rendering import warm_up
+
+    started = warm_up()
+    if not started:
+        click.echo("Certificate rendering: in the job worker's own threads")
+    else:
+        def ready() -> None:
+            wait(started)
+            failed = sum(1 for future in started if future.exception() is not None)
+            click.echo(f"Certificate rendering processes ready: {len(started) - failed} of {len(started)}")
+
+        threading.Thread(target=ready, name="rendering-ready", daemon=True).start()
 
 
 @bp.cli.command("serve")

@@ -22,8 +22,9 @@ def test_each_certificate_is_drawn_once_and_then_served_as_stored(app, db, organ
                                                                   attendee, monkeypatch):
     app.config["CERTIFICATE_RENDER_PROCESSES"] = 1
     calls = []
-    real = rendering.render
-    monkeypatch.setattr(rendering, "render", lambda snapshot: calls.append(snapshot["serial"]) or real(snapshot))
+    real = rendering.draw_many
+    monkeypatch.setattr(rendering, "draw_many",
+                        lambda snapshots: calls.extend(s["serial"] for s in snapshots) or real(snapshots))
     session = ended_session()
     for _ in range(6):
         attendee(session)
@@ -48,6 +49,8 @@ def test_a_session_is_drawn_by_the_rendering_processes(app, db, ended_session, a
         data = db.session.scalar(select(Certificate.pdf).where(Certificate.id == certificate.id))
         text = pdf_text(data)
         assert certificate.serial in text and "Protectiondesmineurs" in text and "ເຂົ້າໜຽວ" in text
+        # drawn in a batch, each PDF is its own certificate's page and no other's
+        assert [c.serial for c in created if c.serial in text] == [certificate.serial]
 
 
 def test_a_single_certificate_is_drawn_here(app, db, ended_session, attendee, monkeypatch):

@@ -20,7 +20,7 @@ from pdfcheck import (
 )
 from pypdf import PdfReader
 
-from registrations.documents import CertificateFacts, render_certificate
+from registrations.documents import CertificateFacts, render_certificate, render_certificates
 from registrations.documents.certificate import render_certificate_single
 from registrations.documents.examples import example_certificate
 from registrations.documents.fonts import FONT_DIR
@@ -83,6 +83,25 @@ def test_layered_and_single_documents_have_the_same_text():
     layered = squeeze(pdf_text(render_certificate(facts)))
     single = squeeze(pdf_text(render_certificate_single(facts)))
     assert sorted(layered) == sorted(single)
+
+
+def test_a_batch_draws_each_certificate_as_alone(tmp_path):
+    """Certificates drawn as one batch: each PDF is one page, its own certificate's, the same
+    picture as when it is drawn alone, with its own title and Open Badge."""
+    many = [example_certificate(locale, n=n, open_badge=f"badge.of.{n}" if n % 2 else "")
+            for n, locale in enumerate(("km", "fr", "lo", "vi", "en"), start=1)]
+    batch = render_certificates(many)
+    assert len(batch) == len(many) and render_certificates([]) == []
+    for n, (facts, data) in enumerate(zip(many, batch, strict=True), start=1):
+        assert page_count(data) == 1
+        reader = PdfReader(io.BytesIO(data))
+        assert reader.metadata.title == f"Certificate {facts.serial}"
+        assert reader.metadata.producer == "registrations"
+        assert [f.serial for f in many if f.serial in pdf_text(data)] == [facts.serial]
+        assert list(reader.attachments) == (["open-badge.jwt"] if n % 2 else [])
+        alone = render_png(render_certificate(facts), tmp_path / f"alone-{n}.png", dpi=40)
+        drawn = render_png(data, tmp_path / f"batch-{n}.png", dpi=40)
+        assert alone.tobytes() == drawn.tobytes()
 
 
 def _expected_keys(font_file: str, text: str) -> list[tuple]:

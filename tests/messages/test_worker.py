@@ -25,14 +25,17 @@ from tests.messages.smtp import HOST, SMTPServer
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _worker(database_url: str, tmp_path: Path, smtp_port: int) -> subprocess.Popen:
-    env = {
-        **os.environ,
+def _worker_env(database_url: str, tmp_path: Path, smtp_port: int) -> dict:
+    return {
         "APP_ENV": "production", "SECRET_KEY": "worker-test-key", "DATABASE_URL": database_url,
         "INSTANCE_PATH": str(tmp_path), "JOBS_SQLITE_PATH": str(tmp_path / "jobs.sqlite3"),
         "MAIL_SERVER": HOST, "MAIL_PORT": str(smtp_port), "MAIL_SENDING_TIMEOUT": "1", "REDIS_URL": "",
         "JOBS_IMMEDIATE": "false", "PUBLIC_BASE_URL": "http://localhost",
     }
+
+
+def _worker(database_url: str, tmp_path: Path, smtp_port: int) -> subprocess.Popen:
+    env = {**os.environ, **_worker_env(database_url, tmp_path, smtp_port)}
     return subprocess.Popen([sys.executable, "-m", "flask", "--app", "app", "worker", "--threads", "1"],  # noqa: S603
                             cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
 
@@ -103,3 +106,33 @@ def test_a_worker_killed_mid_job_leaves_no_message_lost_or_sent_twice(app, db, d
     assert sorted(m["To"] for m in received) == [f"officer{n}@example.test" for n in range(3)]
     db.session.rollback()
     assert [m.tries for m in db.session.scalars(select(Message).order_by(Message.id))] == [2, 1, 1]
+
+
+@pytest.mark.parametrize("processes, said", [
+    ("2", "Certificate rendering processes ready: 2 of 2"),
+    ("1", "Certificate rendering: in the job worker's own threads"),
+])
+def test_a_worker_starts_its_certificate_rendering_processes_at_once(database_url, tmp_path, smtp_port,
+                                                                     processes, said):
+    """The first session issued or zipped does not wait for the rendering processes to start."""
+    env = {**os.environ, "CERTIFICATE_RENDER_PROCESSES": processes}
+    worker = subprocess.Popen([sys.executable, "-m", "flask", "--app", "app", "worker", "--threads", "1",  # noqa: S603
+                               "--no-periodic"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                              text=True, env={**env, **_worker_env(database_url, tmp_path, smtp_port)})
+    try:
+        lines = []
+        deadline = time.monotonic() + 60
+        while said not in lines and time.monotonic() < deadline and worker.poll() is None:
+            lines.append(worker.stdout.readline().strip())
+        assert said in lines, lines
+        children = Path(f"/proc/{worker.pid}/task/{worker.pid}/children")
+        if processes == "2" and children.exists():  # the two, and multiprocessing's resource tracker
+            assert len(children.read_text().split()) >= 2
+    finally:
+        worker.send_signal(signal.SIGINT)
+        try:
+            worker.wait(15)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            worker.wait(5)
+        worker.stdout.close()
