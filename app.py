@@ -176,9 +176,11 @@ def _tune_sqlite(app: Flask, db) -> None:
         if engine.url.database not in (None, "", ":memory:"):
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=NORMAL")
-            # 16 MB per connection: with 32 MB, a worker that had read the lists of the scale
-            # data stayed up to 18 MB heavier (benchmarks/run.py prints the workers' memory).
-            cursor.execute("PRAGMA cache_size=-16000")
+            # 4 MB per connection: with 16 MB, a worker that had read the pages of the scale data
+            # stayed 12 MB heavier, with 32 MB 30 MB heavier, for no measurable speed (the
+            # operating system keeps the file in memory anyway; benchmarks/run.py prints the
+            # workers' memory).
+            cursor.execute("PRAGMA cache_size=-4000")
         cursor.close()
 
     from registrations.locking import track_sqlite_writes
