@@ -7,6 +7,24 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from config import BASE_DIR, INSTANCE_DIR, load_config
 
 
+def migrations_wanted(app: Flask) -> bool:
+    """Whether this application may migrate its database: under the `flask` command (`flask db
+    upgrade`, the job worker, the development server) and in tests. A web worker started by
+    gunicorn never does, and so never loads Alembic (about 12 MB of resident memory)."""
+    import click
+
+    return app.testing or click.get_current_context(silent=True) is not None
+
+
+def enable_migrations(app: Flask) -> None:
+    """Flask-Migrate on `app`: the `flask db` commands and `flask_migrate.upgrade()`."""
+    from flask_migrate import Migrate
+
+    from registrations.extensions import db
+
+    Migrate(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True, compare_type=True)
+
+
 def create_app(config: dict | None = None) -> Flask:
     """Create the Flask application; `config` overrides the environment's settings."""
     app = Flask(
@@ -22,13 +40,14 @@ def create_app(config: dict | None = None) -> Flask:
 
     from registrations import errors, inputs, jobs, mail, security, static_files, templating, transaction
     from registrations.cli import register_commands
-    from registrations.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
+    from registrations.extensions import babel, bootstrap, csrf, db, limiter, login_manager
     from registrations.i18n import LANGUAGES, select_locale
     from registrations.sessions import version  # noqa: F401 (its events bump the page version)
 
     db.init_app(app)
     _tune_sqlite(app, db)
-    migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"))
+    if migrations_wanted(app):
+        enable_migrations(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     limiter.init_app(app)

@@ -25,13 +25,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 def _app(folder: Path, redis_url: str, port: int):
     os.environ["INSTANCE_PATH"] = str(folder)
-    from app import create_app
+    from app import create_app, enable_migrations
 
-    return create_app({
+    app = create_app({
         "APP_ENV": "production", "SECRET_KEY": "benchmark", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/b.sqlite3",
         "JOBS_IMMEDIATE": False, "JOBS_SQLITE_PATH": str(folder / "jobs.sqlite3"), "REDIS_URL": redis_url,
         "MAIL_BACKEND": "smtp", "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": port,
     })
+    enable_migrations(app)  # a production application outside the `flask` command: it migrates here
+    return app
 
 
 def _transactions(db, count: int, with_mail: bool) -> list[float]:
