@@ -8,7 +8,7 @@ one document (`documents.render_certificates`), about a third of the cost of dra
 one. A small pool of processes is started when the job worker starts (`warm_up()`), or
 on first use elsewhere, and kept for the life of the process. Each process cuts its fonts
 once and renders with the same catalogs as the application. A batch smaller than `MIN_BATCH`,
-one process configured, or a broken pool: rendering happens here, as one batch.
+one process configured, or a broken pool: rendering happens here, in the same runs.
 
 A rendering process ends when the process that started it is gone, however it ended (a worker
 killed with SIGKILL never shuts its pool down).
@@ -115,8 +115,9 @@ RUN = 12
 
 
 def _drawn_here(snapshots: list[dict]) -> Iterator[bytes]:
-    for data in draw_many(snapshots):
-        yield sign(data)
+    for start in range(0, len(snapshots), RUN):
+        for data in draw_many(snapshots[start:start + RUN]):
+            yield sign(data)
 
 
 def render_stream(snapshots: list[dict]) -> Iterator[bytes]:
