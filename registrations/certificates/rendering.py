@@ -17,6 +17,7 @@ killed with SIGKILL never shuts its pool down).
 import multiprocessing
 import multiprocessing.connection
 import os
+import signal
 import threading
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -35,8 +36,12 @@ _worker_context = None
 
 
 def _start_worker(translations: str, default_locale: str) -> None:
-    """In a rendering process: an application context with the catalogs, kept for its life."""
+    """In a rendering process: an application context with the catalogs, kept for its life.
+    Ctrl-C in a terminal reaches every process of the group: a rendering process leaves its end
+    to the process that started it (which shuts the pool down, or is gone), instead of printing
+    its own KeyboardInterrupt."""
     global _worker_context
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     from flask import Flask
     from flask_babel import Babel
 

@@ -136,3 +136,27 @@ def test_a_worker_starts_its_certificate_rendering_processes_at_once(database_ur
             worker.kill()
             worker.wait(5)
         worker.stdout.close()
+
+
+def test_ctrl_c_stops_the_worker_and_its_rendering_processes_quietly(database_url, tmp_path, smtp_port):
+    """Ctrl-C in a terminal signals every process of the group: the worker stops, its rendering
+    processes with it, and none of them prints a KeyboardInterrupt."""
+    env = {**os.environ, **_worker_env(database_url, tmp_path, smtp_port), "CERTIFICATE_RENDER_PROCESSES": "2"}
+    output = tmp_path / "worker.log"
+    with output.open("w") as log:
+        worker = subprocess.Popen([sys.executable, "-m", "flask", "--app", "app", "worker", "--threads", "1",  # noqa: S603
+                                   "--no-periodic"], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env,
+                                  start_new_session=True,  # a group of its own, as a terminal's job
+                                  preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))  # noqa: PLW1509
+    try:
+        _wait(lambda: "processes ready" in output.read_text(), 60, "the rendering processes")
+        children = Path(f"/proc/{worker.pid}/task/{worker.pid}/children").read_text().split()
+        assert len(children) >= 2
+        os.killpg(worker.pid, signal.SIGINT)
+        worker.wait(20)
+        _wait(lambda: not any(Path(f"/proc/{pid}").exists() for pid in children), 20, "the rendering processes to end")
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+            worker.wait(5)
+    assert "KeyboardInterrupt" not in output.read_text() and "Traceback" not in output.read_text()
