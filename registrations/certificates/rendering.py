@@ -66,10 +66,6 @@ def _end_with_parent() -> None:
     threading.Thread(target=watch, name="end-with-parent", daemon=True).start()
 
 
-def _render_in_worker(snapshots: list[dict]) -> list[bytes]:
-    return draw_many(snapshots)
-
-
 def _warm_worker() -> None:
     from registrations.documents import certificate, fonts  # noqa: F401 (the drawing code, loaded)
 
@@ -140,7 +136,7 @@ def render_stream(snapshots: list[dict]) -> Iterator[bytes]:
     runs = [resolved[start:start + size] for start in range(0, len(resolved), size)]
     done = 0
     try:
-        for drawn in _get_pool().map(_render_in_worker, runs):
+        for drawn in _get_pool().map(draw_many, runs):
             for data in drawn:
                 yield sign(data)
                 done += 1
