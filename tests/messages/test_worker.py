@@ -25,19 +25,34 @@ from tests.messages.smtp import HOST, SMTPServer
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _worker_env(database_url: str, tmp_path: Path, smtp_port: int) -> dict:
-    return {
+def _worker(database_url: str, tmp_path: Path, smtp_port: int, *options: str, settings: dict | None = None,
+            **popen) -> subprocess.Popen:
+    """A `flask worker` process with one thread (its output in a pipe unless `popen` says otherwise)."""
+    env = {
+        **os.environ,
         "APP_ENV": "production", "SECRET_KEY": "worker-test-key", "DATABASE_URL": database_url,
         "INSTANCE_PATH": str(tmp_path), "JOBS_SQLITE_PATH": str(tmp_path / "jobs.sqlite3"),
         "MAIL_SERVER": HOST, "MAIL_PORT": str(smtp_port), "MAIL_SENDING_TIMEOUT": "1", "REDIS_URL": "",
-        "JOBS_IMMEDIATE": "false", "PUBLIC_BASE_URL": "http://localhost",
+        "JOBS_IMMEDIATE": "false", "PUBLIC_BASE_URL": "http://localhost", **(settings or {}),
     }
+    popen = {"stdout": subprocess.PIPE, "stderr": subprocess.DEVNULL, "text": True, **popen}
+    return subprocess.Popen([sys.executable, "-m", "flask", "--app", "app", "worker", "--threads", "1",  # noqa: S603
+                             *options], cwd=ROOT, env=env, **popen)
 
 
-def _worker(database_url: str, tmp_path: Path, smtp_port: int) -> subprocess.Popen:
-    env = {**os.environ, **_worker_env(database_url, tmp_path, smtp_port)}
-    return subprocess.Popen([sys.executable, "-m", "flask", "--app", "app", "worker", "--threads", "1"],  # noqa: S603
-                            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+def _stop(process: subprocess.Popen | None, signum: int = signal.SIGINT) -> None:
+    """Stop a worker as its operator would (Ctrl-C), killing it if it does not stop in time."""
+    if process is None:
+        return
+    if process.poll() is None:
+        process.send_signal(signum)
+        try:
+            process.wait(15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(5)
+    if process.stdout is not None:
+        process.stdout.close()
 
 
 @pytest.fixture
@@ -93,15 +108,7 @@ def test_a_worker_killed_mid_job_leaves_no_message_lost_or_sent_twice(app, db, d
     finally:
         hold.set()
         for process in (first, second):
-            if process is not None and process.poll() is None:
-                process.send_signal(signal.SIGINT)
-                try:
-                    process.wait(10)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-                    process.wait(5)
-            if process is not None:
-                process.stdout.close()
+            _stop(process)
         server.stop()
     assert sorted(m["To"] for m in received) == [f"officer{n}@example.test" for n in range(3)]
     db.session.rollback()
@@ -115,10 +122,8 @@ def test_a_worker_killed_mid_job_leaves_no_message_lost_or_sent_twice(app, db, d
 def test_a_worker_starts_its_certificate_rendering_processes_at_once(database_url, tmp_path, smtp_port,
                                                                      processes, said):
     """The first session issued or zipped does not wait for the rendering processes to start."""
-    env = {**os.environ, "CERTIFICATE_RENDER_PROCESSES": processes}
-    worker = subprocess.Popen([sys.executable, "-m", "flask", "--app", "app", "worker", "--threads", "1",  # noqa: S603
-                               "--no-periodic"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                              text=True, env={**env, **_worker_env(database_url, tmp_path, smtp_port)})
+    worker = _worker(database_url, tmp_path, smtp_port, "--no-periodic",
+                     settings={"CERTIFICATE_RENDER_PROCESSES": processes})
     try:
         lines = []
         deadline = time.monotonic() + 60
@@ -129,25 +134,18 @@ def test_a_worker_starts_its_certificate_rendering_processes_at_once(database_ur
         if processes == "2" and children.exists():  # the two, and multiprocessing's resource tracker
             assert len(children.read_text().split()) >= 2
     finally:
-        worker.send_signal(signal.SIGINT)
-        try:
-            worker.wait(15)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-            worker.wait(5)
-        worker.stdout.close()
+        _stop(worker)
 
 
 def test_ctrl_c_stops_the_worker_and_its_rendering_processes_quietly(database_url, tmp_path, smtp_port):
     """Ctrl-C in a terminal signals every process of the group: the worker stops, its rendering
     processes with it, and none of them prints a KeyboardInterrupt."""
-    env = {**os.environ, **_worker_env(database_url, tmp_path, smtp_port), "CERTIFICATE_RENDER_PROCESSES": "2"}
     output = tmp_path / "worker.log"
     with output.open("w") as log:
-        worker = subprocess.Popen([sys.executable, "-m", "flask", "--app", "app", "worker", "--threads", "1",  # noqa: S603
-                                   "--no-periodic"], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env,
-                                  start_new_session=True,  # a group of its own, as a terminal's job
-                                  preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))  # noqa: PLW1509
+        worker = _worker(database_url, tmp_path, smtp_port, "--no-periodic",
+                         settings={"CERTIFICATE_RENDER_PROCESSES": "2"}, stdout=log, stderr=subprocess.STDOUT,
+                         start_new_session=True,  # a group of its own, as a terminal's job
+                         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))  # noqa: PLW1509
     try:
         _wait(lambda: "processes ready" in output.read_text(), 60, "the rendering processes")
         children = Path(f"/proc/{worker.pid}/task/{worker.pid}/children").read_text().split()
@@ -156,7 +154,5 @@ def test_ctrl_c_stops_the_worker_and_its_rendering_processes_quietly(database_ur
         worker.wait(20)
         _wait(lambda: not any(Path(f"/proc/{pid}").exists() for pid in children), 20, "the rendering processes to end")
     finally:
-        if worker.poll() is None:
-            worker.kill()
-            worker.wait(5)
+        _stop(worker, signal.SIGKILL)
     assert "KeyboardInterrupt" not in output.read_text() and "Traceback" not in output.read_text()
