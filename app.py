@@ -180,6 +180,8 @@ def _tune_sqlite(app: Flask, db) -> None:
     wait for a busy database instead of failing at once."""
     from sqlalchemy import event
 
+    from registrations.locking import BUSY_TIMEOUT_MS, begin_immediate, track_sqlite_writes
+
     if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         return
     with app.app_context():
@@ -191,7 +193,7 @@ def _tune_sqlite(app: Flask, db) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         if engine.url.database not in (None, "", ":memory:"):
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=NORMAL")
@@ -202,11 +204,11 @@ def _tune_sqlite(app: Flask, db) -> None:
             cursor.execute("PRAGMA cache_size=-4000")
         cursor.close()
 
-    from registrations.locking import track_sqlite_writes
-
     track_sqlite_writes(engine)
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
-        immediate = connection.get_execution_options().get("sqlite_immediate")
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        if connection.get_execution_options().get("sqlite_immediate"):
+            begin_immediate(connection)
+        else:
+            connection.exec_driver_sql("BEGIN")
