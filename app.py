@@ -165,6 +165,14 @@ def _init_login(app: Flask, login_manager) -> None:
         return user
 
     @app.before_request
+    def choose_language_of_post():
+        """A signed-in reader's form post chooses its language now, while the account is loaded:
+        its answer (a flashed message, mostly) is translated after the commit, which expires the
+        account, and reading it again would be one more query."""
+        if request.method == "POST" and current_user.is_authenticated:
+            get_locale()
+
+    @app.before_request
     def note_login_seen():
         """Form posts refresh the login's last-seen time (at most once a minute); page reads
         never write."""

@@ -58,7 +58,7 @@ def _submit(session_id: int, wanted: RegistrationRequest, form=None):
     session or person is a 404 page.
     """
     try:
-        registration = run(services.register, session_id, wanted, actor=_actor())
+        registration_id, state, code = run(_register, session_id, wanted, actor=_actor())
     except AnswersInvalid as error:
         show_answer_errors(form, error.errors)
         return None, error.status, None
@@ -70,16 +70,22 @@ def _submit(session_id: int, wanted: RegistrationRequest, form=None):
             abort_with(404, error.message)
         flash(str(error.message), "danger")
         return None, error.status, None
-    _announce(registration)
-    return redirect(url_for(".detail", registration_id=registration.id)), 200, None
+    _announce(state, code)
+    return redirect(url_for(".detail", registration_id=registration_id)), 200, None
 
 
-def _announce(registration: Registration) -> None:
+def _register(session_id: int, wanted: RegistrationRequest, *, actor) -> tuple[int, RegistrationState, str | None]:
+    """`services.register`, and what the answer says of the new registration, read before the
+    commit (which expires every loaded object: reading them after it is one more query)."""
+    registration = services.register(session_id, wanted, actor=actor)
+    return registration.id, registration.state, registration.personal_code
+
+
+def _announce(state: RegistrationState, code: str | None) -> None:
     """Tell the partner what became of the registration they just made."""
-    if registration.state == RegistrationState.APPROVED:
-        flash(_("Registration approved. Personal check-in code: %(code)s.", code=registration.personal_code),
-              "success")
-    elif registration.state == RegistrationState.WAITLISTED:
+    if state == RegistrationState.APPROVED:
+        flash(_("Registration approved. Personal check-in code: %(code)s.", code=code), "success")
+    elif state == RegistrationState.WAITLISTED:
         flash(_("No seat is left for now: the registration is on the waiting list. You will be told by "
                 "email if a seat frees."), "warning")
     else:
@@ -299,7 +305,8 @@ def _staff(work):
 @allow(Role.PARTNER, STAFF)
 def accept_offer(registration_id: int):
     """Take the seat offered from the waiting list, before the offer expires."""
-    return _act_on(registration_id, FlaskForm(), services.accept_offer, _announce)
+    return _act_on(registration_id, FlaskForm(), services.accept_offer,
+                   lambda registration: _announce(registration.state, registration.personal_code))
 
 
 @bp.post("/registrations/<int:registration_id>/decline-offer")

@@ -1,11 +1,15 @@
 """Who may see and change what, and pages that cost the same whatever the number of rows."""
 
 import pytest
+import sqlalchemy as sa
+from flask_babel import force_locale, gettext
+from markupsafe import escape
 from sqlalchemy import select
 
 from registrations.models import Registration
 from registrations.models import RegistrationState as S
 from tests.registrations.conftest import counts
+from tests.registrations.test_partner_pages import FORM
 
 
 @pytest.fixture
@@ -118,3 +122,35 @@ def test_waiting_list_page_runs_a_fixed_number_of_queries(app, db, organiser_cli
     assert few == many <= 8
     page = organiser_client.get(f"/manage/sessions/{large.id}/waiting-list").get_data(as_text=True)
     assert page.count('data-testid="position"') == 40
+
+
+def test_a_registration_post_reads_nothing_after_its_commit(app, db, partner_client, partner_user, make_session):
+    """The answer (the message, the address of the new registration) is taken before the commit,
+    and the reader's language while the account is loaded: after the commit, which expires every
+    loaded object, nothing is read again."""
+    partner_user.locale = "km"
+    db.session.commit()
+    session = make_session(auto_approve=True)
+    partner_client.get(f"/sessions/{session.id}/register")
+    log = []
+
+    def statement(conn, cursor, text, parameters, context, executemany):
+        log.append(text.split(None, 1)[0].upper())
+
+    sa.event.listen(db.engine, "before_cursor_execute", statement)
+    sa.event.listen(db.engine, "commit", lambda conn: log.append("(commit)"))
+    try:
+        response = partner_client.post(f"/sessions/{session.id}/register", data=FORM)
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", statement)
+    assert response.status_code == 302
+    registration = db.session.scalar(select(Registration))
+    assert registration.state == S.APPROVED
+    assert response.headers["Location"] == f"/registrations/{registration.id}"
+    assert "INSERT" in log and "(commit)" in log
+    after = log[len(log) - log[::-1].index("(commit)"):]
+    assert [word for word in after if word not in ("BEGIN", "ROLLBACK")] == []
+    with app.test_request_context(), force_locale("km"):
+        told = gettext("Registration approved. Personal check-in code: %(code)s.", code=registration.personal_code)
+    assert told != f"Registration approved. Personal check-in code: {registration.personal_code}."
+    assert escape(told) in partner_client.get(response.headers["Location"]).get_data(as_text=True)
