@@ -20,6 +20,7 @@ import time
 
 from sqlalchemy import event, select
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import OperationalError
 
 from registrations.extensions import db
 
@@ -66,22 +67,21 @@ def begin_immediate(connection: Connection) -> None:
     this wait). Here the waiter tries again after at most half a millisecond; after
     `SHORT_STEPS_FOR` seconds it waits as SQLite does (its busy timeout), and fails as before if
     the lock is still held."""
-    driver = connection.connection.dbapi_connection
-    driver.execute("PRAGMA busy_timeout=0")
+    connection.exec_driver_sql("PRAGMA busy_timeout=0")
     try:
         deadline = time.monotonic() + SHORT_STEPS_FOR
         pause = _FIRST_PAUSE
         while time.monotonic() < deadline:
             try:
-                driver.execute("BEGIN IMMEDIATE")
+                connection.exec_driver_sql("BEGIN IMMEDIATE")
                 return
-            except sqlite3.OperationalError as error:
-                if error.sqlite_errorcode != sqlite3.SQLITE_BUSY:
+            except OperationalError as error:
+                if getattr(error.orig, "sqlite_errorcode", None) != sqlite3.SQLITE_BUSY:
                     raise
             time.sleep(pause)
             pause = min(pause * 2, _LONGEST_PAUSE)
     finally:
-        driver.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        connection.exec_driver_sql(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 

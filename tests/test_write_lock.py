@@ -98,7 +98,7 @@ def test_an_error_other_than_busy_is_not_retried(db, sqlite_path, monkeypatch):
     connection = db.session.connection()
     connection.exec_driver_sql("COMMIT")  # SQLAlchemy's BEGIN, ended behind its back
     connection.exec_driver_sql("BEGIN")
-    with pytest.raises(sqlite3.OperationalError, match="within a transaction"):
+    with pytest.raises(OperationalError, match="within a transaction"):
         locking.begin_immediate(connection)
     assert pauses == []
     db.session.rollback()
