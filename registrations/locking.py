@@ -67,7 +67,9 @@ def begin_immediate(connection: Connection) -> None:
     this wait). Here the waiter tries again after at most half a millisecond; after
     `SHORT_STEPS_FOR` seconds it waits as SQLite does (its busy timeout), and fails as before if
     the lock is still held."""
-    connection.exec_driver_sql("PRAGMA busy_timeout=0")
+    # The wait is a setting of the driver's connection, as when it was opened (not a query).
+    driver = connection.connection.dbapi_connection
+    driver.execute("PRAGMA busy_timeout=0")
     try:
         deadline = time.monotonic() + SHORT_STEPS_FOR
         pause = _FIRST_PAUSE
@@ -81,7 +83,7 @@ def begin_immediate(connection: Connection) -> None:
             time.sleep(pause)
             pause = min(pause * 2, _LONGEST_PAUSE)
     finally:
-        connection.exec_driver_sql(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        driver.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
