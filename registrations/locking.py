@@ -63,8 +63,8 @@ def begin_immediate(connection: Connection) -> None:
     SQLite's own wait for a busy database sleeps 1, 2, 5, 10, 15, 20, then 25 to 100 ms between
     tries: of two workers taking turns at the lock, the one that waits oversleeps while the
     other takes it again, and a second worker added almost nothing to registration posts (122
-    per second with one worker, 130 with two, on the benchmark's scale data; 189 with two and
-    this wait). Here the waiter tries again after at most half a millisecond; after
+    per second with one worker, 130 with two, on the benchmark's scale data; 178 to 196 with
+    two and this wait). Here the waiter tries again after at most half a millisecond; after
     `SHORT_STEPS_FOR` seconds it waits as SQLite does (its busy timeout), and fails as before if
     the lock is still held."""
     # The wait is a setting of the driver's connection, as when it was opened (not a query).

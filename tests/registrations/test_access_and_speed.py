@@ -137,12 +137,16 @@ def test_a_registration_post_reads_nothing_after_its_commit(app, db, partner_cli
     def statement(conn, cursor, text, parameters, context, executemany):
         log.append(text.split(None, 1)[0].upper())
 
+    def commit(conn):
+        log.append("(commit)")
+
     sa.event.listen(db.engine, "before_cursor_execute", statement)
-    sa.event.listen(db.engine, "commit", lambda conn: log.append("(commit)"))
+    sa.event.listen(db.engine, "commit", commit)
     try:
         response = partner_client.post(f"/sessions/{session.id}/register", data=FORM)
     finally:
         sa.event.remove(db.engine, "before_cursor_execute", statement)
+        sa.event.remove(db.engine, "commit", commit)
     assert response.status_code == 302
     registration = db.session.scalar(select(Registration))
     assert registration.state == S.APPROVED
