@@ -38,7 +38,7 @@ def create_app(config: dict | None = None) -> Flask:
         proxies = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
 
-    from registrations import errors, inputs, jobs, mail, security, static_files, templating, transaction
+    from registrations import errors, inputs, jobs, mail, page_reads, security, static_files, templating, transaction
     from registrations.cli import register_commands
     from registrations.extensions import babel, bootstrap, csrf, db, limiter, login_manager
     from registrations.i18n import LANGUAGES, select_locale
@@ -46,6 +46,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     db.init_app(app)
     _tune_sqlite(app, db)
+    page_reads.init_app(app, db)
     if migrations_wanted(app):
         enable_migrations(app)
     csrf.init_app(app)

@@ -16,6 +16,7 @@ from sqlalchemy.orm import selectinload
 from registrations.errors import abort_with
 from registrations.extensions import db
 from registrations.models import Agency, SessionDay, SessionQuota, SessionStatus, TrainingSession
+from registrations.page_reads import PLANNED_EACH_TIME
 from registrations.sessions import fulltext
 from registrations.sessions.base import local_today
 from registrations.text import fold, fold_compact
@@ -90,7 +91,8 @@ def apply_filters(statement, filters: CatalogueFilters):
         interpretation = sa.literal(",") + TrainingSession.interpretation + sa.literal(",")
         statement = statement.where(or_(TrainingSession.working_language == filters.language,
                                         interpretation.contains(f",{filters.language},", autoescape=True)))
-    return statement
+    # Planned for its own words and filters at every run (a plan for any would be slower).
+    return statement.execution_options(**PLANNED_EACH_TIME)
 
 
 def upcoming_statement(today: date | None = None):
