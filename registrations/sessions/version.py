@@ -24,7 +24,7 @@ import os
 import threading
 
 import sqlalchemy as sa
-from flask import has_request_context, request
+from flask import request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
@@ -40,6 +40,7 @@ from registrations.models import (
     Trainer,
     TrainingSession,
 )
+from registrations.page_reads import is_page_read
 
 #: What the public pages show: a write to one of these changes the version (a session's page
 #: shows its timetable, with the names of trainers and the materials of each item).
@@ -89,7 +90,7 @@ def seen(session: Session) -> tuple[int, int] | None:
     shows older data. None for a request that writes (not GET or HEAD), when the transaction
     had begun before the first call, or when the reader fails (the caller then reads in the
     transaction: `current`, `office`)."""
-    if not has_request_context() or request.method not in ("GET", "HEAD"):
+    if not is_page_read():
         return None
     environ = request.environ
     if _SEEN not in environ:
