@@ -186,6 +186,17 @@ def kept_value(name: str, compute: Callable[[], object]):
 PARTS = 2000
 
 
+def _parts() -> Fragments:
+    store = current_app.extensions.get("session_parts")
+    if store is None:
+        store = current_app.extensions["session_parts"] = Fragments(PARTS)
+    return store
+
+
+def _part_key(key: tuple) -> tuple:
+    return (*key, str(get_locale()), local_today(), sessions_version())
+
+
 def kept_part(key: tuple, caller: Callable[[], str], sessions: Iterable[TrainingSession] = (),
               now: datetime | None = None, keep: bool = True) -> Markup:
     """A part of a list page (`{% call kept_part(key, …) %}` in a template), kept per process
@@ -196,16 +207,26 @@ def kept_part(key: tuple, caller: Callable[[], str], sessions: Iterable[Training
     memory)."""
     if not keep or db.session.info.get(version.CHANGED):
         return caller()
-    store = current_app.extensions.get("session_parts")
-    if store is None:
-        store = current_app.extensions["session_parts"] = Fragments(PARTS)
+    store = _parts()
     now = now or utcnow()
-    full_key = (*key, str(get_locale()), local_today(), sessions_version())
+    full_key = _part_key(key)
     part = store.get(full_key, now)
     if part is None:
         part = Fragment(caller(), expires=next_change(sessions, now))
         store.put(full_key, part)
     return part.html
+
+
+def kept_cards(session_ids: Iterable[int], heading: str, now: datetime) -> dict[int, Markup | None]:
+    """The kept card of each session (sessions/_macros.html, session_card), or None."""
+    if db.session.info.get(version.CHANGED):
+        return dict.fromkeys(session_ids)
+    store, suffix = _parts(), _part_key(())
+    found = {}
+    for session_id in session_ids:
+        part = store.get(("card", session_id, heading, *suffix), now)
+        found[session_id] = None if part is None else part.html
+    return found
 
 
 def next_change(sessions: Iterable[TrainingSession], now: datetime) -> datetime | None:

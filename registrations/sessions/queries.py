@@ -113,12 +113,6 @@ def archive_statement(today: date | None = None):
             .order_by(TrainingSession.start_date.desc(), TrainingSession.id.desc()))
 
 
-def catalogue_cities(today: date | None = None) -> list[str]:
-    """Cities of the upcoming sessions, for the catalogue's city filter."""
-    inner = upcoming_statement(today).with_only_columns(TrainingSession.city).order_by(None).distinct()
-    return sorted(db.session.scalars(inner), key=fold)
-
-
 def upcoming_sessions(limit: int = 4) -> list[TrainingSession]:
     """The next few upcoming sessions (home page)."""
     return list(db.session.scalars(upcoming_statement().limit(limit)))

@@ -3,19 +3,19 @@
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from flask import Response, render_template, request
+from flask import Response, current_app, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import Select, select
+from sqlalchemy import select
 
 from registrations import templating
 from registrations.access import ANYONE, allow
 from registrations.errors import abort_with
 from registrations.extensions import db
 from registrations.models import Agency, Closure, TrainingSession, utcnow
-from registrations.paging import paginate
+from registrations.paging import Page
 from registrations.programme import services as programme
-from registrations.sessions import bp, fragments
+from registrations.sessions import bp, fragments, listing
 from registrations.sessions.base import local_today
 from registrations.sessions.calendar import feed_calendar, session_calendar
 from registrations.sessions.choices import country_name
@@ -23,14 +23,10 @@ from registrations.sessions.forms import CatalogueFilterForm, options
 from registrations.sessions.queries import (
     CatalogueFilters,
     SessionFacts,
-    apply_filters,
-    archive_statement,
-    catalogue_cities,
     feed_sessions,
     get_session_for,
     may_see,
     session_facts,
-    upcoming_statement,
 )
 
 
@@ -43,25 +39,24 @@ def _filters(form: CatalogueFilterForm) -> CatalogueFilters:
     return CatalogueFilters(**values)
 
 
-def _listing(template: str, statement: Callable[[], Select], endpoint: str):
-    """A list of sessions, `statement()` filtered; its body is rendered once per language,
-    arguments and version of the sessions (see fragments.py), the page around it at every
-    request (the statement is built only when the body is rendered)."""
+def _listing(template: str, find: Callable[[CatalogueFilters, int], Page], endpoint: str):
+    """A list of sessions, found by `find(filters, per_page)` (listing.py); its body is rendered
+    once per language, arguments and version of the sessions (see fragments.py), the page
+    around it at every request (nothing is looked up when the body is kept)."""
     now = utcnow()
 
     def render():
         form = CatalogueFilterForm(request.args)
-        cities = fragments.kept_value("cities", catalogue_cities)
-        form.city.choices = options([("", _("All cities"))] + [(city, city) for city in cities])
+        form.city.choices = options([("", _("All cities"))] + [(city, city) for city in listing.upcoming_cities()])
         filters = _filters(form)
-        page = paginate(apply_filters(statement(), filters), total_with_rows=True)
+        page = find(filters, current_app.config["ITEMS_PER_PAGE"])
         status = 400 if form.errors else 200
         # What the folded filters show (not the search words): their kept HTML is found by it.
         filters_key = tuple((f.name, str(f.data), tuple(f.errors)) for f in form if f.name != "q")
         filters_plain = not any(f.data or f.errors for f in form if f.name != "q")
         body = render_template(template.replace("/", "/_", 1).replace(".html", "_body.html"), form=form,
-                               page=page, filters=filters, filters_key=filters_key, filters_plain=filters_plain,
-                               endpoint=endpoint, now=now,
+                               page=page, cards=listing.cards(page.items, now), filters=filters,
+                               filters_key=filters_key, filters_plain=filters_plain, endpoint=endpoint, now=now,
                                today=local_today())
         return body, status, page.items
 
@@ -72,14 +67,14 @@ def _listing(template: str, statement: Callable[[], Select], endpoint: str):
 @allow(ANYONE)
 def catalogue():
     """Upcoming sessions, filtered and searched without caring about accents or case."""
-    return _listing("sessions/catalogue.html", upcoming_statement, "sessions.catalogue")
+    return _listing("sessions/catalogue.html", listing.upcoming_page, "sessions.catalogue")
 
 
 @bp.get("/sessions/archive")
 @allow(ANYONE)
 def archive():
     """Past, completed and cancelled sessions."""
-    return _listing("sessions/archive.html", archive_statement, "sessions.archive")
+    return _listing("sessions/archive.html", listing.archive_page, "sessions.archive")
 
 
 @dataclass

@@ -250,6 +250,26 @@ def test_a_card_drawn_for_one_search_is_reused_by_another_and_follows_changes(ap
     assert "Analyse financière" in _text(client.get("/sessions?q=analyse"))
 
 
+def test_a_new_search_reads_nothing_once_its_sessions_and_cards_are_kept(client, db, make_session, count_queries):
+    """The catalogue's sessions are searched in memory (sessions/listing.py), and the cards it
+    shows are kept: a search never asked before runs no query of its own; a change of a session
+    is seen by the next search."""
+    crime = make_session(title_fr="Analyse criminelle", city="Huế")
+    make_session(title_fr="Police scientifique", city="Vientiane")
+    assert "Analyse criminelle" in _text(client.get("/sessions?q=analyse"))
+    assert "Police scientifique" in _text(client.get("/sessions?q=police"))
+    with count_queries() as queries:
+        found = _text(client.get("/sessions?q=crimin+hue&kind=course"))
+    assert queries == []
+    assert found.count('data-testid="session-card"') == 1 and "Analyse criminelle" in found
+    crime.title_fr = "Analyse financière"
+    db.session.commit()
+    with count_queries() as queries:
+        found = _text(client.get("/sessions?q=financiere"))
+    assert "Analyse financière" in found
+    assert len(queries) == 2  # the new version's sessions, then the changed card's session
+
+
 def test_the_kept_filters_show_what_each_request_chose(app, client, make_session):
     make_session(city="Huế", country="VN")
     make_session(city="Vientiane", country="LA")

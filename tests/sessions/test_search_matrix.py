@@ -6,11 +6,14 @@ narrows the rows that the folded-text match then checks, so the answers are the 
 plain match on the folded search text, Khmer and Lao included.
 """
 
+import itertools
+from datetime import date, timedelta
+
 import pytest
 from sqlalchemy import select, text
 
-from registrations.models import TrainingSession
-from registrations.sessions import fulltext
+from registrations.models import SessionKind, TrainingSession
+from registrations.sessions import fulltext, listing
 from registrations.sessions.queries import CatalogueFilters, apply_filters, search_condition, upcoming_statement
 
 SESSIONS = {
@@ -87,13 +90,51 @@ def _found(db, sessions, query: str) -> set[str]:
     return {names[i] for i in ids}
 
 
-def test_search_matrix(db, sessions):
+def _found_in_memory(db, sessions, query: str) -> set[str]:
+    """What the catalogue's search in memory (sessions/listing.py) finds."""
+    names = {session_id: key for key, session_id in sessions.items()}
+    rows = db.session.execute(listing.listed_statement(
+        select(TrainingSession).where(TrainingSession.id.in_(names)))).all()
+    matches = listing.matcher(CatalogueFilters(q=query))
+    return {names[row.id] for row in map(listing.Listed._make, rows) if matches(row)}
+
+
+@pytest.mark.parametrize("finder", [_found, _found_in_memory], ids=["database", "memory"])
+def test_search_matrix(db, sessions, finder):
     wrong = []
     for query, expected in MATRIX:
-        found = _found(db, sessions, query)
+        found = finder(db, sessions, query)
         if found != expected:
             wrong.append((query, sorted(expected), sorted(found)))
     assert wrong == []
+
+
+def test_memory_and_database_find_the_same_sessions_for_every_filter(app, db, make_session):
+    """The catalogue filters its upcoming sessions in memory, the archive and the API in the
+    database: every combination of a search and the filters finds the same sessions, in the
+    same order, both ways."""
+    start = date.today() + timedelta(days=20)
+    for index, (kind, country, language, interpretation, weeks) in enumerate(itertools.product(
+            (SessionKind.COURSE, SessionKind.SEMINAR), ("VN", "KH"), ("fr", "vi"), ("", "km,lo"), (0, 6))):
+        make_session(title_fr=f"Gestion {index} de crime" if index % 3 else f"Protection {index}",
+                     kind=kind, country=country, city="Phnom Penh" if country == "KH" else "Hà Nội",
+                     working_language=language, interpretation=interpretation, start=start + timedelta(weeks=weeks),
+                     search_text=f"gestion {index} de crime" if index % 3 else f"protection {index}")
+    make_session(title_fr="Passée", start=date.today() - timedelta(days=40))
+    month = (start + timedelta(weeks=6)).strftime("%Y-%m")
+    choices = {"q": ["", "crime", "protection", "de crime", "gestion1", "zzz"], "kind": ["", "seminar"],
+               "country": ["", "KH"], "city": ["", "Hà Nội"], "month": ["", month], "language": ["", "vi", "km"]}
+    with app.test_request_context("/sessions"):
+        rows = listing.upcoming_index()
+        compared = 0
+        for values in itertools.product(*choices.values()):
+            filters = CatalogueFilters(**dict(zip(choices, values, strict=True)))
+            in_database = list(db.session.scalars(apply_filters(upcoming_statement(), filters).with_only_columns(
+                TrainingSession.id)))
+            in_memory = [row.id for row in rows if listing.matcher(filters)(row)]
+            assert in_memory == in_database, filters
+            compared += bool(in_database)
+        assert compared > 100  # most combinations find something
 
 
 def test_search_follows_edits_and_deletions(db, sessions):
