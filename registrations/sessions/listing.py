@@ -68,7 +68,7 @@ def upcoming_index() -> list[Listed]:
 
 def upcoming_cities() -> list[str]:
     """Cities of the upcoming sessions, for the city filter of the catalogue and the archive."""
-    return sorted({row.city for row in upcoming_index()}, key=fold)
+    return fragments.kept_value("cities", lambda: sorted({row.city for row in upcoming_index()}, key=fold))
 
 
 def matcher(filters: CatalogueFilters) -> Callable[[Listed], bool]:
