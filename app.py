@@ -1,5 +1,7 @@
 """Application factory: wiring only (no table creation, no seeding, no network)."""
 
+import gc
+
 from flask import Flask
 from flask_babel import get_locale
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -118,7 +120,20 @@ def create_app(config: dict | None = None) -> Flask:
                 "account_menu": layout.page_account_menu, "shell_part": layout.shell_part,
                 **layout.bound_translations()}
 
+    if not migrations_wanted(app):
+        settle_objects()
     return app
+
+
+def settle_objects() -> None:
+    """In a web worker, once the application is wired: what exists now (modules, the app, its
+    extensions) lives as long as the process, so it is moved out of the garbage collector's
+    sight (`gc.freeze`, after one collection so that no garbage is kept with it). Its full
+    collections then walk the objects made since (about 29,000 against 180,000 after a few
+    thousand searches); such a collection paused a worker for about 70 ms every few thousand
+    requests."""
+    gc.collect()
+    gc.freeze()
 
 
 def _init_login(app: Flask, login_manager) -> None:
