@@ -31,6 +31,14 @@ def test_valid_certificate_page(client, certificate):
     assert 'name="robots" content="noindex, nofollow"' in html
 
 
+def test_the_french_facts_are_marked_french_for_every_reader(client, certificate):
+    """The certificate's facts are written in French (the session's title, kind and country):
+    a screen reader reads them as French on a page in another language."""
+    html = _page(client, certificate.code, lang="km").get_data(as_text=True)
+    assert '<span lang="fr">Lutte contre les stupéfiants</span>' in html
+    assert '<span class="text-body-secondary" lang="fr">Formation · Hà Nội, Viêt Nam</span>' in html
+
+
 def test_page_answers_in_the_reader_language(client, certificate):
     html = _page(client, certificate.code, lang="fr").get_data(as_text=True)
     assert 'lang="fr"' in html and "Valide" in html
