@@ -45,9 +45,9 @@ def test_ten_marks_offline_survive_reload_and_restart_and_arrive_once(live_serve
     url = f"{live_server}/manage/sessions/{session.id}/attendance/{day.id}"
     profile = tmp_path / "profile"
 
-    def launch():
+    def launch(offline: bool = False):
         return playwright_instance.chromium.launch_persistent_context(
-            str(profile), executable_path=chromium_path, headless=True, args=CHROMIUM_ARGS, **PHONE)
+            str(profile), executable_path=chromium_path, headless=True, args=CHROMIUM_ARGS, offline=offline, **PHONE)
 
     context = launch()
     page = context.pages[0] if context.pages else context.new_page()
@@ -73,9 +73,10 @@ def test_ten_marks_offline_survive_reload_and_restart_and_arrive_once(live_serve
     assert row.get_by_role("button", name="Présent").get_attribute("aria-pressed") == "true"
     context.close()
 
-    # The phone restarts; the sheet opens from the device, the marks still waiting.
-    context = launch()
-    context.set_offline(True)
+    # The phone restarts without a network (offline from its first moment: a browser started
+    # online may send the waiting marks before it is told otherwise); the sheet opens from the
+    # device, the marks still waiting.
+    context = launch(offline=True)
     page = context.pages[0] if context.pages else context.new_page()
     _open_sheet(page, url)
     assert page.locator(".sheet-row-pending").count() == 10
