@@ -217,6 +217,11 @@ def kept_part(key: tuple, caller: Callable[[], str], sessions: Iterable[Training
     return part.html
 
 
+def card_key(session_id: int, heading: str) -> tuple:
+    """The key of a session's card among the kept parts (sessions/_macros.html, session_card)."""
+    return ("card", session_id, heading)
+
+
 def kept_cards(session_ids: Iterable[int], heading: str, now: datetime) -> dict[int, Markup | None]:
     """The kept card of each session (sessions/_macros.html, session_card), or None."""
     if db.session.info.get(version.CHANGED):
@@ -224,7 +229,7 @@ def kept_cards(session_ids: Iterable[int], heading: str, now: datetime) -> dict[
     store, suffix = _parts(), _part_key(())
     found = {}
     for session_id in session_ids:
-        part = store.get(("card", session_id, heading, *suffix), now)
+        part = store.get((*card_key(session_id, heading), *suffix), now)
         found[session_id] = None if part is None else part.html
     return found
 

@@ -9,7 +9,7 @@ whose card is not kept are loaded and drawn, in one query.
 The catalogue (upcoming sessions: a few hundred at most, in the office's planning) is found in
 memory: each process keeps the Listed rows of every upcoming session under the version of what
 public pages show and the office's date (fragments.kept_value), and searches and filters them
-there with `matches`, the same conditions as queries.apply_filters. The archive, which grows
+there with `matcher`, the same conditions as queries.apply_filters. The archive, which grows
 every year, is found by the database and its full-text index (queries.apply_filters).
 """
 
