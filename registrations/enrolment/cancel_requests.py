@@ -87,7 +87,7 @@ def confirm_cancellation(registration_id: int, *, actor: User | None = None,
     freed = _release(registration, book, now)
     _change(registration, S.CANCELLED, session=session, participant=registration.participant, actor=actor,
             now=now, reason=before["reason"])
-    if expire_due(session, now) or freed:
+    if expire_due(session, now, book) or freed:
         fill_seats(session, book, now, actor)
     db.session.flush()
     return registration

@@ -72,7 +72,7 @@ def accept_fitting(session_id: int, registration_ids: list[int], rest: str = RES
     session, book, now = _lock(session_id, now)
     if session.status == SessionStatus.CANCELLED:
         _refuse(_l("This session has been cancelled."))
-    if expire_due(session, now):
+    if expire_due(session, now, book):
         fill_seats(session, book, now, actor)
     registrations = list(db.session.scalars(
         select(Registration).options(joinedload(Registration.participant), joinedload(Registration.agency))

@@ -32,7 +32,7 @@ def on_seats_freed(sender: TrainingSession, **kwargs) -> None:
     now = utcnow()
     session = _lock_within_transaction(sender.id)
     book = SeatBook.load(session, now)
-    expire_due(session, now)
+    expire_due(session, now, book)
     fill_seats(session, book, now, kwargs.get("actor"))
 
 

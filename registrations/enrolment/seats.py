@@ -58,24 +58,31 @@ class SeatBook:
     #: Approved registrations plus open offers, per agency and per country.
     agency_used: Counter = field(default_factory=Counter)
     country_used: Counter = field(default_factory=Counter)
+    #: Waitlisted registrations whose offer ran out and is not yet passed on (`services.expire_due`).
+    due_offers: int = 0
 
     @classmethod
     def load(cls, session: TrainingSession, now: datetime) -> "SeatBook":
-        """Read the quotas and the seats in use; call it after locking the session row."""
+        """Read the quotas, the seats in use and the offers due to expire (one query for the
+        registrations); call it after locking the session row."""
         book = cls(session=session)
         for quota in db.session.scalars(select(SessionQuota).where(SessionQuota.session_id == session.id)):
             if quota.agency_id is not None:
                 book.agency_quota[quota.agency_id] = quota.seats
             else:
                 book.country_quota[quota.country] = quota.seats
-        offered = and_(Registration.state == RegistrationState.WAITLISTED, Registration.offer_expires_at > now)
+        offered = and_(Registration.state == RegistrationState.WAITLISTED, Registration.offer_expires_at.is_not(None))
+        still_open = (Registration.offer_expires_at > now).label("still_open")
         rows = db.session.execute(
-            select(Registration.agency_id, Registration.country, Registration.state, func.count())
+            select(Registration.agency_id, Registration.country, Registration.state, still_open, func.count())
             .where(Registration.session_id == session.id,
                    or_(Registration.state == RegistrationState.APPROVED, offered))
-            .group_by(Registration.agency_id, Registration.country, Registration.state)
+            .group_by(Registration.agency_id, Registration.country, Registration.state, still_open)
         )
-        for agency_id, country, state, number in rows:
+        for agency_id, country, state, is_open, number in rows:
+            if state == RegistrationState.WAITLISTED and not is_open:
+                book.due_offers += number
+                continue
             book.agency_used[agency_id] += number
             book.country_used[country] += number
             if state == RegistrationState.WAITLISTED:

@@ -139,9 +139,16 @@ def _waiting(session: TrainingSession, *conditions) -> list[Registration]:
     return waitlist.waiting(session.id, *conditions)
 
 
-def expire_due(session: TrainingSession, now: datetime) -> int:
-    """Cancel the waitlisted registrations whose seat offer ran out (call under the session lock)."""
+def expire_due(session: TrainingSession, now: datetime, book: SeatBook | None = None) -> int:
+    """Cancel the waitlisted registrations whose seat offer ran out (call under the session lock).
+
+    With the session's `book` (read under the same lock, at the same `now`), nothing is read
+    when it counted no offer due."""
+    if book is not None and not book.due_offers:
+        return 0
     due = _waiting(session, Registration.offer_expires_at <= now)
+    if book is not None:
+        book.due_offers = 0
     for registration in due:
         registration.offer_expires_at = None
         _change(registration, S.CANCELLED, session=session, participant=registration.participant, actor=None,
@@ -254,7 +261,7 @@ def register(session_id: int, request: RegistrationRequest, *, actor: User | Non
             _refuse(_l("This email address is already used by another participant. Check it, or contact "
                        "the cooperation office."))
         person.apply_to(participant)
-    if expire_due(session, now):
+    if expire_due(session, now, book):
         fill_seats(session, book, now, actor)
     registration = Registration(
         session_id=session.id, participant_id=participant.id, agency_id=agency.id, country=agency.country,
@@ -294,7 +301,7 @@ def decide(session_id: int, registration_ids: list[int], action: str, *, actor: 
     session, book, now = _lock(session_id, now)
     if session.status == SessionStatus.CANCELLED:
         _refuse(_l("This session has been cancelled."))
-    freed = expire_due(session, now) > 0
+    freed = expire_due(session, now, book) > 0
     registrations = list(db.session.scalars(
         select(Registration).options(joinedload(Registration.participant))
         .where(Registration.id.in_(ids), Registration.session_id == session.id).order_by(Registration.id)
@@ -362,7 +369,7 @@ def cancel(registration_id: int, *, agency_id: int | None, actor: User | None = 
     freed = _release(registration, book, now)
     _change(registration, S.CANCELLED, session=session, participant=registration.participant, actor=actor,
             now=now, reason=(reason or "").strip())
-    if expire_due(session, now) or freed:
+    if expire_due(session, now, book) or freed:
         fill_seats(session, book, now, actor)
     db.session.flush()
     return registration
@@ -411,7 +418,7 @@ def expire_offers(session_id: int | None = None, now: datetime | None = None) ->
     expired = 0
     for due_session_id in sorted(db.session.scalars(query)):
         session, book, now = _lock(due_session_id, now)
-        expired += expire_due(session, now)
+        expired += expire_due(session, now, book)
         fill_seats(session, book, now, None)
         db.session.flush()
     return expired
