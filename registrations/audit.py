@@ -4,7 +4,7 @@ from flask import has_request_context
 from flask_login import current_user
 
 from registrations.extensions import db
-from registrations.models import AuditEvent
+from registrations.models import AuditEvent, key_of
 
 
 def record(action: str, obj=None, *, actor=None, object_type: str | None = None,
@@ -15,13 +15,13 @@ def record(action: str, obj=None, *, actor=None, object_type: str | None = None,
     The actor defaults to the logged-in user of the current request, if any.
     """
     if actor is None and has_request_context() and current_user.is_authenticated:
-        actor = current_user
+        actor = current_user._get_current_object()
     if obj is not None:
         object_type = object_type or obj.__tablename__
         object_id = object_id if object_id is not None else obj.id
     event = AuditEvent(
         action=action,
-        actor_id=getattr(actor, "id", None),
+        actor_id=key_of(actor),
         object_type=object_type or "",
         object_id=object_id,
         before=before,

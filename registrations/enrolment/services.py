@@ -30,6 +30,7 @@ from registrations.models import (
     SessionStatus,
     TrainingSession,
     User,
+    key_of,
     utcnow,
 )
 from registrations.signals import registration_state_changed
@@ -103,7 +104,7 @@ def _change(registration: Registration, after: RegistrationState, *, session: Tr
         registration.cancel_request_reason = ""
     if not created:
         registration.decided_at = now
-        registration.decided_by_id = actor.id if actor is not None else None
+        registration.decided_by_id = key_of(actor)
         registration.reason = reason
     audit.record("registration.state", registration, actor=actor,
                  before={"state": before.value if before else None}, after={"state": after.value}, reason=reason)
@@ -265,7 +266,7 @@ def register(session_id: int, request: RegistrationRequest, *, actor: User | Non
         fill_seats(session, book, now, actor)
     registration = Registration(
         session_id=session.id, participant_id=participant.id, agency_id=agency.id, country=agency.country,
-        nominated=request.nominated, created_by_id=actor.id if actor is not None else None, created_at=now,
+        nominated=request.nominated, created_by_id=key_of(actor), created_at=now,
         **{f.name: getattr(details, f.name) for f in fields(details)},
     )
     db.session.add(registration)

@@ -3,7 +3,7 @@
 from registrations.models.api import ApiToken, IdempotentRequest, WebhookDelivery, WebhookEndpoint
 from registrations.models.attendance import Attendance, AttendanceStatus, OfflineMark
 from registrations.models.audit import AuditEvent
-from registrations.models.base import utcnow
+from registrations.models.base import key_of, utcnow
 from registrations.models.certificates import Certificate, CertificateStatus
 from registrations.models.evaluations import (
     EvaluationAnswer,
@@ -85,5 +85,6 @@ __all__ = [
     "Theme",
     "TrainingSession",
     "User",
+    "key_of",
     "utcnow",
 ]

@@ -13,6 +13,18 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
+def key_of(obj) -> int | None:
+    """The id of a stored object (None for None), without reading its row again.
+
+    An object expired at the end of a transaction keeps its identity: SQLite's write lock
+    begins a new transaction (`locking.lock_row`), after which reading `actor.id` would load the
+    whole account again."""
+    state = sa.inspect(obj, raiseerr=False) if obj is not None else None
+    if state is not None and state.identity is not None:
+        return state.identity[0]
+    return getattr(obj, "id", None)
+
+
 class UTCDateTime(TypeDecorator):
     """A timezone-aware UTC datetime on every database (SQLite stores naive values)."""
 

@@ -124,6 +124,39 @@ def test_waiting_list_page_runs_a_fixed_number_of_queries(app, db, organiser_cli
     assert page.count('data-testid="position"') == 40
 
 
+def test_a_registration_post_does_not_read_the_account_again_under_the_lock(db, partner_client, make_session):
+    """The signed-in account is read when the request starts. Taking the session's lock (on
+    SQLite a new transaction, which expires what was read) must not read it again for its id:
+    the work under the lock is what two workers wait for."""
+    session = make_session(auto_approve=True)
+    partner_client.get(f"/sessions/{session.id}/register")
+    log = []
+
+    def statement(conn, cursor, text, parameters, context, executemany):
+        log.append(" ".join(text.split()))
+
+    def commit(conn):
+        log.append("(commit)")
+
+    sa.event.listen(db.engine, "before_cursor_execute", statement)
+    sa.event.listen(db.engine, "commit", commit)
+    try:
+        response = partner_client.post(f"/sessions/{session.id}/register", data=FORM)
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", statement)
+        sa.event.remove(db.engine, "commit", commit)
+    assert response.status_code == 302
+    locked = next(i for i, text in enumerate(log)
+                  if text.startswith("BEGIN IMMEDIATE") or ("FROM training_session" in text and "FOR UPDATE" in text))
+    committed = log.index("(commit)", locked)
+    assert any("FROM user_account" in text for text in log[:locked])
+    assert "INSERT INTO registration" in " ".join(log[locked:committed])
+    # (After the commit the tests' job queue, which runs jobs at once, writes the email.)
+    assert [text for text in log[locked:committed] if "FROM user_account" in text] == []
+    registration = db.session.scalar(select(Registration))
+    assert registration.created_by_id is not None and registration.state == S.APPROVED
+
+
 def test_a_registration_post_reads_nothing_after_its_commit(app, db, partner_client, partner_user, make_session):
     """The answer (the message, the address of the new registration) is taken before the commit,
     and the reader's language while the account is loaded: after the commit, which expires every
