@@ -89,37 +89,56 @@ def _lock(session_id: int, now: datetime | None) -> tuple[TrainingSession, SeatB
     return session, SeatBook.load(session, now), now
 
 
-def _change(registration: Registration, after: RegistrationState, *, session: TrainingSession,
-            participant: Participant, actor: User | None, now: datetime, reason: str = "",
-            created: bool = False) -> None:
-    """Move a registration to a state: audit event, signal and emails, in this transaction."""
+def _enter(registration: Registration, after: RegistrationState, *, actor: User | None, now: datetime,
+           reason: str = "", created: bool = False) -> RegistrationState | None:
+    """Put a registration in a state, with what goes with it: its place on the waiting list, the
+    end of a cancellation request, the decision. Returns the state before (None when `created`:
+    a new registration, not yet written, has no place, request or decision to clear, and is
+    written once, in its final state)."""
     before = None if created else registration.state
     registration.state = after
     if after == S.WAITLISTED and before != S.WAITLISTED:
         waitlist.append(registration)
-    elif after != S.WAITLISTED:
+    elif after != S.WAITLISTED and not created:
         registration.waitlist_rank = None
-    if after != S.APPROVED:  # a cancellation request ends with the approval it was about
+    if after != S.APPROVED and not created:  # a cancellation request ends with the approval it was about
         registration.cancel_requested_at = registration.cancel_requested_by_id = None
         registration.cancel_request_reason = ""
     if not created:
         registration.decided_at = now
         registration.decided_by_id = key_of(actor)
         registration.reason = reason
+    return before
+
+
+def _announce(registration: Registration, before: RegistrationState | None, after: RegistrationState, *,
+              session: TrainingSession, participant: Participant, actor: User | None, reason: str = "") -> None:
+    """Tell of a state change (the registration written): audit event, signal and emails, in
+    this transaction."""
     audit.record("registration.state", registration, actor=actor,
                  before={"state": before.value if before else None}, after={"state": after.value}, reason=reason)
     registration_state_changed.send(registration, before=before, after=after, actor=actor)
     notify.state_changed(registration, session, participant, after.value, reason)
 
 
-def _approve(registration: Registration, session: TrainingSession, book: SeatBook, *,
-             participant: Participant, actor: User | None, now: datetime, holding_offer: bool = False,
-             created: bool = False) -> None:
+def _change(registration: Registration, after: RegistrationState, *, session: TrainingSession,
+            participant: Participant, actor: User | None, now: datetime, reason: str = "") -> None:
+    """Move a registration to a state: audit event, signal and emails, in this transaction."""
+    before = _enter(registration, after, actor=actor, now=now, reason=reason)
+    _announce(registration, before, after, session=session, participant=participant, actor=actor, reason=reason)
+
+
+def _seat(registration: Registration, book: SeatBook, holding_offer: bool = False) -> None:
+    """Give a registration a seat: taken in the book, its offer ended, a personal check-in code."""
     book.take(registration, holding_offer=holding_offer)
     registration.offer_expires_at = None
     codes.assign_code(registration)
-    _change(registration, S.APPROVED, session=session, participant=participant, actor=actor, now=now,
-            created=created)
+
+
+def _approve(registration: Registration, session: TrainingSession, book: SeatBook, *,
+             participant: Participant, actor: User | None, now: datetime, holding_offer: bool = False) -> None:
+    _seat(registration, book, holding_offer=holding_offer)
+    _change(registration, S.APPROVED, session=session, participant=participant, actor=actor, now=now)
 
 
 def _release(registration: Registration, book: SeatBook, now: datetime) -> bool:
@@ -269,17 +288,19 @@ def register(session_id: int, request: RegistrationRequest, *, actor: User | Non
         nominated=request.nominated, created_by_id=key_of(actor), created_at=now,
         **{f.name: getattr(details, f.name) for f in fields(details)},
     )
+    # Its state is settled before it is written, so that the row is written once.
+    if not book.fits(registration):
+        state = S.WAITLISTED
+    elif session.auto_approve:
+        state = S.APPROVED
+        _seat(registration, book)
+    else:
+        state = S.PENDING
+    _enter(registration, state, actor=actor, now=now, created=True)
     db.session.add(registration)
     db.session.flush()
     answers.save(registration, questions, clean)
-    if not book.fits(registration):
-        _change(registration, S.WAITLISTED, session=session, participant=participant, actor=actor, now=now,
-                created=True)
-    elif session.auto_approve:
-        _approve(registration, session, book, participant=participant, actor=actor, now=now, created=True)
-    else:
-        _change(registration, S.PENDING, session=session, participant=participant, actor=actor, now=now,
-                created=True)
+    _announce(registration, None, state, session=session, participant=participant, actor=actor)
     db.session.flush()
     return registration
 
