@@ -157,6 +157,38 @@ def test_a_registration_post_does_not_read_the_account_again_under_the_lock(db, 
     assert registration.created_by_id is not None and registration.state == S.APPROVED
 
 
+@pytest.mark.parametrize("auto_approve, full, state", [
+    (True, False, S.APPROVED), (False, False, S.PENDING), (True, True, S.WAITLISTED)])
+def test_a_new_registration_is_written_once_in_its_state(db, partner_client, make_session, make_registration,
+                                                          colleagues, auto_approve, full, state):
+    """Its state, seat, check-in code or place on the waiting list are settled before the row is
+    inserted: the post writes it with one INSERT and no UPDATE."""
+    session = make_session(auto_approve=auto_approve, capacity=1)
+    if full:
+        make_registration(session, colleagues[0], state=S.APPROVED)
+    partner_client.get(f"/sessions/{session.id}/register")
+    writes = []
+
+    def statement(conn, cursor, text, parameters, context, executemany):
+        words = text.split()
+        if words[0].upper() in ("INSERT", "UPDATE") and "registration" in words[:3]:
+            writes.append(" ".join(words[:3]))
+
+    sa.event.listen(db.engine, "before_cursor_execute", statement)
+    try:
+        response = partner_client.post(f"/sessions/{session.id}/register", data=FORM)
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", statement)
+    assert response.status_code == 302
+    assert writes == ["INSERT INTO registration"]
+    registration = db.session.scalars(select(Registration).order_by(Registration.id.desc())).first()
+    assert registration.state == state
+    assert (registration.personal_code is not None) == (state == S.APPROVED)
+    assert registration.waitlist_rank == (1 if state == S.WAITLISTED else None)
+    db.session.refresh(session)
+    assert session.seats_taken == (0 if state == S.PENDING else 1)
+
+
 def test_a_registration_post_reads_nothing_after_its_commit(app, db, partner_client, partner_user, make_session):
     """The answer (the message, the address of the new registration) is taken before the commit,
     and the reader's language while the account is loaded: after the commit, which expires every
