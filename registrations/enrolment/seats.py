@@ -71,12 +71,13 @@ class SeatBook:
                 book.agency_quota[quota.agency_id] = quota.seats
             else:
                 book.country_quota[quota.country] = quota.seats
-        offered = and_(Registration.state == RegistrationState.WAITLISTED, Registration.offer_expires_at.is_not(None))
+        with_offer = and_(Registration.state == RegistrationState.WAITLISTED,
+                          Registration.offer_expires_at.is_not(None))
         still_open = (Registration.offer_expires_at > now).label("still_open")
         rows = db.session.execute(
             select(Registration.agency_id, Registration.country, Registration.state, still_open, func.count())
             .where(Registration.session_id == session.id,
-                   or_(Registration.state == RegistrationState.APPROVED, offered))
+                   or_(Registration.state == RegistrationState.APPROVED, with_offer))
             .group_by(Registration.agency_id, Registration.country, Registration.state, still_open)
         )
         for agency_id, country, state, is_open, number in rows:

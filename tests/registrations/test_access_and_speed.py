@@ -124,12 +124,8 @@ def test_waiting_list_page_runs_a_fixed_number_of_queries(app, db, organiser_cli
     assert page.count('data-testid="position"') == 40
 
 
-def test_a_registration_post_does_not_read_the_account_again_under_the_lock(db, partner_client, make_session):
-    """The signed-in account is read when the request starts. Taking the session's lock (on
-    SQLite a new transaction, which expires what was read) must not read it again for its id:
-    the work under the lock is what two workers wait for."""
-    session = make_session(auto_approve=True)
-    partner_client.get(f"/sessions/{session.id}/register")
+def _post_noting_statements(db, client, url: str, data: dict):
+    """Post, noting every statement run (spaces collapsed) and each commit as "(commit)"."""
     log = []
 
     def statement(conn, cursor, text, parameters, context, executemany):
@@ -141,10 +137,20 @@ def test_a_registration_post_does_not_read_the_account_again_under_the_lock(db, 
     sa.event.listen(db.engine, "before_cursor_execute", statement)
     sa.event.listen(db.engine, "commit", commit)
     try:
-        response = partner_client.post(f"/sessions/{session.id}/register", data=FORM)
+        response = client.post(url, data=data)
     finally:
         sa.event.remove(db.engine, "before_cursor_execute", statement)
         sa.event.remove(db.engine, "commit", commit)
+    return response, log
+
+
+def test_a_registration_post_does_not_read_the_account_again_under_the_lock(db, partner_client, make_session):
+    """The signed-in account is read when the request starts. Taking the session's lock (on
+    SQLite a new transaction, which expires what was read) must not read it again for its id:
+    the work under the lock is what two workers wait for."""
+    session = make_session(auto_approve=True)
+    partner_client.get(f"/sessions/{session.id}/register")
+    response, log = _post_noting_statements(db, partner_client, f"/sessions/{session.id}/register", FORM)
     assert response.status_code == 302
     locked = next(i for i, text in enumerate(log)
                   if text.startswith("BEGIN IMMEDIATE") or ("FROM training_session" in text and "FOR UPDATE" in text))
@@ -167,18 +173,9 @@ def test_a_new_registration_is_written_once_in_its_state(db, partner_client, mak
     if full:
         make_registration(session, colleagues[0], state=S.APPROVED)
     partner_client.get(f"/sessions/{session.id}/register")
-    writes = []
-
-    def statement(conn, cursor, text, parameters, context, executemany):
-        words = text.split()
-        if words[0].upper() in ("INSERT", "UPDATE") and "registration" in words[:3]:
-            writes.append(" ".join(words[:3]))
-
-    sa.event.listen(db.engine, "before_cursor_execute", statement)
-    try:
-        response = partner_client.post(f"/sessions/{session.id}/register", data=FORM)
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", statement)
+    response, log = _post_noting_statements(db, partner_client, f"/sessions/{session.id}/register", FORM)
+    writes = [" ".join(text.split()[:3]) for text in log
+              if text.split()[0].upper() in ("INSERT", "UPDATE") and "registration" in text.split()[:3]]
     assert response.status_code == 302
     assert writes == ["INSERT INTO registration"]
     registration = db.session.scalars(select(Registration).order_by(Registration.id.desc())).first()
@@ -197,21 +194,8 @@ def test_a_registration_post_reads_nothing_after_its_commit(app, db, partner_cli
     db.session.commit()
     session = make_session(auto_approve=True)
     partner_client.get(f"/sessions/{session.id}/register")
-    log = []
-
-    def statement(conn, cursor, text, parameters, context, executemany):
-        log.append(text.split(None, 1)[0].upper())
-
-    def commit(conn):
-        log.append("(commit)")
-
-    sa.event.listen(db.engine, "before_cursor_execute", statement)
-    sa.event.listen(db.engine, "commit", commit)
-    try:
-        response = partner_client.post(f"/sessions/{session.id}/register", data=FORM)
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", statement)
-        sa.event.remove(db.engine, "commit", commit)
+    response, statements = _post_noting_statements(db, partner_client, f"/sessions/{session.id}/register", FORM)
+    log = [text if text == "(commit)" else text.split(None, 1)[0].upper() for text in statements]
     assert response.status_code == 302
     registration = db.session.scalar(select(Registration))
     assert registration.state == S.APPROVED

@@ -3,7 +3,6 @@
 from datetime import datetime, timedelta, timezone
 
 import pytest
-import sqlalchemy as sa
 from sqlalchemy import select
 
 from registrations.enrolment import codes, services
@@ -251,33 +250,29 @@ def test_a_declined_or_expired_offer_passes_to_the_next_person(db, make_session,
 
 
 def test_a_registration_passes_on_a_lapsed_offer_and_reads_the_waiting_list_only_then(
-        db, make_session, make_registration, make_participant, vn_agency, colleagues, partner_user):
+        db, make_session, make_registration, make_participant, vn_agency, colleagues, partner_user, count_queries):
     """The seat book counts the offers that ran out; a registration passes them on first, and
     reads the waiting list for that only when the book counted one."""
     session = make_session(capacity=1, auto_approve=True, confirm_promotions=True)
     now = datetime.now(timezone.utc)
     lapsed = make_registration(session, colleagues[0], state=S.WAITLISTED, offer_expires_at=now - timedelta(hours=1))
     waiting = make_registration(session, colleagues[1], state=S.WAITLISTED)
-    reads = []
 
-    def statement(conn, cursor, text, parameters, context, executemany):
-        if text.lstrip().upper().startswith("SELECT") and "offer_expires_at <=" in text:
-            reads.append(text)
+    def waiting_list_reads(statements):
+        return [text for text in statements if text.lstrip().upper().startswith("SELECT")
+                and "offer_expires_at <=" in text]
 
-    sa.event.listen(db.engine, "before_cursor_execute", statement)
-    try:
+    with count_queries() as statements:
         newcomer = run(_nominate, session, make_participant(vn_agency, name_latin="Vu Van Nam"), partner_user, now=now)
-        assert len(reads) == 1
-        assert db.session.get(Registration, lapsed.id).state == S.CANCELLED
-        assert db.session.get(Registration, lapsed.id).reason == services.OFFER_EXPIRED
-        # The freed seat went to the waiting list first, as an offer; the newcomer waits behind.
-        assert db.session.get(Registration, waiting.id).offer_expires_at == now + timedelta(hours=72)
-        assert newcomer.state == S.WAITLISTED
-        reads.clear()
+    assert len(waiting_list_reads(statements)) == 1
+    assert db.session.get(Registration, lapsed.id).state == S.CANCELLED
+    assert db.session.get(Registration, lapsed.id).reason == services.OFFER_EXPIRED
+    # The freed seat went to the waiting list first, as an offer; the newcomer waits behind.
+    assert db.session.get(Registration, waiting.id).offer_expires_at == now + timedelta(hours=72)
+    assert newcomer.state == S.WAITLISTED
+    with count_queries() as statements:
         run(_nominate, session, make_participant(vn_agency, name_latin="Vu Thi Lan"), partner_user, now=now)
-        assert reads == []
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", statement)
+    assert waiting_list_reads(statements) == []
 
 
 def test_expire_offers_command(db, make_session, make_registration, colleagues, runner):
