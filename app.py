@@ -40,7 +40,19 @@ def create_app(config: dict | None = None) -> Flask:
         proxies = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
 
-    from registrations import errors, inputs, jobs, mail, page_reads, security, static_files, templating, transaction
+    from registrations import (
+        errors,
+        inputs,
+        jobs,
+        mail,
+        page_reads,
+        pool,
+        security,
+        static_files,
+        templating,
+        transaction,
+        visitor_pages,
+    )
     from registrations.cli import register_commands
     from registrations.extensions import babel, bootstrap, csrf, db, limiter, login_manager
     from registrations.i18n import LANGUAGES, select_locale
@@ -49,8 +61,10 @@ def create_app(config: dict | None = None) -> Flask:
     db.init_app(app)
     _tune_sqlite(app, db)
     page_reads.init_app(app, db)
+    pool.init_app(app, db)
     if migrations_wanted(app):
         enable_migrations(app)
+    visitor_pages.init_app(app)  # the first hook of every request: before those of the extensions
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     limiter.init_app(app)
@@ -120,6 +134,7 @@ def create_app(config: dict | None = None) -> Flask:
                 "account_menu": layout.page_account_menu, "shell_part": layout.shell_part,
                 **layout.bound_translations()}
 
+    visitor_pages.keep_after_views(app)  # the first hook after the view: after every other is registered
     if not migrations_wanted(app):
         settle_objects()
     return app

@@ -29,18 +29,34 @@ def select_locale() -> str:
     cookie, then Accept-Language."""
     if not has_request_context():
         return DEFAULT_LOCALE
-    if (request.path.startswith("/api/") and request.path != API_DOCS_PAGE
-            and request.headers.get("Accept-Language")):
-        # A script states its language with each call (RFC 9457 problems are written in it); the
-        # documentation page is a page like the others (the reader's chosen language).
-        best = request.accept_languages.best_match(list(LANGUAGES))
-        if best:
-            return best
+    stated = _stated_by_api_call()
+    if stated:
+        return stated
     if current_user and current_user.is_authenticated:
         if session.get(DEVICE_LOCALE_KEY) in LANGUAGES:
             return session[DEVICE_LOCALE_KEY]
         if current_user.locale in LANGUAGES:
             return current_user.locale
+    return _chosen_by_visitor()
+
+
+def visitor_locale() -> str:
+    """`select_locale` for a reader without an account (a request without a cookie session),
+    without looking for one."""
+    return _stated_by_api_call() or _chosen_by_visitor()
+
+
+def _stated_by_api_call() -> str | None:
+    """The language an API call states (a script states it with each call: RFC 9457 problems
+    are written in it); the documentation page is a page like the others."""
+    if (request.path.startswith("/api/") and request.path != API_DOCS_PAGE
+            and request.headers.get("Accept-Language")):
+        return request.accept_languages.best_match(list(LANGUAGES))
+    return None
+
+
+def _chosen_by_visitor() -> str:
+    """The language of the cookie, else of Accept-Language, else French."""
     cookie = request.cookies.get(LOCALE_COOKIE)
     if cookie in LANGUAGES:
         return cookie

@@ -66,6 +66,9 @@ class Fragments:
         self.size = size
         self._items: OrderedDict = OrderedDict()
 
+    def __len__(self) -> int:
+        return len(self._items)
+
     def get(self, key: Hashable, now: datetime) -> Fragment | None:
         part = self._items.get(key)
         if part is None:
@@ -284,11 +287,18 @@ def _whole(template: str, key: tuple, render: Callable[[], tuple[str, int, list]
     return Fragment(Markup(html), body.status, body.expires)  # noqa: S704  # nosec B704 # rendered by a template
 
 
+#: Key in the request's WSGI environment of the whole page served to an anonymous reader (which
+#: registrations/visitor_pages.py may keep for plain visitors).
+ANONYMOUS_PAGE = "registrations.anonymous_page_served"
+
+
 def served(whole: Fragment) -> tuple[str, int]:
     """A kept page's answer, with this request's CSRF token written in for the mark (a page
     without a form that needs one, such as a public page for a visitor without an account, makes
     no token, and so no cookie)."""
     if TOKEN_MARK not in whole.html:
+        if not current_user.is_authenticated:
+            request.environ[ANONYMOUS_PAGE] = whole
         return whole.html, whole.status
     return whole.html.replace(TOKEN_MARK, generate_csrf()), whole.status
 

@@ -145,10 +145,12 @@ def test_the_badge_flips_when_the_deadline_passes(app, client, make_session, mon
     session = make_session(title_fr="Bientôt close", registration_deadline=deadline)
     assert "Inscriptions ouvertes" in _text(client.get("/sessions"))
     assert "Inscriptions ouvertes" in _text(client.get(f"/sessions/{session.id}"))
+    from registrations import visitor_pages
     from registrations.sessions import views
 
     later = deadline + timedelta(seconds=1)
     monkeypatch.setattr(views, "utcnow", lambda: later)
+    monkeypatch.setattr(visitor_pages, "utcnow", lambda: later)  # the kept whole pages of plain visitors
     monkeypatch.setattr("registrations.models.sessions.utcnow", lambda: later)
     for url in ("/sessions", f"/sessions/{session.id}"):
         page = _text(client.get(url))
