@@ -67,7 +67,9 @@ def load_config(overrides: dict | None = None) -> dict:
         "APP_ENV": env,
         "SECRET_KEY": secret_key,
         "SQLALCHEMY_DATABASE_URI": _database_url(),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # Connections are checked before use only after they idled (registrations/pool.py).
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": False},
+        "DB_PING_AFTER_IDLE": _int("DB_PING_AFTER_IDLE", 10),
         # Public address used in emails and certificate QR codes.
         "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
         "MAX_CONTENT_LENGTH": _int("MAX_CONTENT_LENGTH", 2 * 1024 * 1024),
@@ -208,9 +210,6 @@ def load_config(overrides: dict | None = None) -> dict:
             PDF_SIGNING_AUTO_CREATE=True,
         )
     config.update(overrides or {})
-    if config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
-        # A local file never drops the connection: no liveness query before each request's.
-        config["SQLALCHEMY_ENGINE_OPTIONS"] = {**config["SQLALCHEMY_ENGINE_OPTIONS"], "pool_pre_ping": False}
     if not config["SECRET_KEY"]:
         raise RuntimeError("SECRET_KEY must be set outside development (see README, Configuration).")
     return config

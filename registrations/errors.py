@@ -73,8 +73,9 @@ def init_app(app) -> None:
         return render_error(error.code, description)
 
     def database_unavailable(error):
-        """The database is down or restarting: a translated 503; the pool's pre-ping replaces
-        dead connections, so the next requests recover by themselves once it is back."""
+        """The database is down or restarting: a translated 503; the pool replaces dead
+        connections (registrations/pool.py), so the next requests recover by themselves once it
+        is back."""
         _forget_the_transaction()
         app.logger.warning("database unavailable: %s", getattr(error, "orig", None) or error)
         # The page around the message must not read the account again (from the database).

@@ -45,8 +45,10 @@ def test_enum_labels_are_translated_at_each_use(app):
     assert english == "Partner" and french == "Partenaire"
 
 
-def test_only_network_databases_are_pinged_before_use():
+def test_no_database_is_pinged_at_every_checkout():
+    """Network databases are pinged only after a connection idled (registrations/pool.py)."""
     sqlite = load_config({"APP_ENV": "testing", "SQLALCHEMY_DATABASE_URI": "sqlite:///x.db"})
     postgres = load_config({"APP_ENV": "testing", "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://db/x"})
     assert sqlite["SQLALCHEMY_ENGINE_OPTIONS"]["pool_pre_ping"] is False
-    assert postgres["SQLALCHEMY_ENGINE_OPTIONS"]["pool_pre_ping"] is True
+    assert postgres["SQLALCHEMY_ENGINE_OPTIONS"]["pool_pre_ping"] is False
+    assert postgres["DB_PING_AFTER_IDLE"] == 10
