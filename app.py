@@ -41,6 +41,7 @@ def create_app(config: dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
 
     from registrations import (
+        cookie_sessions,
         errors,
         inputs,
         jobs,
@@ -65,6 +66,7 @@ def create_app(config: dict | None = None) -> Flask:
     if migrations_wanted(app):
         enable_migrations(app)
     visitor_pages.init_app(app)  # the first hook of every request: before those of the extensions
+    cookie_sessions.init_app(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     limiter.init_app(app)
