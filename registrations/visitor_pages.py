@@ -24,7 +24,7 @@ makes every kept page unreachable, as for the views' own copies.
 Kept per process only (at most `SIZE` pages): the lookup must cost less than what it saves.
 """
 
-from flask import current_app, request
+from flask import Request, current_app, request
 from flask import session as visit
 from flask_login import COOKIE_NAME as REMEMBER_COOKIE
 
@@ -52,34 +52,35 @@ class _Kept:
         self.endpoints: set[str] = set()
 
 
-def _kept() -> _Kept:
-    kept = current_app.extensions.get("visitor_pages")
+def _kept(app) -> _Kept:
+    kept = app.extensions.get("visitor_pages")
     if kept is None:
-        kept = current_app.extensions["visitor_pages"] = _Kept()
+        kept = app.extensions["visitor_pages"] = _Kept()
     return kept
 
 
-def plain_visitor() -> bool:
+def plain_visitor(req: Request | None = None) -> bool:
     """Whether this request comes from a plain visitor (see above): a GET or HEAD without a
     cookie session, a remembered login or an `Authorization` header."""
-    cookies = request.cookies
-    config = current_app.config
-    return (request.method in ("GET", "HEAD") and config["SESSION_COOKIE_NAME"] not in cookies
+    req = req or request._get_current_object()
+    cookies, config = req.cookies, current_app.config
+    return (req.method in ("GET", "HEAD") and config["SESSION_COOKIE_NAME"] not in cookies
             and config.get("REMEMBER_COOKIE_NAME", REMEMBER_COOKIE) not in cookies
-            and "Authorization" not in request.headers)
+            and "Authorization" not in req.headers)
 
 
-def _key() -> tuple:
-    return (request.path, request.query_string, visitor_locale(), local_today(), fragments.sessions_version())
+def _key(req: Request) -> tuple:
+    return (req.path, req.query_string, visitor_locale(), local_today(), fragments.sessions_version())
 
 
 def serve():
     """The first hook of every request: a plain visitor's kept page, else None (the request goes
     on as usual; the version read here is read once for the whole request)."""
-    kept = _kept()
-    if request.endpoint not in kept.endpoints or not plain_visitor():
+    req = request._get_current_object()  # one lookup of the request for all that follows
+    kept = _kept(current_app._get_current_object())
+    if req.endpoint not in kept.endpoints or not plain_visitor(req):
         return None
-    key = request.environ[_KEY] = _key()
+    key = req.environ[_KEY] = _key(req)
     page = kept.pages.get(key, utcnow())
     if page is None:
         return None
@@ -92,20 +93,22 @@ def serve():
 def keep(response):
     """After the view: keep the whole page it served to a plain visitor (fragments.served), if
     its answer is that page alone, with status 200 and no header or cookie of its own."""
-    page = request.environ.pop(fragments.ANONYMOUS_PAGE, None)
+    req = request._get_current_object()
+    page = req.environ.pop(fragments.ANONYMOUS_PAGE, None)
     if page is None or page.status != 200 or response.status_code != 200:
         return response
-    key = request.environ.get(_KEY)
+    key = req.environ.get(_KEY)
     if key is None:
-        if not plain_visitor():
+        if not plain_visitor(req):
             return response
-        key = _key()
+        key = _key(req)
+    cookie_session = visit._get_current_object()
     if ({name.lower() for name, _value in response.headers.items()} <= _PLAIN_HEADERS
-            and response.mimetype == "text/html" and not visit.modified and not visit
+            and response.mimetype == "text/html" and not cookie_session.modified and not cookie_session
             and not db.session.info.get(version.CHANGED) and _without_limit()):
-        kept = _kept()
+        kept = _kept(current_app._get_current_object())
         kept.pages.put(key, page)
-        kept.endpoints.add(request.endpoint)
+        kept.endpoints.add(req.endpoint)
     return response
 
 
