@@ -54,6 +54,13 @@ def valid_until(moment: datetime | None) -> None:
         request.environ[_UNTIL] = moment
 
 
+def plain_answer(response) -> bool:
+    """Whether `response` is a plain page that may be kept: status 200, HTML, whole (not
+    streamed), with no header of its own (no cookie, no download, no redirect)."""
+    return (response.status_code == 200 and response.mimetype == "text/html" and not response.is_streamed
+            and {name.lower() for name, _value in response.headers.items()} <= _PLAIN_HEADERS)
+
+
 def _visit_state() -> dict:
     return {key: value for key, value in visit.items() if key != "csrf_token"}
 
@@ -75,9 +82,7 @@ def kept_for_reader(view):
             return fragments.served(kept)
         before = _visit_state()
         response = make_response(view(*args, **kwargs))
-        if (response.status_code == 200 and response.mimetype == "text/html" and not response.is_streamed
-                and {name.lower() for name, _value in response.headers.items()} <= _PLAIN_HEADERS
-                and not db.session.info.get(version.WROTE) and _visit_state() == before):
+        if plain_answer(response) and not db.session.info.get(version.WROTE) and _visit_state() == before:
             html = response.get_data(as_text=True)
             token = g.get(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"))
             if token:

@@ -56,7 +56,7 @@ def init_app(app, db) -> None:
         engine = db.engine
     if engine.dialect.name == "sqlite" or engine in _listeners:
         return
-    listener = _listeners[engine] = _PingAfterIdle(engine, float(app.config.get("DB_PING_AFTER_IDLE", 10)))
+    listener = _listeners[engine] = _PingAfterIdle(engine, float(app.config["DB_PING_AFTER_IDLE"]))
     event.listen(engine, "checkout", listener)
     event.listen(engine, "checkin", _returned)
 

@@ -30,14 +30,13 @@ from flask_login import COOKIE_NAME as REMEMBER_COOKIE
 
 from registrations.extensions import _without_limit, db
 from registrations.i18n import visitor_locale
+from registrations.kept_pages import plain_answer
 from registrations.models import utcnow
 from registrations.sessions import fragments, version
 from registrations.sessions.base import local_today
 
 #: Whole pages of plain visitors kept per process (the least recently used go first).
 SIZE = 64
-#: Headers the view's answer may have (anything else, a cookie, say, and nothing is kept).
-_PLAIN_HEADERS = frozenset({"content-type", "content-length"})
 #: Key in the request's WSGI environment of the key of a plain visitor's page (see `serve`).
 _KEY = "registrations.visitor_page_key"
 
@@ -59,10 +58,9 @@ def _kept(app) -> _Kept:
     return kept
 
 
-def plain_visitor(req: Request | None = None) -> bool:
+def plain_visitor(req: Request) -> bool:
     """Whether this request comes from a plain visitor (see above): a GET or HEAD without a
     cookie session, a remembered login or an `Authorization` header."""
-    req = req or request._get_current_object()
     cookies, config = req.cookies, current_app.config
     return (req.method in ("GET", "HEAD") and config["SESSION_COOKIE_NAME"] not in cookies
             and config.get("REMEMBER_COOKIE_NAME", REMEMBER_COOKIE) not in cookies
@@ -95,7 +93,7 @@ def keep(response):
     its answer is that page alone, with status 200 and no header or cookie of its own."""
     req = request._get_current_object()
     page = req.environ.pop(fragments.ANONYMOUS_PAGE, None)
-    if page is None or page.status != 200 or response.status_code != 200:
+    if page is None or page.status != 200 or not plain_answer(response):
         return response
     key = req.environ.get(_KEY)
     if key is None:
@@ -103,9 +101,8 @@ def keep(response):
             return response
         key = _key(req)
     cookie_session = visit._get_current_object()
-    if ({name.lower() for name, _value in response.headers.items()} <= _PLAIN_HEADERS
-            and response.mimetype == "text/html" and not cookie_session.modified and not cookie_session
-            and not db.session.info.get(version.CHANGED) and _without_limit()):
+    if (not cookie_session.modified and not cookie_session and not db.session.info.get(version.CHANGED)
+            and _without_limit()):
         kept = _kept(current_app._get_current_object())
         kept.pages.put(key, page)
         kept.endpoints.add(req.endpoint)
