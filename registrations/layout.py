@@ -140,8 +140,20 @@ def language_bar(context) -> Markup:
                                          next_mark=_NEXT))
     if signed_in:
         part = part.replace(_TOKEN, escape(_page_token(context)))
+    if context.get(KEEP_BACK_MARK):  # a page frame kept for every address of its path (`write_back`)
+        return part
+    return write_back(part)
+
+
+#: Set in a template's context to leave the address to come back to as a mark (`write_back`).
+KEEP_BACK_MARK = "layout_keep_back_mark"
+
+
+def write_back(html: str) -> Markup:
+    """`html` with this request's address to come back to after a language switch, escaped, for
+    the mark the language bar leaves there."""
     back = request.full_path if request.query_string else request.path
-    return part.replace(_NEXT, escape(back))
+    return Markup(html.replace(_NEXT, escape(back)))  # noqa: S704  # nosec B704 (our own markup, the address escaped)
 
 
 def bound_translations() -> dict:

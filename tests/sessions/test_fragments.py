@@ -316,3 +316,40 @@ def test_a_filter_field_with_an_error_is_never_kept(app, client, make_session):
     kept = app.extensions["session_parts"]._items
     assert not [key for key in kept if key[:4] == ("filter-field", "sessions.catalogue", "month", "not-a-month")]
     assert [key for key in kept if key[:4] == ("filter-field", "sessions.catalogue", "country", "VN")]
+
+
+def test_a_new_search_draws_its_results_and_nothing_around_them(app, partner_client, organiser_client,
+                                                                make_session):
+    """The page around a list (menu, language bar, footer) is kept per reader, language and path
+    (fragments._frame): a search with new words renders its part alone, and its page is the one
+    a full rendering gives, with this request's address in the language form and the reader's
+    own token."""
+    make_session(title_fr="Analyse criminelle")
+    make_session(title_fr="Police scientifique")
+    partner_client.get("/sessions?q=analyse")
+    rendered = []
+    g.pop("csrf_token", None)
+    with template_rendered.connected_to(lambda *a, template, **k: rendered.append(template.name), app):
+        framed = _text(partner_client.get('/sessions?q=police&x="<b>&city='))
+    assert "sessions/catalogue.html" not in rendered and "base.html" not in rendered
+    assert "sessions/_catalogue_body.html" in rendered
+    assert "Police scientifique" in framed and "Analyse criminelle" not in framed
+    assert 'name="next" value="/sessions?q=police&amp;x=&#34;&lt;b&gt;&amp;city="' in framed
+    assert fragments.TOKEN_MARK not in framed and fragments.PART_MARK not in framed
+    logout = re.search(r'action="/logout"[^>]*>\s*<input type="hidden" name="csrf_token" value="([^"]+)"', framed)
+    assert logout.group(1) == _token(framed)
+    # The same page rendered in full, without the kept frame and parts.
+    for store in ("page_frames", "session_fragments", "session_parts"):
+        app.extensions.pop(store)
+    app.debug = True
+    try:
+        g.pop("csrf_token", None)
+        full = _text(partner_client.get('/sessions?q=police&x="<b>&city='))
+    finally:
+        app.debug = False
+    assert framed.replace(_token(framed), "") == full.replace(_token(full), "")
+    # Another reader's page around the same results: their own menu and name.
+    g.pop("csrf_token", None)
+    theirs = _text(organiser_client.get("/sessions?q=police+scientifique"))
+    assert 'href="/manage/sessions"' in theirs and 'href="/manage/sessions"' not in framed
+    assert "Police scientifique" in theirs
