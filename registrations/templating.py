@@ -98,11 +98,12 @@ def init_app(app) -> None:
     """Register the helpers on the application (every blueprint's templates use them)."""
     from registrations.formats import decimal
     from registrations.forms import error_list
-    from registrations.sessions.fragments import card_key, kept_part
+    from registrations.sessions.fragments import card_key, kept_fields, kept_part
 
     app.add_template_global(endpoint_exists)
     app.add_template_global(error_list, "form_errors")
     app.add_template_global(kept_part)
+    app.add_template_global(kept_fields)
     app.add_template_global(card_key)
     for name, function in (("date_range", date_range), ("country_name", country_name_filter),
                            ("language_name", language_name_filter), ("language_list", language_list),

@@ -30,7 +30,7 @@ from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask import current_app, has_request_context, render_template, request
+from flask import current_app, get_template_attribute, has_request_context, render_template, request
 from flask import session as visit
 from flask_babel import get_locale
 from flask_login import current_user
@@ -196,8 +196,18 @@ def _parts() -> Fragments:
     return store
 
 
+_SUFFIX_KEY = "registrations.part_key_suffix"
+
+
 def _part_key(key: tuple) -> tuple:
-    return (*key, str(get_locale()), local_today(), sessions_version())
+    """`key` with the language, the office's date and the version: looked up once per request
+    (a list page looks up a part per card and per filter)."""
+    if not has_request_context():
+        return (*key, str(get_locale()), local_today(), sessions_version())
+    suffix = request.environ.get(_SUFFIX_KEY)
+    if suffix is None:
+        suffix = request.environ[_SUFFIX_KEY] = (str(get_locale()), local_today(), sessions_version())
+    return (*key, *suffix)
 
 
 def kept_part(key: tuple, caller: Callable[[], str], sessions: Iterable[TrainingSession] = (),
@@ -218,6 +228,15 @@ def kept_part(key: tuple, caller: Callable[[], str], sessions: Iterable[Training
         part = Fragment(caller(), expires=next_change(sessions, now))
         store.put(full_key, part)
     return part.html
+
+
+def kept_fields(fields: Iterable, endpoint: str) -> list[Markup]:
+    """The filter fields of a list's form (drawn by _forms.html's `field`), each kept under its
+    own value (a few variants each, whatever the combination of the others), unless it shows an
+    error."""
+    draw = get_template_attribute("_forms.html", "field")
+    return [kept_part(("filter-field", endpoint, f.name, str(f.data)), lambda f=f: draw(f), keep=not f.errors)
+            for f in fields]
 
 
 def card_key(session_id: int, heading: str) -> tuple:

@@ -9,11 +9,11 @@ whose card is not kept are loaded and drawn, in one query.
 The catalogue (upcoming sessions: a few hundred at most, in the office's planning) is found in
 memory: each process keeps the Listed rows of every upcoming session under the version of what
 public pages show and the office's date (fragments.kept_value), and searches and filters them
-there with `matcher`, the same conditions as queries.apply_filters. The archive, which grows
+there with `matching`, the same conditions as queries.apply_filters. The archive, which grows
 every year, is found by the database and its full-text index (queries.apply_filters).
 """
 
-from collections.abc import Callable, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import NamedTuple
 
@@ -71,34 +71,35 @@ def upcoming_cities() -> list[str]:
     return fragments.kept_value("cities", lambda: sorted({row.city for row in upcoming_index()}, key=fold))
 
 
-def matcher(filters: CatalogueFilters) -> Callable[[Listed], bool]:
-    """Whether a session passes the catalogue's filters: the conditions of queries.apply_filters
-    (and its search_condition), on a row in memory. tests/sessions/test_search_matrix.py checks
-    that both find the same sessions."""
-    checks: list[Callable[[Listed], bool]] = []
+def matching(filters: CatalogueFilters, rows: Iterable[Listed]) -> list[Listed]:
+    """The rows that pass the catalogue's filters, in their order: the conditions of
+    queries.apply_filters (and its search_condition) on rows in memory, each condition a pass
+    over what the previous ones kept. tests/sessions/test_search_matrix.py checks that both
+    find the same sessions."""
+    rows = list(rows)
     words = fold(filters.q).split()
     if words:
         compact = fold_compact(filters.q)
-        checks.append(lambda row: compact in row.search_text or all(map(row.search_text.__contains__, words)))
+        rows = [row for row in rows
+                if compact in row.search_text or all(map(row.search_text.__contains__, words))]
     for name in ("theme", "kind", "country", "city"):
         if wanted := getattr(filters, name):
-            checks.append(lambda row, name=name, wanted=wanted: getattr(row, name) == wanted)
+            at = Listed._fields.index(name)
+            rows = [row for row in rows if row[at] == wanted]
     if bounds := month_bounds(filters.month):
-        checks.append(lambda row: row.start_date <= bounds[1] and row.end_date >= bounds[0])
+        first, last = bounds
+        rows = [row for row in rows if row.start_date <= last and row.end_date >= first]
     if language := filters.language:
-        checks.append(lambda row: row.working_language == language
-                      or f",{language}," in f",{row.interpretation},")
-
-    if len(checks) == 1:
-        return checks[0]
-    return lambda row: all(check(row) for check in checks)
+        among = f",{language},"
+        rows = [row for row in rows if row.working_language == language or among in f",{row.interpretation},"]
+    return rows
 
 
 def upcoming_page(filters: CatalogueFilters, per_page: int) -> Page:
     """The page of the catalogue the request asks for, found in memory (see the module's doc)."""
     rows = upcoming_index()
     if filters.any:
-        rows = list(filter(matcher(filters), rows))
+        rows = matching(filters, rows)
     number = requested_page()
     start = (number - 1) * per_page
     return Page(items=rows[start:start + per_page], page=number, per_page=per_page, total=len(rows))

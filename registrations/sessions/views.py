@@ -3,7 +3,7 @@
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from flask import Response, current_app, render_template, request
+from flask import Response, current_app, get_template_attribute, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -57,7 +57,8 @@ def _listing(template: str, find: Callable[[CatalogueFilters, int], Page], endpo
         body = render_template(template.replace("/", "/_", 1).replace(".html", "_body.html"), form=form,
                                page=page, cards=listing.cards(page.items, now), filters=filters,
                                filters_key=filters_key, filters_plain=filters_plain, endpoint=endpoint, now=now,
-                               today=local_today())
+                               today=local_today(),
+                               session_results=get_template_attribute("sessions/_macros.html", "session_results"))
         return body, status, page.items
 
     return fragments.page(template, (endpoint, request.query_string, fragments.sessions_version()), render, now)

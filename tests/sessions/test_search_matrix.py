@@ -95,8 +95,7 @@ def _found_in_memory(db, sessions, query: str) -> set[str]:
     names = {session_id: key for key, session_id in sessions.items()}
     rows = db.session.execute(listing.listed_statement(
         select(TrainingSession).where(TrainingSession.id.in_(names)))).all()
-    matches = listing.matcher(CatalogueFilters(q=query))
-    return {names[row.id] for row in map(listing.Listed._make, rows) if matches(row)}
+    return {names[row.id] for row in listing.matching(CatalogueFilters(q=query), map(listing.Listed._make, rows))}
 
 
 @pytest.mark.parametrize("finder", [_found, _found_in_memory], ids=["database", "memory"])
@@ -130,8 +129,7 @@ def test_memory_and_database_find_the_same_sessions_for_every_filter(app, db, ma
             filters = CatalogueFilters(**dict(zip(choices, values, strict=True)))
             in_database = list(db.session.scalars(apply_filters(upcoming_statement(), filters).with_only_columns(
                 TrainingSession.id)))
-            matches = listing.matcher(filters)
-            in_memory = [row.id for row in rows if matches(row)]
+            in_memory = [row.id for row in listing.matching(filters, rows)]
             assert in_memory == in_database, filters
             compared += bool(in_database)
         assert compared > 100  # most combinations find something
