@@ -15,6 +15,7 @@ import secrets
 from collections import OrderedDict
 
 from flask import current_app, render_template, request
+from flask import session as visit
 from flask_babel import get_locale, get_translations
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
@@ -115,12 +116,19 @@ def _page_token(context) -> str:
     return token() if callable(token) else generate_csrf()
 
 
+def active_entry(links: list[tuple[str, str]]) -> int | None:
+    """Which of the menu's links the current page highlights: the first whose address begins
+    the page's path (the home page's highlights none)."""
+    path = request.path
+    return next((i for i, (url, _label) in enumerate(links) if path.startswith(url) and url != "/"), None)
+
+
 def main_menu(user) -> Markup:
     """The menu's list of links for this reader, the entry of the current page highlighted."""
     locale = str(get_locale())
     role = role_key(user)
     links = visible_menu(user)
-    active = next((i for i, (url, _label) in enumerate(links) if request.path.startswith(url) and url != "/"), None)
+    active = active_entry(links)
     return _kept(("menu", role, locale, request.script_root, active),
                  lambda: render_template("_layout/menu.html", entries=[
                      {"url": url, "label": label, "active": i == active} for i, (url, label) in enumerate(links)]))
@@ -154,6 +162,62 @@ def write_back(html: str) -> Markup:
     the mark the language bar leaves there."""
     back = request.full_path if request.query_string else request.path
     return Markup(html.replace(_NEXT, escape(back)))  # noqa: S704  # nosec B704 (our own markup, the address escaped)
+
+
+#: Page frames kept per process (the least recently used go first): one per page, reader,
+#: language and highlighted menu entry.
+FRAMES = 200
+#: Stands for a page's own part in its kept frame (random, so no content contains it).
+_PART = f"layout-part-{secrets.token_hex(12)}"
+
+
+def frame(template: str, part_name: str = "body", token: str | None = None) -> tuple[Markup, Markup]:
+    """The page `template` around its own part, split where the part goes: (before, after).
+
+    The template is given nothing but its part (`part_name`), so that it shows nothing but the
+    shell for this reader (what the menu shows of the account), language and highlighted menu
+    entry: it is kept per process under those, and a page drawn often (a search, a
+    certificate's verification) draws its own part alone. Written in at each use: the address
+    to come back to (`write_back`) and the CSRF token (`token`, else this request's, when the
+    reader's forms carry one). A reader with a message waiting gets a frame drawn for them,
+    which shows it, and is not kept."""
+    if current_app.debug or session_has_messages():
+        before, after = _draw_frame(template, part_name)
+    else:
+        store = current_app.extensions.setdefault("layout_frames", OrderedDict())
+        key = (template, part_name, active_entry(visible_menu(current_user)), request.script_root,
+               str(get_locale()), *account_key(current_user))
+        parts = store.get(key)
+        if parts is None:
+            parts = store[key] = _draw_frame(template, part_name)
+            while len(store) > FRAMES:
+                store.popitem(last=False)
+        else:
+            store.move_to_end(key)
+        before, after = parts
+    before = write_back(before)
+    if _TOKEN in before or _TOKEN in after:
+        token = escape(token if token is not None else generate_csrf())
+        before, after = before.replace(_TOKEN, token), after.replace(_TOKEN, token)
+    return before, after
+
+
+def _draw_frame(template: str, part_name: str) -> tuple[Markup, Markup]:
+    html = render_template(template, **{part_name: Markup(_PART), KEEP_BACK_MARK: True},  # noqa: S704  # nosec B704 (a random mark)
+                           csrf_token=lambda: _TOKEN)
+    before, _, after = html.partition(_PART)
+    return Markup(before), Markup(after)  # noqa: S704  # nosec B704 (rendered by our own templates)
+
+
+def session_has_messages() -> bool:
+    """Whether a message waits to be shown to this reader (flashed by an earlier request)."""
+    return bool(visit.get("_flashes"))
+
+
+def framed(template: str, part_template: str, part_name: str = "body", **context) -> Markup:
+    """The page `template` (a frame, see `frame`) around `part_template` rendered with `context`."""
+    before, after = frame(template, part_name)
+    return before + Markup(render_template(part_template, **context)) + after  # noqa: S704  # nosec B704 (our own template)
 
 
 def bound_translations() -> dict:

@@ -8,6 +8,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import bindparam, select
 
+from registrations import layout
 from registrations.access import ANYONE, STAFF, allow
 from registrations.certificates import bp
 from registrations.certificates.facts import snapshot_date
@@ -198,8 +199,8 @@ def verify(code: str):
         certificate = db.session.execute(_VERIFIED, {"code": code}).first()
         if certificate is not None:
             facts = certificate.facts
-            return render_template(
-                "certificates/verify.html", certificate=certificate, facts=facts,
+            return layout.framed(
+                "certificates/verify.html", "certificates/_verify_body.html", certificate=certificate, facts=facts,
                 start=snapshot_date(facts, "start_date"), end=snapshot_date(facts, "end_date"),
                 issued=snapshot_date(facts, "issue_date"),
             )

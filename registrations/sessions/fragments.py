@@ -305,36 +305,9 @@ def _whole(template: str, key: tuple, render: Callable[[], tuple[str, int, list]
     if context or current_app.debug:
         html = render_template(template, **{part_name: body.html}, csrf_token=lambda: TOKEN_MARK, **context)
     else:
-        before, after = _frame(template, part_name, now)
-        html = layout.write_back(before) + body.html + after
+        before, after = layout.frame(template, part_name, token=TOKEN_MARK)  # the page's shell, kept
+        html = before + body.html + after
     return Fragment(Markup(html), body.status, body.expires)  # noqa: S704  # nosec B704 # rendered by a template
-
-
-#: Page frames kept per process (the least recently used go first): one per page, reader and language.
-FRAMES = 200
-#: Stands for the kept part in a page's frame; random, so that no content can contain it.
-PART_MARK = f"part-{secrets.token_hex(16)}"
-
-
-def _frame(template: str, part_name: str, now: datetime) -> tuple[Markup, Markup]:
-    """The page around a list's kept part (a template given nothing but that part), split where
-    the part goes: it shows nothing but the shell (layout.py) for this reader, language and
-    path, with the marks of the CSRF token (see `served`) and of the address to come back to
-    (layout.write_back). Kept per process, so that a search with new words draws its results
-    and nothing around them."""
-    store = current_app.extensions.get("page_frames")
-    if store is None:
-        store = current_app.extensions["page_frames"] = Fragments(FRAMES)
-    key = (template, part_name, request.path, request.script_root, str(get_locale()),
-           *layout.account_key(current_user))
-    frame = store.get(key, now)
-    if frame is None:
-        html = render_template(template, **{part_name: Markup(PART_MARK)}, csrf_token=lambda: TOKEN_MARK,  # noqa: S704  # nosec B704 (a random mark)
-                               **{layout.KEEP_BACK_MARK: True})
-        frame = Fragment(Markup(html))  # noqa: S704  # nosec B704 # rendered by a template
-        store.put(key, frame)
-    before, _, after = frame.html.partition(PART_MARK)
-    return Markup(before), Markup(after)  # noqa: S704  # nosec B704 # rendered by a template
 
 
 #: Key in the request's WSGI environment of the whole page served to an anonymous reader (which

@@ -235,3 +235,34 @@ def test_the_form_says_where_the_certificate_prints_the_short_code(client, certi
     html = client.get("/verify", headers={"Accept-Language": lang}).get_data(as_text=True)
     assert _BESIDE[lang] in html
     assert _UNDER[lang] not in html
+
+
+def test_verification_pages_draw_their_facts_into_a_kept_frame(app, client, partner_client, ended_session, attendee):
+    """The page around a certificate's facts (menu, language bar, footer) is kept per reader,
+    language and highlighted menu entry (layout.frame): the next certificate draws its facts
+    alone, with its own address in the language form, and a signed-in reader's own token."""
+    from flask import g, template_rendered
+
+    session = ended_session(title_fr="Lutte contre les stupéfiants")
+    first, second = (run(issue, attendee(session, name_latin=name).id)[0] for name in ("Keo Sophea", "Vong Dara"))
+    _page(client, first.code)
+    rendered = []
+    with template_rendered.connected_to(lambda *a, template, **k: rendered.append(template.name), app):
+        html = _page(client, second.code).get_data(as_text=True)
+    assert rendered == ["certificates/_verify_body.html"]
+    assert "Vong Dara" in html and "Keo Sophea" not in html and html.count("<html") == 1
+    assert f'name="next" value="/verify/{second.code}"' in html
+    assert 'aria-current="page"' in html  # "Verify a certificate" highlighted in the menu
+    assert "csrf_token" not in html  # a visitor without an account gets no token, and no cookie
+    # A signed-in reader's frame carries their own token, which works.
+    for certificate in (first, second):
+        g.pop("csrf_token", None)
+        page = _page(partner_client, certificate.code).get_data(as_text=True)
+        tokens = set(re.findall(r'name="csrf_token" value="([^"]+)"', page))
+        assert len(tokens) == 1 and 'data-testid="whoami"' in page
+    assert partner_client.post("/logout", data={"csrf_token": tokens.pop()}, csrf=False).status_code == 302
+    # A message waiting is shown once, in a frame drawn for it and not kept.
+    with client.session_transaction() as visit:
+        visit["_flashes"] = [("info", "Message pour ce visiteur")]
+    assert "Message pour ce visiteur" in _page(client, first.code).get_data(as_text=True)
+    assert "Message pour ce visiteur" not in _page(client, second.code).get_data(as_text=True)

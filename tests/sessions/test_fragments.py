@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from flask import g, template_rendered
 from flask_babel import refresh
 
+from registrations import layout
 from registrations.models import DayPart, SessionDay, SessionQuota, SessionStatus, TrainingSession
 from registrations.sessions import fragments, version
 
@@ -321,7 +322,7 @@ def test_a_filter_field_with_an_error_is_never_kept(app, client, make_session):
 def test_a_new_search_draws_its_results_and_nothing_around_them(app, partner_client, organiser_client,
                                                                 make_session):
     """The page around a list (menu, language bar, footer) is kept per reader, language and path
-    (fragments._frame): a search with new words renders its part alone, and its page is the one
+    (layout.frame): a search with new words renders its part alone, and its page is the one
     a full rendering gives, with this request's address in the language form and the reader's
     own token."""
     make_session(title_fr="Analyse criminelle")
@@ -335,11 +336,11 @@ def test_a_new_search_draws_its_results_and_nothing_around_them(app, partner_cli
     assert "sessions/_catalogue_body.html" in rendered
     assert "Police scientifique" in framed and "Analyse criminelle" not in framed
     assert 'name="next" value="/sessions?q=police&amp;x=&#34;&lt;b&gt;&amp;city="' in framed
-    assert fragments.TOKEN_MARK not in framed and fragments.PART_MARK not in framed
+    assert fragments.TOKEN_MARK not in framed and layout._PART not in framed
     logout = re.search(r'action="/logout"[^>]*>\s*<input type="hidden" name="csrf_token" value="([^"]+)"', framed)
     assert logout.group(1) == _token(framed)
     # The same page rendered in full, without the kept frame and parts.
-    for store in ("page_frames", "session_fragments", "session_parts"):
+    for store in ("layout_frames", "session_fragments", "session_parts"):
         app.extensions.pop(store)
     app.debug = True
     try:
