@@ -147,3 +147,24 @@ def test_the_shell_parts_are_the_templates_rendered_afresh(app, client):
             assert fresh.strip() and fresh.strip() in html
         with pytest.raises(ValueError):
             layout.shell_part("nothing")
+
+
+def test_a_macro_bound_to_the_pages_translations_draws_what_the_template_draws(app, make_session):
+    """layout.bound_macro (a list's cards drawn from Python) gives the macro's own output in every
+    language, its strings looked up in the page's bound translations."""
+    from flask import get_template_attribute
+
+    from registrations import layout
+    from registrations.models import utcnow
+
+    session = make_session(title_fr="Analyse criminelle", interpretation="km,lo", capacity=1)
+    now = utcnow()
+    for locale in LANGUAGES:
+        with app.test_request_context(), force_locale(locale):
+            bound = layout.bound_macro("sessions/_macros.html", "registration_state")(session, now)
+            plain = get_template_attribute("sessions/_macros.html", "registration_state")(session, now)
+            assert bound == plain and str(bound).strip()
+            bound = layout.bound_macro("sessions/_macros.html", "seats")(session)
+            assert bound == get_template_attribute("sessions/_macros.html", "seats")(session)
+            assert ngettext("%(num)d seat left of %(capacity)d", "%(num)d seats left of %(capacity)d", 1,
+                            capacity=1) in bound

@@ -17,9 +17,9 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import NamedTuple
 
-from flask import get_template_attribute
 from sqlalchemy import Select, select
 
+from registrations import layout
 from registrations.extensions import db
 from registrations.models import TrainingSession
 from registrations.paging import Page, paginate, requested_page
@@ -120,7 +120,7 @@ def cards(rows: Sequence[Listed], now: datetime, heading: str = "h2") -> list:
     found = fragments.kept_cards([row.id for row in rows], heading, now)
     missing = [session_id for session_id, card in found.items() if card is None]
     if missing:
-        draw = get_template_attribute("sessions/_macros.html", "session_card")
+        draw = layout.bound_macro("sessions/_macros.html", "session_card")
         for session in db.session.scalars(select(TrainingSession).where(TrainingSession.id.in_(missing))):
             found[session.id] = draw(session, now, heading)
     return [found[row.id] for row in rows]
