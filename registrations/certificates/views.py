@@ -196,7 +196,7 @@ def verify(code: str):
     An unknown code gets a plain "not found", whatever it looks like.
     """
     if len(code) <= 120 and "." not in code:
-        certificate = db.session.execute(_VERIFIED, {"code": code}).first()
+        certificate = db.session.connection().execute(_VERIFIED, {"code": code}).first()
         if certificate is not None:
             facts = certificate.facts
             return layout.framed(
