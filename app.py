@@ -27,9 +27,37 @@ def enable_migrations(app: Flask) -> None:
     Migrate(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True, compare_type=True)
 
 
+class Application(Flask):
+    """Flask, remembering which of its views and hooks are plain functions.
+
+    Flask asks `ensure_sync` (made to be overridden) before each call of a view, a hook or a
+    context processor, about 23 times per request, and `inspect` answers in six calls each time;
+    a plain function stays plain, so the answer is kept."""
+
+    #: At most this many functions are remembered (a function made per request is asked again).
+    PLAIN_FUNCTIONS_KEPT = 1000
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._plain_functions: set = set()
+
+    def ensure_sync(self, func):
+        try:
+            if func in self._plain_functions:
+                return func
+        except TypeError:  # unhashable: asked each time
+            return super().ensure_sync(func)
+        synced = super().ensure_sync(func)
+        if synced is func:
+            if len(self._plain_functions) >= self.PLAIN_FUNCTIONS_KEPT:  # functions made per request
+                self._plain_functions.clear()
+            self._plain_functions.add(func)
+        return synced
+
+
 def create_app(config: dict | None = None) -> Flask:
     """Create the Flask application; `config` overrides the environment's settings."""
-    app = Flask(
+    app = Application(
         __name__,
         instance_path=str(INSTANCE_DIR),
         template_folder=str(BASE_DIR / "templates"),
