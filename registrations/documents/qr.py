@@ -7,6 +7,7 @@ making a code; error correction level M survives a crease or a smudge on paper.
 from __future__ import annotations
 
 import io
+from functools import lru_cache
 
 import segno
 from fpdf import FPDF
@@ -17,8 +18,11 @@ _MASK = 0
 _QUIET_ZONE = 4
 
 
+@lru_cache(maxsize=32)
 def make_qr(url: str, error: str = "m") -> segno.QRCode:
-    """Return the segno QR code (level M unless told, fixed mask, never a Micro QR) for ``url``."""
+    """Return the segno QR code (level M unless told, fixed mask, never a Micro QR) for ``url``:
+    made once for a document that measures it (``qr_side``) and then draws it (``draw_qr``).
+    A code is only ever read."""
     return segno.make_qr(url, error=error, mask=_MASK, boost_error=False)
 
 

@@ -183,3 +183,16 @@ def test_facts_are_frozen():
     with pytest.raises(dataclasses.FrozenInstanceError):
         facts.serial = "X"  # type: ignore[misc]
     assert isinstance(facts, CertificateFacts)
+
+
+def test_a_certificate_encodes_its_qr_code_once(tmp_path):
+    """The code is measured (qr.qr_side) and then drawn (qr.draw_qr): one encoding for both, and
+    the drawn code still decodes to its address."""
+    from registrations.documents import qr
+
+    facts = example_certificate("km", n=7)
+    qr.make_qr.cache_clear()
+    pdf = render_certificates([facts])[0]
+    info = qr.make_qr.cache_info()
+    assert (info.misses, info.hits) == (1, 1)
+    assert facts.verify_url in decode_qr(render_png(pdf, tmp_path / "cert.png", dpi=170))
