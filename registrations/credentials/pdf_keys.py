@@ -25,7 +25,7 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from flask import current_app
 
 from registrations.clock import utc_now
-from registrations.documents.signing import OfficeSigner, sign_pdf
+from registrations.documents.signing import OfficeSigner, sign_pdf, simple_signer
 
 MEMORY_PATH = ":memory:"
 #: Validity of a self-signed certificate made here (days).
@@ -163,7 +163,6 @@ def _load(certificate_pem: bytes, key_pem: bytes) -> OfficeSigner:
     # pyHanko and asn1crypto are loaded where a document is signed, not by every web worker.
     from asn1crypto import keys as asn1_keys
     from asn1crypto import x509 as asn1_x509
-    from pyhanko.sign import signers
     from pyhanko_certvalidator.registry import SimpleCertificateStore
 
     chain = x509.load_pem_x509_certificates(certificate_pem)
@@ -173,7 +172,7 @@ def _load(certificate_pem: bytes, key_pem: bytes) -> OfficeSigner:
     ders = [certificate.public_bytes(serialization.Encoding.DER) for certificate in chain]
     key_der = key.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
                                 serialization.NoEncryption())
-    signer = signers.SimpleSigner(
+    signer = simple_signer(
         signing_cert=asn1_x509.Certificate.load(ders[0]),
         signing_key=asn1_keys.PrivateKeyInfo.load(key_der),
         # The issuing chain (the signer's own certificate is embedded anyway).

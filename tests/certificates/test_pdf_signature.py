@@ -227,3 +227,36 @@ def test_signing_where_an_event_loop_runs_already(app, issued):
     with app.app_context():
         data = asyncio.run(inside())
     assert signature_status(data)[0].bottom_line
+
+
+def test_the_signed_attributes_formatted_once_are_those_pyhanko_formats_each_time(app):
+    """The office's signer formats its signed attributes once and writes each document's digest
+    into them (documents/signing.simple_signer): the bytes are pyHanko's own, for any digest and
+    signing time; attributes that change from one signature to the next (a signing time outside
+    PAdES) are formatted each time."""
+    import asyncio
+    import secrets
+    from datetime import UTC, datetime, timedelta
+
+    from pyhanko.sign.signers import SimpleSigner
+    from pyhanko.sign.signers.pdf_cms import PdfCMSSignedAttributes
+
+    with app.app_context():
+        office = pdf_keys.office_signer().signer
+    plain = SimpleSigner(signing_cert=office.signing_cert, signing_key=office.signing_key,
+                         cert_registry=office.cert_registry)
+    assert type(office) is not SimpleSigner
+
+    def attributes(signer, digest, when, pades):
+        settings = PdfCMSSignedAttributes(signing_time=when)
+        return asyncio.run(signer.signed_attrs(digest, "sha256", attr_settings=settings, use_pades=pades)).dump()
+
+    start = datetime(2026, 12, 6, 8, 0, tzinfo=UTC)
+    for pades in (True, False):
+        for n in range(4):
+            digest, when = secrets.token_bytes(32), start + timedelta(minutes=n)
+            repeated = attributes(office, digest, when, pades)
+            assert repeated == attributes(plain, digest, when, pades) and digest in repeated
+    kept = office._repeated_attributes
+    assert [template is not None for key, template in sorted(kept.items(), key=lambda kv: not kv[0][4])] == \
+        [True, False]  # PAdES (no signing time in the attributes): formatted once; the other each time
