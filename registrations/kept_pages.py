@@ -28,6 +28,7 @@ from flask_babel import get_locale
 from flask_login import current_user
 from markupsafe import Markup
 
+from registrations import layout
 from registrations.extensions import db
 from registrations.models import utcnow
 from registrations.sessions import fragments, version
@@ -70,7 +71,7 @@ def kept_for_reader(view):
 
     @wraps(view)
     def wrapped(*args, **kwargs):
-        if request.method != "GET" or not current_user.is_authenticated or visit.get("_flashes"):
+        if request.method != "GET" or not current_user.is_authenticated or layout.session_has_messages():
             return view(*args, **kwargs)
         now = utcnow()
         versions = version.seen(db.session())  # read before the account was loaded, if it was

@@ -50,16 +50,23 @@ def _kept(key: tuple, build) -> Markup:
 ACCOUNTS = 1000
 
 
-def _kept_account(key: tuple, build) -> Markup:
-    store = current_app.extensions.setdefault("layout_accounts", OrderedDict())
-    part = store.get(key)
-    if part is None:
-        part = store[key] = Markup(build())  # noqa: S704  # nosec B704 (rendered by our own templates)
-        while len(store) > ACCOUNTS:
+def _kept_recent(name: str, size: int, key: tuple, build):
+    """`build()`, kept per process in the store `name` under `key`; at most `size` are kept, the
+    least recently used going first."""
+    store = current_app.extensions.setdefault(name, OrderedDict())
+    kept = store.get(key)
+    if kept is None:
+        kept = store[key] = build()
+        while len(store) > size:
             store.popitem(last=False)
     else:
         store.move_to_end(key)
-    return part
+    return kept
+
+
+def _kept_account(key: tuple, build) -> Markup:
+    return _kept_recent("layout_accounts", ACCOUNTS, key,
+                        lambda: Markup(build()))  # noqa: S704  # nosec B704 (rendered by our own templates)
 
 
 #: The parts of the page shell that depend on the language alone (templates/_layout/<name>.html).
@@ -184,17 +191,9 @@ def frame(template: str, part_name: str = "body", token: str | None = None) -> t
     if current_app.debug or session_has_messages():
         before, after = _draw_frame(template, part_name)
     else:
-        store = current_app.extensions.setdefault("layout_frames", OrderedDict())
         key = (template, part_name, active_entry(visible_menu(current_user)), request.script_root,
                str(get_locale()), *account_key(current_user))
-        parts = store.get(key)
-        if parts is None:
-            parts = store[key] = _draw_frame(template, part_name)
-            while len(store) > FRAMES:
-                store.popitem(last=False)
-        else:
-            store.move_to_end(key)
-        before, after = parts
+        before, after = _kept_recent("layout_frames", FRAMES, key, lambda: _draw_frame(template, part_name))
     before = write_back(before)
     if _TOKEN in before or _TOKEN in after:
         token = escape(token if token is not None else generate_csrf())

@@ -31,7 +31,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app, get_template_attribute, has_request_context, render_template, request
-from flask import session as visit
 from flask_babel import get_locale
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
@@ -296,7 +295,7 @@ def cached(key: tuple, render: Callable[[], tuple[str, int, list]], now: datetim
 def whole_pages_kept() -> bool:
     """Whether this request's page may be kept whole: an anonymous visitor with no message
     waiting sees nothing personal (and no CSRF token)."""
-    return not (current_user.is_authenticated or visit.get("_flashes"))
+    return not (current_user.is_authenticated or layout.session_has_messages())
 
 
 def _whole(template: str, key: tuple, render: Callable[[], tuple[str, int, list]], now: datetime,
@@ -331,7 +330,7 @@ def reader_key() -> tuple | None:
     is waiting to be shown): an anonymous visitor sees nothing personal, a signed-in reader
     nothing but the CSRF token and what the menu shows of the account (its role, name and
     agency, see layout.account_key)."""
-    if visit.get("_flashes"):
+    if layout.session_has_messages():
         return None
     return ("reader", *layout.account_key(current_user))
 
