@@ -10,15 +10,19 @@ SQLite, the choice made: the write lock is taken when the unit of work's transac
 `lock_row` therefore
 - proceeds at once when the transaction has already written (it holds the write lock and its
   reads are current);
-- ends a transaction that has only read (nothing is lost) and begins an immediate one;
+- ends a transaction that has only read (nothing is lost) and begins an immediate one. What
+  that transaction read stays loaded, as it would on PostgreSQL, where a row lock refreshes
+  nothing but the locked row: rules that must see current rows read them after the lock (the
+  locked row itself is always read again);
 - refuses (`PendingWork`) when the session holds changes not yet flushed in a transaction that
   has not written: it never commits (nor drops) the caller's work behind its back.
 """
 
+import functools
 import sqlite3
 import time
 
-from sqlalchemy import event, select
+from sqlalchemy import bindparam, event, select
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import OperationalError
 
@@ -94,8 +98,25 @@ def _take_sqlite_write_lock() -> None:
     if session.new or session.dirty or session.deleted:
         raise PendingWork("lock_row must begin the write transaction: flush or commit the pending changes first")
     if session.in_transaction():
-        session.rollback()  # it has only read: nothing to lose
+        _end_read_transaction(session)
     session.connection(execution_options={"sqlite_immediate": True})
+
+
+def _end_read_transaction(session) -> None:
+    """End a transaction that has only read, keeping what it loaded (a rollback would expire
+    every object, and reading them again would be done under the write lock). One that has
+    work waiting for its commit (`transaction.after_commit`) is rolled back, as before: that
+    work belongs to a transaction that has not written yet."""
+    from registrations.transaction import has_pending_work
+
+    if has_pending_work(session):
+        session.rollback()
+        return
+    keep, session.expire_on_commit = session.expire_on_commit, False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = keep
 
 
 def begin_write() -> None:
@@ -107,11 +128,14 @@ def begin_write() -> None:
 
 def lock_row(model, ident):
     """Return the row of `model` with id `ident`, locked until the unit of work ends."""
-    if db.session.get_bind().dialect.name == "sqlite":
+    sqlite = db.session.get_bind().dialect.name == "sqlite"
+    if sqlite:
         _take_sqlite_write_lock()
-        return db.session.scalar(
-            select(model).where(model.id == ident).execution_options(populate_existing=True)
-        )
-    return db.session.scalar(
-        select(model).where(model.id == ident).with_for_update().execution_options(populate_existing=True)
-    )
+    return db.session.scalar(_locking_select(model, sqlite), {"ident": ident})
+
+
+@functools.cache
+def _locking_select(model, sqlite: bool):
+    """The statement reading (and on PostgreSQL locking) one row of `model`, built once per model."""
+    statement = select(model).where(model.id == bindparam("ident")).execution_options(populate_existing=True)
+    return statement if sqlite else statement.with_for_update()

@@ -91,11 +91,16 @@ def after_commit(callback: Callable, *args, key: str | None = None) -> tuple:
 
     With `key`, only the first callback registered under that key in a transaction is kept, and
     its arguments are returned, so that callers can collect into one job, e.g.
-    `after_commit(enqueue_sending, [], key="outbox")[0].append(message_id)`.
+    `after_commit(enqueue_sending, [], key="outbox")[0].append(message)`.
     """
     pending = db.session.info.setdefault(_PENDING, {})
     entry = pending.setdefault(key if key is not None else object(), (callback, args))
     return entry[1]
+
+
+def has_pending_work(session) -> bool:
+    """Whether callbacks wait for the commit of the session's transaction in progress."""
+    return bool(session.info.get(_PENDING))
 
 
 def _committed(session) -> None:
