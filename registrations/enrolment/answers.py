@@ -12,7 +12,7 @@ from decimal import Decimal, InvalidOperation
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from registrations.enrolment import answer_files
 from registrations.enrolment.errors import RegistrationError
@@ -50,10 +50,14 @@ class AnswersInvalid(RegistrationError):
         self.errors = errors
 
 
+#: Read at every registration and registration page: built once.
+_QUESTIONS = (select(RegistrationQuestion).where(RegistrationQuestion.session_id == bindparam("session_id"))
+              .order_by(RegistrationQuestion.position, RegistrationQuestion.id))
+
+
 def session_questions(session_id: int) -> list[RegistrationQuestion]:
     """A session's questions in their order on the form."""
-    return list(db.session.scalars(select(RegistrationQuestion).where(RegistrationQuestion.session_id == session_id)
-                                   .order_by(RegistrationQuestion.position, RegistrationQuestion.id)))
+    return list(db.session.scalars(_QUESTIONS, {"session_id": session_id}))
 
 
 def answers_of(registration_ids: list[int]) -> dict[int, dict[int, RegistrationAnswer]]:

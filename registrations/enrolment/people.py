@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, fields
 
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, or_, select
 
 from registrations.extensions import db
 from registrations.models import Participant
@@ -37,15 +37,19 @@ class PersonDetails:
         participant.name_key = fold(self.name_latin)
 
 
+#: Run at every registration: built once (their compiled forms are cached by SQLAlchemy).
+_EMAIL_OWNER = select(Participant).where(Participant.email == bindparam("email")).order_by(Participant.id).limit(1)
+_EMAIL_OWNER_BUT = _EMAIL_OWNER.where(Participant.id != bindparam("exclude_id"))
+
+
 def email_owner(email: str, exclude_id: int | None = None) -> Participant | None:
     """The participant (of any agency) who already uses this email, other than `exclude_id`."""
     if not email:
         return None
     # Emails are stored in lower case (see Participant): the comparison reads the index.
-    query = select(Participant).where(Participant.email == email.lower())
-    if exclude_id is not None:
-        query = query.where(Participant.id != exclude_id)
-    return db.session.scalars(query.order_by(Participant.id).limit(1)).first()
+    if exclude_id is None:
+        return db.session.scalars(_EMAIL_OWNER, {"email": email.lower()}).first()
+    return db.session.scalars(_EMAIL_OWNER_BUT, {"email": email.lower(), "exclude_id": exclude_id}).first()
 
 
 def matches_in_agency(agency_id: int, person: PersonDetails) -> list[Participant]:

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, bindparam, func, or_, select, update
 
 from registrations.extensions import db
 from registrations.models import Registration, RegistrationState, SessionQuota, TrainingSession
@@ -47,6 +47,20 @@ def offer_is_active(registration: Registration, now: datetime) -> bool:
             and registration.offer_expires_at is not None and registration.offer_expires_at > now)
 
 
+#: Read under the session's lock at every registration and decision: built once.
+_QUOTAS = (select(SessionQuota.agency_id, SessionQuota.country, SessionQuota.seats)
+           .where(SessionQuota.session_id == bindparam("session_id")))
+_STILL_OPEN = (Registration.offer_expires_at > bindparam("now", type_=Registration.offer_expires_at.type)
+               ).label("still_open")
+#: Approved registrations and offers (open, or due to expire) per agency, country and state.
+_IN_USE = (select(Registration.agency_id, Registration.country, Registration.state, _STILL_OPEN, func.count())
+           .where(Registration.session_id == bindparam("session_id"),
+                  or_(Registration.state == RegistrationState.APPROVED,
+                      and_(Registration.state == RegistrationState.WAITLISTED,
+                           Registration.offer_expires_at.is_not(None))))
+           .group_by(Registration.agency_id, Registration.country, Registration.state, _STILL_OPEN))
+
+
 @dataclass
 class SeatBook:
     """Seats of one locked session: taken (approved), held by open offers, and per quota."""
@@ -66,20 +80,12 @@ class SeatBook:
         """Read the quotas, the seats in use and the offers due to expire (one query for the
         registrations); call it after locking the session row."""
         book = cls(session=session)
-        for quota in db.session.scalars(select(SessionQuota).where(SessionQuota.session_id == session.id)):
-            if quota.agency_id is not None:
-                book.agency_quota[quota.agency_id] = quota.seats
+        for agency_id, country, seats in db.session.execute(_QUOTAS, {"session_id": session.id}):
+            if agency_id is not None:
+                book.agency_quota[agency_id] = seats
             else:
-                book.country_quota[quota.country] = quota.seats
-        with_offer = and_(Registration.state == RegistrationState.WAITLISTED,
-                          Registration.offer_expires_at.is_not(None))
-        still_open = (Registration.offer_expires_at > now).label("still_open")
-        rows = db.session.execute(
-            select(Registration.agency_id, Registration.country, Registration.state, still_open, func.count())
-            .where(Registration.session_id == session.id,
-                   or_(Registration.state == RegistrationState.APPROVED, with_offer))
-            .group_by(Registration.agency_id, Registration.country, Registration.state, still_open)
-        )
+                book.country_quota[country] = seats
+        rows = db.session.execute(_IN_USE, {"session_id": session.id, "now": now})
         for agency_id, country, state, is_open, number in rows:
             if state == RegistrationState.WAITLISTED and not is_open:
                 book.due_offers += number

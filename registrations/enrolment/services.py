@@ -11,7 +11,7 @@ from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
 from registrations import audit
@@ -244,6 +244,41 @@ class RegistrationRequest:
     answers: dict | None = None
     #: A required file may be sent later (batch nominations).
     files_later: bool = False
+    #: The session's questions as the form that took the answers showed them (read when None).
+    questions: list | None = None
+
+
+def _check_open(session: TrainingSession | None, now: datetime) -> TrainingSession:
+    """Refuse a registration the session does not take at `now` (missing, draft, cancelled, closed)."""
+    if session is None or session.status == SessionStatus.DRAFT:
+        _refuse(_l("This session does not exist."), 404)
+    if session.status == SessionStatus.CANCELLED:
+        _refuse(_l("This session has been cancelled."))
+    if not session.registration_is_open(now):
+        _refuse(_l("Registrations for this session are closed."))
+    return session
+
+
+def _check_eligible(session: TrainingSession, agency: Agency) -> None:
+    if not session.accepts_country(agency.country):
+        _refuse(_l("Officers of this country are not eligible for this session."), 403)
+
+
+def _check_email(person: PersonDetails, participant: Participant) -> None:
+    """A participant updating their own details keeps an email nobody else uses."""
+    owner = email_owner(person.email, exclude_id=participant.id)
+    if owner is not None and owner.agency_id != participant.agency_id:
+        _refuse(CANNOT_NOMINATE)
+    if owner is not None:
+        _refuse(_l("This email address is already used by another participant. Check it, or contact "
+                   "the cooperation office."))
+
+
+#: A live registration of a participant in a session (run at every registration, under the
+#: session's lock: built once, its compiled form cached by SQLAlchemy).
+_LIVE = select(Registration.id).where(Registration.session_id == bindparam("session_id"),
+                                      Registration.participant_id == bindparam("participant_id"),
+                                      Registration.state.in_(LIVE_STATES))
 
 
 def register(session_id: int, request: RegistrationRequest, *, actor: User | None = None,
@@ -252,34 +287,34 @@ def register(session_id: int, request: RegistrationRequest, *, actor: User | Non
 
     The registration is approved when the session approves automatically and a seat fits,
     waitlisted when no seat or quota is left, pending otherwise.
+
+    What does not depend on seats is checked before the session's lock, so that the lock is
+    held for the seats only: the session as read (checked again under the lock), the answers,
+    an existing participant, their agency and email. A row lock on PostgreSQL does not lock
+    these either; the registrations of the participant in the session, the seats and a new
+    participant are read and written under the lock.
     """
     agency_id, participant_id, person = request.agency_id, request.participant_id, request.person
     details = request.details or RequestDetails()
-    session, book, now = _lock(session_id, now)
-    if session.status == SessionStatus.DRAFT:
-        _refuse(_l("This session does not exist."), 404)
-    if session.status == SessionStatus.CANCELLED:
-        _refuse(_l("This session has been cancelled."))
-    if not session.registration_is_open(now):
-        _refuse(_l("Registrations for this session are closed."))
-    questions = answers.session_questions(session.id)
+    session = _check_open(db.session.get(TrainingSession, session_id), now or utcnow())
+    questions = request.questions if request.questions is not None else answers.session_questions(session.id)
     clean = answers.validate(questions, request.answers or {}, files_later=request.files_later)
-    participant = _participant_for(agency_id, participant_id, person, request.confirm_new)
-    agency = db.session.get(Agency, participant.agency_id)
-    if not session.accepts_country(agency.country):
-        _refuse(_l("Officers of this country are not eligible for this session."), 403)
-    live = db.session.scalar(select(Registration.id).where(
-        Registration.session_id == session.id, Registration.participant_id == participant.id,
-        Registration.state.in_(LIVE_STATES)))
-    if live is not None:
+    participant = agency = None
+    if participant_id is not None:
+        participant = _participant_for(agency_id, participant_id, person, request.confirm_new)
+        agency = db.session.get(Agency, participant.agency_id)
+        _check_eligible(session, agency)
+        if request.update_person and person is not None:
+            _check_email(person, participant)
+    session, book, now = _lock(session_id, now)
+    _check_open(session, now)
+    if participant is None:
+        participant = _participant_for(agency_id, participant_id, person, request.confirm_new)
+        agency = db.session.get(Agency, participant.agency_id)
+    _check_eligible(session, agency)
+    if db.session.scalar(_LIVE, {"session_id": session.id, "participant_id": participant.id}) is not None:
         _refuse(_l("%(name)s is already registered for this session.", name=participant.name_latin))
     if request.update_person and person is not None:
-        owner = email_owner(person.email, exclude_id=participant.id)
-        if owner is not None and owner.agency_id != participant.agency_id:
-            _refuse(CANNOT_NOMINATE)
-        if owner is not None:
-            _refuse(_l("This email address is already used by another participant. Check it, or contact "
-                       "the cooperation office."))
         person.apply_to(participant)
     if expire_due(session, now, book):
         fill_seats(session, book, now, actor)

@@ -115,7 +115,8 @@ def register(session_id: int):
     if form.validate_on_submit():
         done, status, _duplicate = _submit(session.id, RegistrationRequest(
             agency_id=current_user.agency_id, participant_id=participant.id, person=form.person(),
-            update_person=True, details=form.details(), answers=raw_answers(form, questions)), form)
+            update_person=True, details=form.details(), answers=raw_answers(form, questions),
+            questions=questions), form)
         if done is not None:
             return done
     elif request.method == "POST":
@@ -164,7 +165,7 @@ def nominate(session_id: int):
         done, status, duplicate = _submit(session.id, RegistrationRequest(
             agency_id=current_user.agency_id, participant_id=chosen, person=None if chosen else form.person(),
             confirm_new=form.confirm_new.data, details=form.details(), nominated=True,
-            answers=raw_answers(form, questions)), form)
+            answers=raw_answers(form, questions), questions=questions), form)
         if done is not None:
             return done
     elif request.method == "POST":
