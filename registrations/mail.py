@@ -76,15 +76,16 @@ def compose(to: str, locale: str, subject, template: str, html_template: str | N
 
 
 def queue(mail: Mail | Deferred, *, key: str | None = None, about: tuple[str, int] | None = None,
-          user_id: int | None = None, attachments: list[dict] | None = None):
+          user_id: int | None = None, attachments: list[dict] | None = None, flush: bool = True):
     """Record the message in the current transaction; it is sent after commit (dropped on rollback).
 
     `key` identifies the event (one message per key, ever); `about` is the (type, id) of the object
-    it concerns; `attachments` are references to documents built when it is sent.
+    it concerns; `attachments` are references to documents built when it is sent; with
+    `flush=False` the row is written by the transaction's next flush (see `outbox.record`).
     """
     from registrations.messages.outbox import record
 
-    return record(mail, key=key, about=about, user_id=user_id, attachments=attachments)
+    return record(mail, key=key, about=about, user_id=user_id, attachments=attachments, flush=flush)
 
 
 def init_app(app) -> None:

@@ -2,9 +2,6 @@
 
 import secrets
 
-from sqlalchemy import select
-
-from registrations.extensions import db
 from registrations.models import Registration
 
 #: No 0/O, 1/I/L: a code read aloud or typed from paper is not misread.
@@ -19,20 +16,15 @@ def new_code() -> str:
 def assign_code(registration: Registration) -> str:
     """Give the registration a code that no other registration of its session has.
 
-    Called under the session's row lock, so the codes read here cannot change before commit;
-    the unique constraint (session, code) still guards, and the service retries on a clash.
+    A code is one of 31⁶ (about 887 million), drawn at random: that it is already used by one
+    of the few hundred registrations of a session is a chance of about one in three million.
+    The codes in use are therefore not read (this runs under the session's lock, at every
+    approval): the unique constraint (session, code) refuses a clash when the row is written,
+    and the unit of work runs again (`transaction.run`), drawing another code.
     """
-    if registration.personal_code:
-        return registration.personal_code
-    taken = set(db.session.scalars(
-        select(Registration.personal_code)
-        .where(Registration.session_id == registration.session_id, Registration.personal_code.is_not(None))
-    ))
-    code = new_code()
-    while code in taken:
-        code = new_code()
-    registration.personal_code = code
-    return code
+    if not registration.personal_code:
+        registration.personal_code = new_code()
+    return registration.personal_code
 
 
 def qr_data_uri(code: str) -> str:

@@ -38,7 +38,8 @@ def state_changed(registration: Registration, session: TrainingSession, particip
     """Queue the message of one event (a state, or "offered") to the people concerned.
 
     Recorded in the outbox with the change (nothing rendered: this runs under the session's
-    lock), written and sent after commit, in each recipient's language (`render`).
+    lock; the row is written by the service's flush), written and sent after commit, in each
+    recipient's language (`render`).
     """
     recipients = []
     if participant.email:
@@ -51,7 +52,7 @@ def state_changed(registration: Registration, session: TrainingSession, particip
     for address, locale, user_id in recipients:
         mail.queue(mail.deferred("registration", address, locale, registration_id=registration.id, event=event,
                                  reason=reason, for_nominator=address != participant.email),
-                   about=("registration", registration.id), user_id=user_id)
+                   about=("registration", registration.id), user_id=user_id, flush=False)
 
 
 def render(context: dict, to: str, locale: str) -> mail.Mail:

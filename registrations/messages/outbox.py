@@ -18,7 +18,7 @@ import uuid
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, inspect, or_, select, update
 
 from registrations.clock import local_now
 from registrations.extensions import db
@@ -32,11 +32,12 @@ BACKOFF = (30, 60, 300, 900, 1800, 3600)
 
 
 def record(mail, *, key: str | None = None, about: tuple[str, int] | None = None,
-           user_id: int | None = None, attachments: list[dict] | None = None) -> Message | None:
+           user_id: int | None = None, attachments: list[dict] | None = None, flush: bool = True) -> Message | None:
     """Add the message to the current transaction; None when its key was already recorded.
 
     `mail` is a `mail.Deferred` (written when sent: nothing is rendered here) or a `mail.Mail`
-    already written.
+    already written. The row is written at once (its id known), or with `flush=False` by the
+    transaction's next flush, with the change it tells of (a service that flushes its work).
     """
     from registrations.mail import Deferred
 
@@ -57,17 +58,19 @@ def record(mail, *, key: str | None = None, about: tuple[str, int] | None = None
         object_type=object_type, object_id=object_id, user_id=user_id,
     )
     db.session.add(message)
-    db.session.flush()
+    if flush:
+        db.session.flush()
     # One job sends what the transaction recorded, once it has committed (see transaction.after_commit).
-    after_commit(enqueue_sending, [], key="outbox")[0].append(message.id)
+    after_commit(enqueue_sending, [], key="outbox")[0].append(message)
     return message
 
 
-def enqueue_sending(ids: list[int]) -> None:
-    """Enqueue the job that sends these messages (called after the commit that recorded them)."""
+def enqueue_sending(messages: list[Message]) -> None:
+    """Enqueue the job that sends these messages (called after the commit that recorded them:
+    their ids are known, and read from their identity without loading them again)."""
     from registrations.tasks import send_messages
 
-    send_messages(list(ids))
+    send_messages([inspect(message).identity[0] for message in messages])
 
 
 def _claim(message_id: int, now: datetime) -> bool:
