@@ -12,7 +12,7 @@ from datetime import date, datetime
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, event, select
+from sqlalchemy import delete, event, inspect, select
 
 from registrations import audit
 from registrations.extensions import db
@@ -107,13 +107,24 @@ def build_search_text(session: TrainingSession) -> str:
     return " ".join(piece for piece in (folded, compact, alias) if piece)
 
 
+#: What the search text is made of.
+_SEARCHED = frozenset([*(f"title_{code}" for code in CONTENT_LOCALES), "city", "venue"])
+
+
 @event.listens_for(TrainingSession, "before_insert")
-@event.listens_for(TrainingSession, "before_update")
-def _keep_derived_fields(mapper, connection, session: TrainingSession) -> None:
-    """Keep the search text (and a missing serial prefix) in step on every save."""
+def _derive_fields(mapper, connection, session: TrainingSession) -> None:
+    """Derive the search text and a missing serial prefix of a new session."""
     session.search_text = build_search_text(session)
     if not session.serial_prefix:
         session.serial_prefix = serial_prefix_for(session.city or "", session.country or "")
+
+
+@event.listens_for(TrainingSession, "before_update")
+def _keep_derived_fields(mapper, connection, session: TrainingSession) -> None:
+    """Keep them in step when what they are made of changed (not when a seat is taken, at
+    every registration)."""
+    if not _SEARCHED <= inspect(session).unmodified or not session.serial_prefix:
+        _derive_fields(mapper, connection, session)
 
 
 # ---------------------------------------------------------------- validation
