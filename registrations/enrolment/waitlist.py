@@ -10,7 +10,7 @@ reordering locks the session's row, like the seat rules, and is audited.
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import joinedload
 
 from registrations import audit
@@ -23,11 +23,19 @@ from registrations.models import Registration, RegistrationState, TrainingSessio
 SERVING_ORDER = (Registration.waitlist_rank.asc().nulls_last(), Registration.id)
 
 
+#: The last rank of a session's waiting list (a registration joins it at every full session's
+#: registration): built once, and once more without a registration already on it.
+_LAST_RANK = select(func.max(Registration.waitlist_rank)).where(
+    Registration.session_id == bindparam("session_id"), Registration.state == RegistrationState.WAITLISTED)
+_LAST_RANK_BUT = _LAST_RANK.where(Registration.id != bindparam("own"))
+
+
 def append(registration: Registration) -> None:
     """Put a registration that joins the waiting list at its end (call under the session lock)."""
-    last = db.session.scalar(select(func.max(Registration.waitlist_rank)).where(
-        Registration.session_id == registration.session_id,
-        Registration.state == RegistrationState.WAITLISTED, Registration.id != registration.id))
+    if registration.id is None:  # a new registration, not written yet
+        last = db.session.scalar(_LAST_RANK, {"session_id": registration.session_id})
+    else:
+        last = db.session.scalar(_LAST_RANK_BUT, {"session_id": registration.session_id, "own": registration.id})
     registration.waitlist_rank = (last or 0) + 1
 
 

@@ -123,7 +123,7 @@ def _derive_fields(mapper, connection, session: TrainingSession) -> None:
 def _keep_derived_fields(mapper, connection, session: TrainingSession) -> None:
     """Keep them in step when what they are made of changed (not when a seat is taken, at
     every registration)."""
-    if not _SEARCHED <= inspect(session).unmodified or not session.serial_prefix:
+    if not _SEARCHED.issubset(inspect(session).unmodified) or not session.serial_prefix:
         _derive_fields(mapper, connection, session)
 
 
