@@ -21,6 +21,7 @@ from registrations.models import (
     LIVE_STATES,
     Agency,
     AuditEvent,
+    Message,
     Participant,
     Registration,
     RegistrationState,
@@ -162,6 +163,7 @@ def counts() -> dict:
         "registrations": db.session.scalar(sa.select(sa.func.count()).select_from(Registration)),
         "max_registration_id": db.session.scalar(sa.select(sa.func.max(Registration.id))) or 0,
         "max_audit_id": db.session.scalar(sa.select(sa.func.max(AuditEvent.id))) or 0,
+        "max_message_id": db.session.scalar(sa.select(sa.func.max(Message.id))) or 0,
         "overbooked": sum(1 for capacity, _, n in rows if n > capacity),
         "seats_mismatch": sum(1 for _, taken, n in rows if taken != n),
     }
@@ -182,9 +184,10 @@ def settled_counts(quiet: float = 1.0, limit: float = 20.0) -> dict:
 
 
 def undo(before: dict) -> int:
-    """Remove what the posts created (registrations and their audit events) and set each
-    session's seats_taken back to its approved count, so that the next run has the same work.
-    Returns the number of registrations removed."""
+    """Remove what the posts created (registrations, their audit events and the messages that
+    tell of them) and set each session's seats_taken back to its approved count, so that the next
+    run has the same work (and the job worker of a later run has no messages of registrations that
+    are gone to go through). Returns the number of registrations removed."""
     db.session.remove()
     if db.engine.dialect.name == "sqlite":
         # Take the write lock before reading, or a writer that committed meanwhile makes SQLite
@@ -194,6 +197,7 @@ def undo(before: dict) -> int:
     touched = set(db.session.scalars(created.distinct()))
     removed = db.session.execute(sa.delete(Registration).where(Registration.id > before["max_registration_id"]))
     db.session.execute(sa.delete(AuditEvent).where(AuditEvent.id > before["max_audit_id"]))
+    db.session.execute(sa.delete(Message).where(Message.id > before["max_message_id"]))
     recount_seats_taken(touched)
     db.session.commit()
     return removed.rowcount
