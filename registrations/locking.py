@@ -27,6 +27,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import OperationalError
 
 from registrations.extensions import db
+from registrations.transaction import has_pending_work
 
 _WROTE = "transaction_wrote"
 _READ_ONLY = ("SELECT", "PRAGMA", "BEGIN", "WITH")
@@ -107,8 +108,6 @@ def _end_read_transaction(session) -> None:
     every object, and reading them again would be done under the write lock). One that has
     work waiting for its commit (`transaction.after_commit`) is rolled back, as before: that
     work belongs to a transaction that has not written yet."""
-    from registrations.transaction import has_pending_work
-
     if has_pending_work(session):
         session.rollback()
         return

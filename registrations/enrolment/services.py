@@ -265,7 +265,7 @@ def _check_eligible(session: TrainingSession, agency: Agency) -> None:
 
 
 def _check_email(person: PersonDetails, participant: Participant) -> None:
-    """A participant updating their own details keeps an email nobody else uses."""
+    """New details of a participant keep an email nobody else uses."""
     owner = email_owner(person.email, exclude_id=participant.id)
     if owner is not None and owner.agency_id != participant.agency_id:
         _refuse(CANNOT_NOMINATE)
@@ -499,12 +499,7 @@ def update_pending(registration_id: int, *, agency_id: int | None, person: Perso
     participant = registration.participant
     before = {"person": participant.name_latin, **{f.name: getattr(registration, f.name) for f in fields(details)}}
     if person is not None:
-        owner = email_owner(person.email, exclude_id=participant.id)
-        if owner is not None and owner.agency_id != participant.agency_id:
-            _refuse(CANNOT_NOMINATE)
-        if owner is not None:
-            _refuse(_l("This email address is already used by another participant. Check it, or contact "
-                       "the cooperation office."))
+        _check_email(person, participant)
         person.apply_to(participant)
     for f in fields(details):
         setattr(registration, f.name, getattr(details, f.name))
