@@ -8,8 +8,9 @@ from datetime import date
 from babel.dates import format_interval
 from babel.dates import format_time as format_clock_time
 from flask import current_app
-from flask_babel import format_date, format_time, get_locale, get_timezone
+from flask_babel import format_date, format_time, get_locale
 
+from registrations.formatted import in_reader_language
 from registrations.models import SessionStatus
 from registrations.sessions.choices import country_name, language_name, languages_in_words
 
@@ -29,10 +30,22 @@ def endpoint_exists(endpoint: str) -> bool:
 
 def date_range(session) -> str:
     """"1–5 juil. 2026" in French, "1 – 5 thg 7, 2026" in Vietnamese…"""
-    locale = str(get_locale() or "fr")
-    if session.start_date == session.end_date:
-        return format_date(session.start_date, "medium")
-    return format_interval(session.start_date, session.end_date, "yMMMd", locale=locale)
+    start, end = session.start_date, session.end_date
+    return in_reader_language(("date range", start, end), lambda: _date_range(start, end))
+
+
+def _date_range(start: date, end: date) -> str:
+    if start == end:
+        return format_date(start, "medium")
+    return format_interval(start, end, "yMMMd", locale=str(get_locale() or "fr"))
+
+
+def local_date(value) -> str:
+    """A moment's date in the reader's language and the office's time zone ("8 déc. 2026"), as
+    Flask-Babel's `dateformat` writes it with the "medium" format."""
+    if value is None:
+        return ""
+    return in_reader_language(("date", value), lambda: format_date(value, "medium"), zoned=True)
 
 
 def country_name_filter(code: str) -> str:
@@ -63,22 +76,12 @@ def status_badge(status) -> str:
     return STATUS_BADGES.get(status, "text-bg-secondary")
 
 
-#: Formatted moments per (value, language, time zone): a session's page formats the same few
-#: again at every request, and Babel takes a tenth of a millisecond for each.
-_MOMENTS: dict = {}
-
-
 def moment(value) -> str:
     """A date and time to the minute, in the reader's language and the office's time zone."""
     if value is None:
         return ""
-    key = (value, str(get_locale()), str(get_timezone()))
-    text = _MOMENTS.get(key)
-    if text is None:
-        if len(_MOMENTS) >= 4096:
-            _MOMENTS.clear()
-        text = _MOMENTS[key] = f"{format_date(value, 'medium')}, {format_time(value, 'short')}"
-    return text
+    return in_reader_language(("moment", value), lambda: f"{format_date(value, 'medium')}, "
+                                                        f"{format_time(value, 'short')}", zoned=True)
 
 
 def clock_time(value) -> str:
@@ -108,6 +111,6 @@ def init_app(app) -> None:
     for name, function in (("date_range", date_range), ("country_name", country_name_filter),
                            ("language_name", language_name_filter), ("language_list", language_list),
                            ("languages_in_words", languages_in_words_filter), ("status_badge", status_badge),
-                           ("moment", moment), ("decimal", decimal), ("fact_date", fact_date),
-                           ("clock_time", clock_time), ("day_label", day_label)):
+                           ("moment", moment), ("local_date", local_date), ("decimal", decimal),
+                           ("fact_date", fact_date), ("clock_time", clock_time), ("day_label", day_label)):
         app.add_template_filter(function, name)

@@ -71,3 +71,36 @@ def test_french_fallback_titles_say_they_are_french(app, db, organiser_user, mak
     assert '<h1 class="h3" lang="fr">Gestion d’une scène de crime</h1>' in results
     registrations = client.get(f"/manage/sessions/{session.id}/registrations").get_data(as_text=True)
     assert 'lang="fr">Gestion d’une scène de crime</a>' in registrations
+
+
+def test_texts_kept_per_language_follow_the_reader(app, monkeypatch):
+    """Labels, language and country names and dates are made once per language (and time zone)
+    and kept: each reader still gets their own language, and a text made once is not made again."""
+    from datetime import date
+
+    import registrations.templating as templating
+    from registrations.models import SessionKind
+    from registrations.sessions.choices import country_name, language_name
+
+    class Dates:
+        start_date, end_date = date(2031, 7, 1), date(2031, 7, 5)
+
+    made = []
+    real_interval = templating.format_interval
+    monkeypatch.setattr(templating, "format_interval", lambda *a, **k: made.append(a) or real_interval(*a, **k))
+    evening = datetime(2031, 3, 8, 20, 0, tzinfo=timezone.utc)  # already 9 March at the office (UTC+7)
+    expected = {
+        "fr": ("Séminaire", "Khmer", "Viêt Nam", "1–5 juil. 2031", "9 mars 2031"),
+        "en": ("Seminar", "Khmer", "Vietnam", "Jul 1\u2009–\u20095, 2031", "Mar 9, 2031"),
+        "vi": ("Hội thảo", "Tiếng Khmer", "Việt Nam", "1\u2009–\u20095 thg 7, 2031", "9 thg 3, 2031"),
+    }
+    with app.test_request_context():
+        for _round in range(2):
+            for locale, texts in expected.items():
+                with force_locale(locale):
+                    assert (SessionKind.SEMINAR.label, language_name("km"), country_name("VN"),
+                            templating.date_range(Dates), templating.local_date(evening)) == texts
+                    assert templating.local_date(evening) == render_template_string(
+                        '{{ v|dateformat("medium") }}', v=evening)
+        assert len(made) == 3  # one date range per language, the second round kept them
+        assert templating.local_date(None) == ""

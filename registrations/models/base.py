@@ -7,6 +7,8 @@ from datetime import datetime, timezone
 import sqlalchemy as sa
 from sqlalchemy.types import TypeDecorator
 
+from registrations.formatted import in_reader_language
+
 
 def utcnow() -> datetime:
     """The current time in UTC (used as a callable column default)."""
@@ -56,7 +58,9 @@ class LabelledEnum(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return str(_labels_of(type(self))[self])
+        """The member's label in the reader's language (kept per language: lists show the same
+        few labels on every row)."""
+        return in_reader_language((type(self), self.value), lambda: str(_labels_of(type(self))[self]))
 
     @classmethod
     def choices(cls) -> list[tuple[str, str]]:

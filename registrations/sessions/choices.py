@@ -4,12 +4,18 @@ from babel import Locale
 from flask_babel import LazyString, get_locale
 from flask_babel import lazy_gettext as _l
 
+from registrations.formatted import in_reader_language
+
 
 def country_name(code: str | None) -> str:
     """The country's name in the reader's language, as the Unicode CLDR spells it (through Babel),
     so that every page, PDF and mail writes it one way ("Viêt Nam" in French); the code itself
     when unknown."""
     code = code or ""
+    return in_reader_language(("country", code), lambda: _country_name(code))
+
+
+def _country_name(code: str) -> str:
     try:
         return Locale.parse(str(get_locale() or "fr")).territories.get(code, code)
     except (ValueError, TypeError):
@@ -31,7 +37,7 @@ LANGUAGE_NAMES = {
 
 def language_name(code: str | None) -> str:
     """The translated name of a language code (the code itself when unknown)."""
-    return str(LANGUAGE_NAMES.get(code or "", code or ""))
+    return in_reader_language(("language", code), lambda: str(LANGUAGE_NAMES.get(code or "", code or "")))
 
 
 def languages_in_words(text: str | None) -> str:
