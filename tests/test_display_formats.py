@@ -79,12 +79,14 @@ def test_texts_kept_per_language_follow_the_reader(app, monkeypatch):
     from datetime import date
 
     import registrations.templating as templating
+    from registrations import formatted
     from registrations.models import SessionKind
     from registrations.sessions.choices import country_name, language_name
 
     class Dates:
         start_date, end_date = date(2031, 7, 1), date(2031, 7, 5)
 
+    monkeypatch.setattr(formatted, "_KEPT", {})  # what earlier tests of this process made
     made = []
     real_interval = templating.format_interval
     monkeypatch.setattr(templating, "format_interval", lambda *a, **k: made.append(a) or real_interval(*a, **k))
